@@ -1,0 +1,148 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import {
+  Errors,
+  TOPIC,
+  message,
+  type AddRecipients,
+  type ClarionError,
+  type CancelCampaign,
+  type CreateCampaign,
+  type CreditReservationRefused,
+  type CreditsReserved,
+  type DispatchCompleted,
+  type GetCampaign,
+  type Message,
+  type RecipientsFiltered,
+  type SealRecipients,
+  type StartCampaign,
+} from '@clarion/contracts';
+import { Platform, appendToStream, loadStream, type MessageContext, type Tx } from '@clarion/platform';
+import { decide, evolve, initialState, toView, type CampaignCommand, type CampaignState } from './campaign.decider';
+import { react } from './lifecycle.saga';
+
+const streamOf = (campaignSid: string) => `campaign-${campaignSid}`;
+const now = () => new Date().toISOString();
+
+/**
+ * Thin adapter: turns Kafka messages into decider commands, stores the resulting events, the
+ * read model and the saga's outgoing messages in the message's transaction.
+ */
+@Controller()
+export class CampaignHandlers {
+  constructor(private readonly platform: Platform) {}
+
+  @EventPattern('CreateCampaign')
+  async create(@Payload() m: CreateCampaign, @Ctx() ctx: MessageContext): Promise<void> {
+    const { requestedAt: _requestedAt, ...def } = m.data;
+    const r = await execute(ctx.db, m, def.campaignSid, { type: 'CreateCampaign', def, at: now() });
+    if (!r.ok) return ctx.replyError(r.error);
+    if (r.state.status === 'absent') throw new Error('created campaign is absent');
+    ctx.replyOk(toView(r.state));
+  }
+
+  @EventPattern('AddRecipients')
+  async addRecipients(@Payload() m: AddRecipients, @Ctx() ctx: MessageContext): Promise<void> {
+    const { campaignSid, batchNo, numbers } = m.data;
+    // De-duplicate across the whole campaign: a number already recorded in an earlier batch is not new.
+    const inserted = await ctx.db.query<{ msisdn: string }>(
+      `INSERT INTO recipients (campaign_sid, msisdn) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING msisdn`,
+      [campaignSid, numbers],
+    );
+    const unique = inserted.map((r) => r.msisdn);
+    const r = await execute(ctx.db, m, campaignSid, { type: 'RecordRecipientBatch', batchNo, received: numbers.length, unique: unique.length, at: now() });
+    if (!r.ok || r.state.status !== 'initiating' || unique.length === 0) return;
+    const def = r.state.def;
+    ctx.db.publish(
+      TOPIC.dndCommands,
+      campaignSid,
+      message('FilterRecipients', { campaignSid, enterpriseSid: def.enterpriseSid, batchNo, numbers: unique, optOut: def.optOut, optIn: def.optIn }, { causedBy: m }),
+    );
+  }
+
+  @EventPattern('SealRecipients')
+  async seal(@Payload() m: SealRecipients, @Ctx() ctx: MessageContext): Promise<void> {
+    await execute(ctx.db, m, m.data.campaignSid, { type: 'SealRecipients', batchCount: m.data.batchCount, invalidCount: m.data.invalidCount, at: now() });
+  }
+
+  @EventPattern('RecipientsFiltered')
+  async filtered(@Payload() m: RecipientsFiltered, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    await execute(ctx.db, m, d.campaignSid, { type: 'RecordFilteredBatch', batchNo: d.batchNo, accepted: d.accepted.length, optedOut: d.optedOut.length, at: now() });
+  }
+
+  @EventPattern('CreditsReserved')
+  async reserved(@Payload() m: CreditsReserved, @Ctx() ctx: MessageContext): Promise<void> {
+    await execute(ctx.db, m, m.data.holdId, { type: 'RecordReservation', reserved: true, amount: m.data.amount, at: now() });
+  }
+
+  @EventPattern('CreditReservationRefused')
+  async refused(@Payload() m: CreditReservationRefused, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    await execute(ctx.db, m, d.holdId, { type: 'RecordReservation', reserved: false, amount: d.amount, failureCode: d.code, failureMessage: d.message, at: now() });
+  }
+
+  @EventPattern('StartCampaign')
+  async start(@Payload() m: StartCampaign, @Ctx() ctx: MessageContext): Promise<void> {
+    await execute(ctx.db, m, m.data.campaignSid, { type: 'StartCampaign', at: now() });
+  }
+
+  @EventPattern('CancelCampaign')
+  async cancel(@Payload() m: CancelCampaign, @Ctx() ctx: MessageContext): Promise<void> {
+    // Another enterprise's campaign answers exactly as a missing one.
+    const [row] = await ctx.db.query('SELECT 1 FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
+    if (!row) return ctx.replyError(Errors.campaignNotFound);
+    const r = await execute(ctx.db, m, m.data.campaignSid, { type: 'CancelCampaign', at: now() });
+    if (!r.ok) return ctx.replyError(r.error);
+    if (r.state.status !== 'absent') ctx.replyOk(toView(r.state));
+  }
+
+  @EventPattern('DispatchCompleted')
+  async dispatched(@Payload() m: DispatchCompleted, @Ctx() ctx: MessageContext): Promise<void> {
+    await execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchCompleted', usedCredits: m.data.usedCredits, at: now() });
+  }
+
+  @EventPattern('GetCampaign')
+  async get(@Payload() m: GetCampaign, @Ctx() ctx: MessageContext): Promise<void> {
+    // Queries have no transaction; they read through the service's pool.
+    const [row] = await this.platform.ds.query('SELECT view FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
+    if (!row) return ctx.replyError(Errors.campaignNotFound);
+    ctx.replyOk(row.view);
+  }
+}
+
+type Executed = { ok: true; state: CampaignState } | { ok: false; error: ClarionError };
+
+/** Load → decide → append → react → project, all in the caller's transaction. */
+async function execute(tx: Tx, causedBy: Message, campaignSid: string, command: CampaignCommand): Promise<Executed> {
+  const streamId = streamOf(campaignSid);
+  const { state, version } = await loadStream(tx, streamId, { initialState, evolve });
+  const decision = decide(command, state);
+  if (!decision.ok) return { ok: false, error: decision.error };
+  let current = state;
+  for (const event of decision.events) {
+    const next = evolve(current, event);
+    for (const out of react(current, next, event, causedBy)) tx.publish(out.topic, out.key, out.message);
+    current = next;
+  }
+  if (decision.events.length > 0) {
+    await appendToStream(
+      tx,
+      streamId,
+      version,
+      decision.events.map(({ type, ...data }) => ({ type, data })),
+      { correlationId: causedBy.metadata.correlationId, causationId: causedBy.metadata.messageId },
+      current,
+    );
+    if (current.status !== 'absent') {
+      const view = toView(current);
+      await tx.query(
+        `INSERT INTO campaigns (sid, enterprise_sid, name, status, channel, start_time, date_created, date_updated, view)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+         ON CONFLICT (sid) DO UPDATE SET status = EXCLUDED.status, date_updated = EXCLUDED.date_updated, view = EXCLUDED.view`,
+        [view.sid, view.enterpriseSid, view.name, view.status, view.channel, view.startTime, view.dateCreated, view.dateUpdated, JSON.stringify(view)],
+      );
+    }
+  }
+  return { ok: true, state: current };
+}

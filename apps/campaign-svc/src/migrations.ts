@@ -1,0 +1,24 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class CampaignTables1 implements MigrationInterface {
+  name = 'CampaignTables1763856000001';
+  async up(q: QueryRunner): Promise<void> {
+    // The read model of the campaign stream: what GET /campaigns answers from.
+    await q.query(`CREATE TABLE campaigns (
+      sid text PRIMARY KEY,
+      enterprise_sid text NOT NULL,
+      name text NOT NULL,
+      status text NOT NULL,
+      channel text NOT NULL,
+      start_time timestamptz,
+      date_created timestamptz NOT NULL,
+      date_updated timestamptz NOT NULL,
+      view jsonb NOT NULL)`);
+    await q.query('CREATE INDEX campaigns_enterprise ON campaigns (enterprise_sid, date_created)');
+    // Every number of every campaign once: the de-duplication set.
+    await q.query('CREATE TABLE recipients (campaign_sid text NOT NULL, msisdn text NOT NULL, PRIMARY KEY (campaign_sid, msisdn))');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE recipients; DROP TABLE campaigns');
+  }
+}

@@ -1,0 +1,192 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import {
+  Errors,
+  TOPIC,
+  message,
+  type AddCredit,
+  type BalanceView,
+  type CommitCredits,
+  type CreditEntryView,
+  type GetBalance,
+  type GetCredit,
+  type Message,
+  type ReleaseCredits,
+  type ReserveCredits,
+  type SearchCredits,
+} from '@clarion/contracts';
+import { Platform, type MessageContext, type Tx } from '@clarion/platform';
+import { available, decide, emptyAccount, evolve, type Account, type Hold, type LedgerCommand, type LedgerEvent, type LedgerState } from './ledger';
+
+/**
+ * Adapter around the pure ledger: it locks the enterprise's account row, so commands of one
+ * enterprise apply one at a time whatever partition or instance they arrive on, then writes back
+ * what evolve produced and publishes the outcome.
+ */
+@Controller()
+export class LedgerHandlers {
+  constructor(private readonly platform: Platform) {}
+
+  @EventPattern('AddCredit')
+  async addCredit(@Payload() m: AddCredit, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    const r = await apply(ctx.db, m, { type: 'AddCredit', entrySid: d.entrySid, enterpriseSid: d.enterpriseSid, credit: d.credit, description: d.description, accountSid: d.accountSid, at: now() }, d.accountEmail);
+    if (!r.ok) return ctx.replyError(r.error);
+    const [row] = await ctx.db.query('SELECT * FROM entries WHERE sid = $1', [d.entrySid]);
+    ctx.replyOk(entryView(row));
+  }
+
+  @EventPattern('ReserveCredits')
+  async reserve(@Payload() m: ReserveCredits, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    const r = await apply(ctx.db, m, { type: 'Reserve', holdId: d.holdId, enterpriseSid: d.enterpriseSid, amount: d.amount, at: now() });
+    if (!r.ok) {
+      // Refusal is a business outcome the campaign must hear about, not a failure to retry.
+      ctx.db.publish(TOPIC.creditEvents, d.enterpriseSid, message('CreditReservationRefused', { ...d, code: r.error.code, message: r.error.message }, { causedBy: m }));
+    }
+  }
+
+  @EventPattern('CommitCredits')
+  async commit(@Payload() m: CommitCredits, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    const r = await apply(ctx.db, m, { type: 'Commit', holdId: d.holdId, enterpriseSid: d.enterpriseSid, amount: d.amount, at: now() });
+    if (!r.ok) console.error(`[credit-svc] commit of ${d.holdId} refused: ${r.error.code} ${r.error.message}`);
+  }
+
+  @EventPattern('ReleaseCredits')
+  async release(@Payload() m: ReleaseCredits, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    const r = await apply(ctx.db, m, { type: 'Release', holdId: d.holdId, enterpriseSid: d.enterpriseSid, at: now() });
+    if (!r.ok) console.error(`[credit-svc] release of ${d.holdId} refused: ${r.error.code} ${r.error.message}`);
+  }
+
+  @EventPattern('GetBalance')
+  async balance(@Payload() m: GetBalance, @Ctx() ctx: MessageContext): Promise<void> {
+    const [row] = await this.platform.ds.query('SELECT * FROM accounts WHERE enterprise_sid = $1', [m.data.enterpriseSid]);
+    const account = row ? toAccount(row) : emptyAccount(m.data.enterpriseSid);
+    const view: BalanceView = { enterpriseSid: account.enterpriseSid, available: available(account), reserved: account.reserved, used: account.used };
+    ctx.replyOk(view);
+  }
+
+  @EventPattern('GetCredit')
+  async getCredit(@Payload() m: GetCredit, @Ctx() ctx: MessageContext): Promise<void> {
+    const [row] = await this.platform.ds.query('SELECT * FROM entries WHERE sid = $1 AND enterprise_sid = $2', [m.data.creditSid, m.data.enterpriseSid]);
+    if (!row) return ctx.replyError(Errors.creditNotFound);
+    ctx.replyOk(entryView(row));
+  }
+
+  @EventPattern('SearchCredits')
+  async search(@Payload() m: SearchCredits, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    const where = ['enterprise_sid = $1'];
+    const params: unknown[] = [d.enterpriseSid];
+    if (d.type === 'credit') where.push('credit > 0');
+    if (d.type === 'debit') where.push('credit < 0');
+    if (d.startTime) where.push(`date_created >= $${params.push(d.startTime)}`);
+    if (d.endTime) where.push(`date_created <= $${params.push(d.endTime)}`);
+    const [{ total }] = await this.platform.ds.query(`SELECT count(*)::int AS total FROM entries WHERE ${where.join(' AND ')}`, params);
+    const rows = await this.platform.ds.query(
+      `SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY date_created ${d.sortDirection === 'desc' ? 'DESC' : 'ASC'}, sid LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, d.pageSize, d.page * d.pageSize],
+    );
+    ctx.replyOk({ total, data: rows.map(entryView) });
+  }
+}
+
+const now = () => new Date().toISOString();
+
+async function apply(tx: Tx, causedBy: Message, command: LedgerCommand, accountEmail: string | null = null) {
+  const enterpriseSid = command.enterpriseSid;
+  await tx.query('INSERT INTO accounts (enterprise_sid) VALUES ($1) ON CONFLICT DO NOTHING', [enterpriseSid]);
+  const [accountRow] = await tx.query('SELECT * FROM accounts WHERE enterprise_sid = $1 FOR UPDATE', [enterpriseSid]);
+  const holdId = 'holdId' in command ? command.holdId : null;
+  const [holdRow] = holdId ? await tx.query('SELECT * FROM holds WHERE hold_id = $1', [holdId]) : [];
+  const [entryRow] = command.type === 'AddCredit' ? await tx.query('SELECT * FROM entries WHERE sid = $1', [command.entrySid]) : [];
+  let state: LedgerState = {
+    account: toAccount(accountRow),
+    hold: holdRow ? toHold(holdRow) : null,
+    entry: entryRow
+      ? { entrySid: entryRow.sid, enterpriseSid: entryRow.enterprise_sid, credit: Number(entryRow.credit), description: entryRow.description, accountSid: entryRow.account_sid, at: new Date(entryRow.date_created).toISOString() }
+      : null,
+  };
+  const decision = decide(command, state);
+  if (!decision.ok) return decision;
+  for (const event of decision.events) {
+    state = evolve(state, event);
+    await persist(tx, event, state, accountEmail);
+    publish(tx, causedBy, event);
+  }
+  if (decision.events.length > 0) {
+    const a = state.account;
+    await tx.query('UPDATE accounts SET credited = $2, reserved = $3, used = $4, updated_at = now() WHERE enterprise_sid = $1', [a.enterpriseSid, a.credited, a.reserved, a.used]);
+  } else if (command.type === 'Reserve' && state.hold?.status === 'pending') {
+    // A replayed reservation must still be answered, or a campaign waiting on a lost reply would stall.
+    publish(tx, causedBy, { type: 'CreditsReserved', holdId: command.holdId, enterpriseSid, amount: state.hold.amount, at: command.at });
+  }
+  return decision;
+}
+
+async function persist(tx: Tx, event: LedgerEvent, state: LedgerState, accountEmail: string | null): Promise<void> {
+  switch (event.type) {
+    case 'CreditAdded': {
+      const e = event.entry;
+      await tx.query('INSERT INTO entries (sid, enterprise_sid, credit, description, account_sid, account_email, date_created) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        e.entrySid, e.enterpriseSid, e.credit, e.description, e.accountSid, accountEmail, e.at,
+      ]);
+      return;
+    }
+    case 'CreditsReserved':
+    case 'HoldPosted':
+    case 'HoldVoided': {
+      const h = state.hold!;
+      await tx.query(
+        `INSERT INTO holds (hold_id, enterprise_sid, amount, status, posted_amount, commit_request) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (hold_id) DO UPDATE SET status = EXCLUDED.status, posted_amount = EXCLUDED.posted_amount, commit_request = EXCLUDED.commit_request, updated_at = now()`,
+        [h.holdId, h.enterpriseSid, h.amount, h.status, h.postedAmount, h.commitRequest],
+      );
+      return;
+    }
+    default: {
+      const never: never = event;
+      throw new Error(`unhandled ledger event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function publish(tx: Tx, causedBy: Message, event: LedgerEvent): void {
+  const opts = { causedBy };
+  switch (event.type) {
+    case 'CreditAdded':
+      return tx.publish(TOPIC.creditEvents, event.entry.enterpriseSid, message('CreditAdded', event.entry, opts));
+    case 'CreditsReserved':
+      return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsReserved', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.amount }, opts));
+    case 'HoldPosted':
+      return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsCommitted', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.posted, released: event.released }, opts));
+    case 'HoldVoided':
+      return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsReleased', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.released }, opts));
+    default: {
+      const never: never = event;
+      throw new Error(`unhandled ledger event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function toAccount(row: Record<string, unknown>): Account {
+  return { enterpriseSid: String(row.enterprise_sid), credited: Number(row.credited), reserved: Number(row.reserved), used: Number(row.used) };
+}
+
+function toHold(row: Record<string, unknown>): Hold {
+  return {
+    holdId: String(row.hold_id),
+    enterpriseSid: String(row.enterprise_sid),
+    amount: Number(row.amount),
+    status: row.status as Hold['status'],
+    postedAmount: Number(row.posted_amount),
+    commitRequest: row.commit_request === null ? null : Number(row.commit_request),
+  };
+}
+
+function entryView(row: Record<string, any>): CreditEntryView {
+  const at = new Date(row.date_created).toISOString();
+  return { sid: row.sid, enterpriseSid: row.enterprise_sid, dateCreated: at, dateUpdated: at, accountSid: row.account_sid, accountEmail: row.account_email, description: row.description, credit: Number(row.credit) };
+}

@@ -1,0 +1,37 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class LedgerTables1 implements MigrationInterface {
+  name = 'LedgerTables1763856000001';
+  async up(q: QueryRunner): Promise<void> {
+    // The checks are the ledger's last line of defence: even a wrong decider cannot drive a balance below zero.
+    await q.query(`CREATE TABLE accounts (
+      enterprise_sid text PRIMARY KEY,
+      credited bigint NOT NULL DEFAULT 0,
+      reserved bigint NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+      used bigint NOT NULL DEFAULT 0 CHECK (used >= 0),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CHECK (credited - reserved - used >= 0))`);
+    await q.query(`CREATE TABLE holds (
+      hold_id text PRIMARY KEY,
+      enterprise_sid text NOT NULL,
+      amount bigint NOT NULL CHECK (amount > 0),
+      status text NOT NULL CHECK (status IN ('pending', 'posted', 'voided')),
+      posted_amount bigint NOT NULL DEFAULT 0 CHECK (posted_amount >= 0 AND posted_amount <= amount),
+      commit_request bigint,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now())`);
+    // Top-ups and reductions: immutable; a correction is a new row.
+    await q.query(`CREATE TABLE entries (
+      sid text PRIMARY KEY,
+      enterprise_sid text NOT NULL,
+      credit bigint NOT NULL CHECK (credit <> 0),
+      description text,
+      account_sid text,
+      account_email text,
+      date_created timestamptz NOT NULL)`);
+    await q.query('CREATE INDEX entries_enterprise ON entries (enterprise_sid, date_created)');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE entries; DROP TABLE holds; DROP TABLE accounts');
+  }
+}

@@ -1,0 +1,57 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { LIMITS, type CampaignCancelled, type CampaignFailed, type CampaignScheduled, type CampaignStarted, type RecipientsFiltered } from '@clarion/contracts';
+import { currentTraceHeaders, type MessageContext } from '@clarion/platform';
+
+/** Records what dispatch needs to know from the other services' events. */
+@Controller()
+export class IntakeHandlers {
+  @EventPattern('RecipientsFiltered')
+  async recipients(@Payload() m: RecipientsFiltered, @Ctx() ctx: MessageContext): Promise<void> {
+    const { campaignSid, batchNo, accepted, optedOut } = m.data;
+    // seq orders the sends as uploaded and drives the from-number round robin.
+    const base = batchNo * LIMITS.recipientBatchSize * 2;
+    const numbers = [...accepted, ...optedOut];
+    const states = [...accepted.map(() => 'queued'), ...optedOut.map(() => 'opted-out')];
+    const seqs = numbers.map((_, i) => base + i);
+    await ctx.db.query(
+      `INSERT INTO sends (campaign_sid, msisdn, seq, state) SELECT $1, n, s, st FROM unnest($2::text[], $3::int[], $4::text[]) AS x(n, s, st)
+       ON CONFLICT DO NOTHING`,
+      [campaignSid, numbers, seqs, states],
+    );
+  }
+
+  @EventPattern('CampaignScheduled')
+  async scheduled(@Payload() m: CampaignScheduled, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    await ctx.db.query(
+      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, credits_per_recipient, trace_headers)
+       VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (campaign_sid) DO NOTHING`,
+      [d.campaignSid, d.enterpriseSid, d.body, JSON.stringify(d.fromNumbers), d.fromPrefix, d.startTime, d.acceptedCount, d.creditsPerRecipient, JSON.stringify(currentTraceHeaders())],
+    );
+  }
+
+  @EventPattern('CampaignStarted')
+  async started(@Payload() m: CampaignStarted, @Ctx() ctx: MessageContext): Promise<void> {
+    await ctx.db.query(`UPDATE dispatch_campaigns SET status = 'sending', trace_headers = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting')`, [
+      m.data.campaignSid,
+      JSON.stringify(currentTraceHeaders()),
+    ]);
+  }
+
+  @EventPattern('CampaignCancelled')
+  async cancelled(@Payload() m: CampaignCancelled, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.drop(ctx, m.data.campaignSid, 'cancelled');
+  }
+
+  @EventPattern('CampaignFailed')
+  async failed(@Payload() m: CampaignFailed, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.drop(ctx, m.data.campaignSid, 'failed');
+  }
+
+  /** A campaign that will never start keeps no recipients here. */
+  private async drop(ctx: MessageContext, campaignSid: string, status: string): Promise<void> {
+    await ctx.db.query(`UPDATE dispatch_campaigns SET status = $2, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting')`, [campaignSid, status]);
+    await ctx.db.query(`DELETE FROM sends WHERE campaign_sid = $1 AND state IN ('queued', 'opted-out')`, [campaignSid]);
+  }
+}

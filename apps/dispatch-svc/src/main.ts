@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { TOPIC } from '@clarion/contracts';
+import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
+import { IntakeHandlers } from './intake/intake.handlers';
+import { DispatchEngine } from './sending/dispatch.engine';
+import { DispatchTables1 } from './migrations';
+
+@Module({ controllers: [IntakeHandlers], providers: [DispatchEngine] })
+class DispatchModule {}
+
+export const dispatchService: ServiceDefinition = {
+  name: 'dispatch-svc',
+  schema: 'dispatch',
+  migrations: [DispatchTables1],
+  module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
+  commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents],
+};
+
+export const startDispatchService = (options?: StartOptions) => startService(dispatchService, options);
+
+if (require.main === module) runMain(() => startDispatchService(), 'dispatch-svc');

@@ -1,0 +1,39 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { Errors, type ClarionError, type Result } from '@clarion/contracts';
+
+/** A business error on its way to the HTTP edge, where it becomes the seed's body and status. */
+export class ApiError extends Error {
+  constructor(readonly error: ClarionError, readonly data: unknown = null) {
+    super(error.message);
+  }
+}
+
+export function unwrap<T>(result: Result<T>, data: unknown = null): T {
+  if (!result.ok) throw new ApiError(result.error, data);
+  return result.value;
+}
+
+export const okBody = (data: unknown) => ({ code: 200, message: 'OK', data });
+
+/** Every error leaves as { code, message, data } with the seed's code and HTTP status. */
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    if (exception instanceof ApiError) {
+      if (exception.error.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="clarion"');
+      res.status(exception.error.status).json({ code: exception.error.code, message: exception.error.message, data: exception.data });
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const error = status === 404 ? Errors.notFoundRoute : status === 413 ? Errors.payloadTooLarge('') : Errors.invalidParameter(exception.message);
+      res.status(status).json({ code: error.code, message: status === 404 ? error.message : exception.message, data: null });
+      return;
+    }
+    console.error('[gateway] unexpected error', exception);
+    res.status(500).json({ code: 500, message: 'Internal error', data: null });
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Errors, isSid, newSid } from '@clarion/contracts';
+import { Platform } from '@clarion/platform';
+import { ApiError } from '../http/api';
+
+export interface Caller {
+  kind: 'account';
+  accountSid: string;
+  enterpriseSid: string;
+  email: string;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Enterprises, their accounts and Basic authentication: the gateway's own data. */
+@Injectable()
+export class IdentityService {
+  constructor(private readonly platform: Platform) {}
+
+  async createEnterprise(name: string) {
+    const sid = newSid('enterprise');
+    const [row] = await this.platform.ds.query('INSERT INTO enterprises (sid, name) VALUES ($1, $2) RETURNING sid, name, date_created', [sid, name]);
+    return { sid: row.sid, name: row.name, dateCreated: new Date(row.date_created).toISOString() };
+  }
+
+  async enterpriseExists(sid: string): Promise<boolean> {
+    if (!isSid('enterprise', sid)) return false;
+    const rows = await this.platform.ds.query('SELECT 1 FROM enterprises WHERE sid = $1', [sid]);
+    return rows.length > 0;
+  }
+
+  async createAccount(enterpriseSid: string, email: string) {
+    if (!(await this.enterpriseExists(enterpriseSid))) throw new ApiError(Errors.enterpriseNotFound, { enterpriseSid });
+    const sid = newSid('account');
+    // 32 random bytes: a token that cannot be guessed, so a fast hash is enough to store it.
+    const authToken = randomBytes(32).toString('hex');
+    const [row] = await this.platform.ds.query('INSERT INTO accounts (sid, enterprise_sid, email, token_hash) VALUES ($1, $2, $3, $4) RETURNING date_created', [
+      sid,
+      enterpriseSid,
+      email,
+      hashToken(authToken),
+    ]);
+    return { sid, email, enterpriseSid, authToken, dateCreated: new Date(row.date_created).toISOString() };
+  }
+
+  /** Resolves a Basic-auth header to an account, or throws 401 without saying which half was wrong. */
+  async authenticateAccount(header: string | undefined): Promise<Caller> {
+    const creds = parseBasic(header);
+    if (!creds || !isSid('account', creds.user)) throw new ApiError(Errors.unauthorized);
+    const [row] = await this.platform.ds.query('SELECT sid, enterprise_sid, email, token_hash FROM accounts WHERE sid = $1', [creds.user]);
+    const given = Buffer.from(hashToken(creds.password), 'hex');
+    const stored = Buffer.from(row?.token_hash ?? hashToken(randomBytes(8).toString('hex')), 'hex');
+    if (!row || !timingSafeEqual(given, stored)) throw new ApiError(Errors.unauthorized);
+    return { kind: 'account', accountSid: row.sid, enterpriseSid: row.enterprise_sid, email: row.email };
+  }
+
+  authenticateOperator(header: string | undefined, operatorToken: string | undefined): void {
+    const creds = parseBasic(header);
+    if (!operatorToken || !creds || creds.user !== 'operator') throw new ApiError(Errors.unauthorized);
+    const a = Buffer.from(hashToken(creds.password), 'hex');
+    const b = Buffer.from(hashToken(operatorToken), 'hex');
+    if (!timingSafeEqual(a, b)) throw new ApiError(Errors.unauthorized);
+  }
+}
+
+export function parseBasic(header: string | undefined): { user: string; password: string } | null {
+  if (!header || !/^basic /i.test(header)) return null;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  return { user: decoded.slice(0, colon).trim(), password: decoded.slice(colon + 1).trim() };
+}

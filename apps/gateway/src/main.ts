@@ -1,0 +1,116 @@
+import 'reflect-metadata';
+import { Module, type MiddlewareConsumer, type NestModule, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NextFunction, Request, Response } from 'express';
+import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import {
+  PlatformModule,
+  RequestReplyClient,
+  closePlatform,
+  intFromEnv,
+  openPlatform,
+  readPlatformConfig,
+  runMain,
+  startTelemetry,
+  tracer,
+  type Platform,
+  type StartOptions,
+} from '@clarion/platform';
+import { ApiErrorFilter } from './http/api';
+import { IdentityService, type Caller } from './identity/identity.service';
+import { IdentityTables1 } from './identity/identity.migrations';
+import { OperatorController } from './identity/operator.controller';
+import { CampaignsController } from './campaigns/campaigns.controller';
+import { CreditsController } from './credits/credits.controller';
+import { DndController } from './dnd/dnd.controller';
+
+/** One SERVER span per request; everything the request sends to Kafka carries its context. */
+function tracing(req: Request, res: Response, next: NextFunction): void {
+  const span = tracer().startSpan(`HTTP ${req.method} ${req.path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } });
+  res.on('finish', () => {
+    span.setAttribute('http.response.status_code', res.statusCode);
+    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  });
+  context.with(trace.setSpan(context.active(), span), () => next());
+}
+
+function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: string | undefined) {
+  @Module({
+    imports: [PlatformModule.forRoot(platform)],
+    controllers: [OperatorController, CampaignsController, CreditsController, DndController],
+    providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }],
+  })
+  class GatewayModule implements NestModule {
+    constructor(private readonly identity: IdentityService) {}
+    configure(consumer: MiddlewareConsumer): void {
+      const operatorRoutes = [
+        { path: 'campaignmanager/enterprises', method: RequestMethod.POST },
+        { path: 'campaignmanager/enterprises/*path', method: RequestMethod.POST },
+        { path: 'campaignmanager/credits', method: RequestMethod.POST },
+      ];
+      consumer
+        .apply((req: Request, _res: Response, next: NextFunction) => {
+          try {
+            this.identity.authenticateOperator(req.headers.authorization, operatorToken);
+            next();
+          } catch (err) {
+            next(err);
+          }
+        })
+        .forRoutes(...operatorRoutes);
+      consumer
+        .apply((req: Request & { caller?: Caller }, _res: Response, next: NextFunction) => {
+          this.identity
+            .authenticateAccount(req.headers.authorization)
+            .then((caller) => {
+              req.caller = caller;
+              next();
+            })
+            .catch(next);
+        })
+        .exclude(...operatorRoutes)
+        .forRoutes('campaignmanager/*path');
+    }
+  }
+  return GatewayModule;
+}
+
+export interface RunningGateway {
+  url: string;
+  platform: Platform;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: StartOptions & { port?: number; host?: string } = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  startTelemetry('gateway', options.spanProcessors);
+  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1], readPlatformConfig(env));
+  const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
+  await rr.start();
+  const app = await NestFactory.create(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined), { logger: ['error', 'warn'], bodyParser: true });
+  app.use(tracing);
+  app.useGlobalFilters(new ApiErrorFilter());
+  const port = options.port ?? intFromEnv('PORT', 3000, env);
+  const host = options.host ?? env.HOST ?? '127.0.0.1';
+  await app.listen(port, host);
+  const address = app.getHttpServer().address();
+  const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+  return {
+    url,
+    platform,
+    close: async () => {
+      await app.close();
+      await rr.stop();
+      await closePlatform(platform);
+    },
+  };
+}
+
+if (require.main === module) {
+  runMain(async () => {
+    const gw = await startGateway();
+    console.log(`gateway listening on ${gw.url}`);
+    return gw;
+  }, 'gateway');
+}

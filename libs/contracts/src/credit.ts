@@ -1,0 +1,37 @@
+import type { Message } from './envelope';
+
+// ---- Commands to credit-svc (topic credit.commands.v1, key: enterprise sid) ----
+export type AddCredit = Message<'AddCredit', { entrySid: string; enterpriseSid: string; credit: number; description: string | null; accountSid: string | null; accountEmail: string | null }>;
+/** holdId is the campaign sid: one hold per campaign, so a replay is recognised. */
+export type ReserveCredits = Message<'ReserveCredits', { holdId: string; enterpriseSid: string; amount: number }>;
+export type CommitCredits = Message<'CommitCredits', { holdId: string; enterpriseSid: string; amount: number }>;
+export type ReleaseCredits = Message<'ReleaseCredits', { holdId: string; enterpriseSid: string }>;
+export type CreditCommand = AddCredit | ReserveCredits | CommitCredits | ReleaseCredits;
+
+// ---- Events of credit-svc (topic credit.events.v1, key: enterprise sid) ----
+export type CreditsReserved = Message<'CreditsReserved', { holdId: string; enterpriseSid: string; amount: number }>;
+export type CreditReservationRefused = Message<'CreditReservationRefused', { holdId: string; enterpriseSid: string; amount: number; code: number; message: string }>;
+export type CreditsCommitted = Message<'CreditsCommitted', { holdId: string; enterpriseSid: string; amount: number; released: number }>;
+export type CreditsReleased = Message<'CreditsReleased', { holdId: string; enterpriseSid: string; amount: number }>;
+
+// ---- Queries (topic credit.queries.v1) ----
+export type SearchCredits = Message<'SearchCredits', { enterpriseSid: string; page: number; pageSize: number; type: 'credit' | 'debit' | null; startTime: string | null; endTime: string | null; sortDirection: 'asc' | 'desc' }>;
+export type GetCredit = Message<'GetCredit', { enterpriseSid: string; creditSid: string }>;
+export type GetBalance = Message<'GetBalance', { enterpriseSid: string }>;
+
+export interface CreditEntryView {
+  sid: string;
+  enterpriseSid: string;
+  dateCreated: string;
+  dateUpdated: string;
+  accountSid: string | null;
+  accountEmail: string | null;
+  description: string | null;
+  credit: number;
+}
+export interface BalanceView {
+  enterpriseSid: string;
+  available: number;
+  reserved: number;
+  used: number;
+}

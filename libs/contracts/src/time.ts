@@ -1,0 +1,27 @@
+/**
+ * Parses the date/time forms seed 000 accepts: "2018-10-05" (midnight UTC), "2018-10-05T22:45:32"
+ * (UTC), and with an offset "2021-03-18T12:20:46+0530", "+05:30" or "Z". Returns null for anything
+ * else, including impossible dates such as 2021-02-30, so callers answer 498 instead of guessing.
+ */
+export function parseSeedDateTime(input: unknown): Date | null {
+  if (typeof input !== 'string') return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(input.trim());
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', zone] = m;
+  const parts = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0'))] as const;
+  const utc = Date.UTC(...parts);
+  const check = new Date(utc);
+  // Date.UTC rolls 2021-02-30 over into March; a round trip catches that.
+  if (check.getUTCFullYear() !== parts[0] || check.getUTCMonth() !== parts[1] || check.getUTCDate() !== parts[2] || check.getUTCHours() !== parts[3] || check.getUTCMinutes() !== parts[4] || check.getUTCSeconds() !== parts[5]) {
+    return null;
+  }
+  let offsetMinutes = 0;
+  if (zone && zone !== 'Z') {
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+    const hours = Number(z[2]);
+    const minutes = Number(z[3]);
+    if (hours > 14 || minutes > 59) return null;
+    offsetMinutes = (z[1] === '+' ? 1 : -1) * (hours * 60 + minutes);
+  }
+  return new Date(utc - offsetMinutes * 60_000);
+}

@@ -1,0 +1,46 @@
+/**
+ * Every topic the services share. Names carry their schema version; a breaking change is a new
+ * topic (".v2"), never a rewrite. KAFKA_TOPIC_PREFIX lets tests run on fresh topics of their own.
+ */
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly retentionMs: number;
+  /** Public topics are read by users and kept longer; internal ones are for the services only. */
+  readonly public: boolean;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export const TOPIC = {
+  campaignCommands: 'campaign.commands.v1',
+  campaignEvents: 'campaign.events.v1',
+  campaignQueries: 'campaign.queries.v1',
+  campaignStatus: 'campaign.status.v1',
+  campaignDeliveries: 'campaign.deliveries.v1',
+  creditCommands: 'credit.commands.v1',
+  creditEvents: 'credit.events.v1',
+  creditQueries: 'credit.queries.v1',
+  dndCommands: 'dnd.commands.v1',
+  dndEvents: 'dnd.events.v1',
+  dndQueries: 'dnd.queries.v1',
+  dispatchEvents: 'dispatch.events.v1',
+  gatewayReplies: 'gateway.replies.v1',
+  deadLetters: 'clarion.dead-letters.v1',
+} as const;
+export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
+
+const PUBLIC = new Set<string>([TOPIC.campaignStatus, TOPIC.campaignDeliveries]);
+
+export const TOPIC_SPECS: readonly TopicSpec[] = Object.values(TOPIC).map((name) => ({
+  name,
+  // Six partitions let up to six instances of a service share the work; keys (campaign sid,
+  // enterprise sid) keep each aggregate's messages in order on one partition.
+  partitions: name === TOPIC.gatewayReplies ? 3 : 6,
+  retentionMs: PUBLIC.has(name) || name === TOPIC.deadLetters ? 30 * DAY_MS : 7 * DAY_MS,
+  public: PUBLIC.has(name),
+}));
+
+export function topicName(name: string, prefix = process.env.KAFKA_TOPIC_PREFIX ?? ''): string {
+  return prefix + name;
+}

@@ -1,0 +1,90 @@
+import { Client } from 'pg';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+
+type MigrationClass = new () => MigrationInterface;
+
+/**
+ * Opens the service's own schema. Each service owns exactly one schema and never reads
+ * another's; search_path makes unqualified table names resolve to it.
+ */
+export async function openDatabase(options: { url: string; schema: string; migrations: MigrationClass[]; poolMax?: number }): Promise<DataSource> {
+  assertIdentifier(options.schema);
+  await ensureDatabaseExists(options.url);
+  const ds = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    migrations: [PlatformTables, ...options.migrations],
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    logging: false,
+    extra: { max: options.poolMax ?? 10, options: `-c search_path=${options.schema}` },
+  });
+  await ds.initialize();
+  // Several instances may start at once: the advisory lock makes schema creation and
+  // migrations happen once, the others wait and then find nothing left to do.
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${options.schema}`]);
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${options.schema}`]).catch(() => undefined);
+    await runner.release();
+  }
+  return ds;
+}
+
+/** Creates the database named in the URL when the server is reachable but the database is not there yet. */
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  const target = new URL(url);
+  const dbName = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'postgres';
+  assertIdentifier(dbName);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE "${dbName}"`).catch((err: { code?: string }) => {
+        // Another instance created it between our check and our create.
+        if (err.code !== '42P04' && err.code !== '23505') throw err;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function assertIdentifier(name: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`unsafe SQL identifier: ${name}`);
+}
+
+/** Mechanism tables every service has in its own schema: event store, outbox, inbox. */
+export class PlatformTables implements MigrationInterface {
+  name = 'PlatformTables1763856000000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE events (
+      global_position bigserial PRIMARY KEY,
+      stream_id text NOT NULL,
+      version integer NOT NULL,
+      type text NOT NULL,
+      data jsonb NOT NULL,
+      metadata jsonb NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (stream_id, version))`);
+    await q.query(`CREATE TABLE snapshots (stream_id text PRIMARY KEY, version integer NOT NULL, state jsonb NOT NULL)`);
+    await q.query(`CREATE TABLE outbox (
+      id bigserial PRIMARY KEY,
+      topic text NOT NULL,
+      key text NOT NULL,
+      value jsonb NOT NULL,
+      headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+      created_at timestamptz NOT NULL DEFAULT now())`);
+    await q.query(`CREATE TABLE inbox (message_id text PRIMARY KEY, topic text NOT NULL, handled_at timestamptz NOT NULL DEFAULT now())`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE inbox; DROP TABLE outbox; DROP TABLE snapshots; DROP TABLE events');
+  }
+}

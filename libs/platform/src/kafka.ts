@@ -1,0 +1,54 @@
+import { Kafka, logLevel, type Producer, type Admin } from 'kafkajs';
+import { TOPIC_SPECS, TOPIC, type TopicSpec } from '@clarion/contracts';
+import type { PlatformConfig } from './config';
+
+export function createKafka(clientId: string, config: PlatformConfig): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: config.kafkaBrokers,
+    logLevel: process.env.KAFKAJS_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.ERROR,
+    connectionTimeout: 5000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+  });
+}
+
+export async function createProducer(kafka: Kafka): Promise<Producer> {
+  // No idempotent producer: duplicates are expected anyway (at-least-once) and removed by the inbox.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 8 } });
+  await producer.connect();
+  return producer;
+}
+
+/**
+ * Creates the project's topics with their partition counts and retention; the broker's
+ * auto-creation is off, so a topic name typo fails loudly instead of creating a stray topic.
+ */
+export async function ensureTopics(kafka: Kafka, prefix: string, specs: readonly TopicSpec[] = TOPIC_SPECS): Promise<string[]> {
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(prefix + s.name));
+    if (missing.length > 0) {
+      // Services start together and race to create the same topics: a loser's error is fine as
+      // long as every topic exists afterwards.
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: prefix + s.name,
+          numPartitions: s.partitions,
+          replicationFactor: 1,
+          configEntries: [
+            { name: 'retention.ms', value: String(s.name === TOPIC.gatewayReplies ? 3600_000 : s.retentionMs) },
+          ],
+        })),
+      }).catch(async (err: Error) => {
+        const now = new Set(await admin.listTopics());
+        if (!missing.every((s) => now.has(prefix + s.name))) throw err;
+      });
+    }
+    return missing.map((s) => prefix + s.name);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The walking skeleton through the REST API, on the real broker and database, with the SMSC
+ * simulator speaking SMPP over TCP.
+ */
+import { randomBytes } from 'node:crypto';
+import { api, campaignForm, numberFile, provisionTenant, startStack, waitFor, waitForStatus, watchStatusTopic, type Stack, type Tenant } from './support/stack';
+
+const BODY = 'Happy New Year from Clarion';
+const uniqueNumbers = (count: number, base: number) => Array.from({ length: count }, (_, i) => `91${String(9_000_000_000 + base + i)}`);
+
+describe('SMS campaign end to end', () => {
+  let stack: Stack;
+  let watch: Awaited<ReturnType<typeof watchStatusTopic>>;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    watch = await watchStatusTopic(stack.kafka, stack.prefix);
+  });
+  afterAll(async () => {
+    await watch?.stop();
+    await stack?.stop();
+  });
+
+  it('sends one message per unique, valid, not-opted-out number and charges exactly that', async () => {
+    const tenant = await provisionTenant(stack.url, 2000);
+    const unique = uniqueNumbers(920, 0);
+    const optedOut = unique.slice(100, 150); // 50 numbers
+    const opt = await api(stack.url, 'POST', '/campaignmanager/dnd/optout', { auth: tenant.auth, form: numberFile(optedOut) });
+    expect(opt.status).toBe(200);
+    expect(opt.body.data).toMatchObject({ name: 'Opt-Out', enterpriseSid: tenant.enterpriseSid, added: 50 });
+
+    // 1,000 lines: 920 unique numbers (in the seed's form, some with + or spaces), 75 repeats, 5 invalid.
+    const lines = unique.map((n, i) => (i % 3 === 0 ? `+${n}` : i % 3 === 1 ? n : `${n.slice(0, 2)} ${n.slice(2)}`));
+    for (let i = 0; i < 75; i++) lines.push(unique[i * 7]);
+    lines.push('not-a-number', '12345', '0044 20', 'abc123', '+');
+    expect(lines).toHaveLength(1000);
+
+    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name: 'New year', body: BODY, optOut: 'Opt-Out' }, lines, ['+14155550100', '+14155550101']) });
+    expect(created.status).toBe(201);
+    expect(created.body.code).toBe(200);
+    expect(created.body.data).toMatchObject({ status: 'initiating', name: 'New year', body: BODY, enterpriseSid: tenant.enterpriseSid, channel: 'sms' });
+    expect(created.body.data.sid).toMatch(/^CP[0-9a-f]{32}$/);
+    expect(created.body.data.upload).toEqual({ lines: 1000, valid: 995, invalid: 5 });
+    const sid = created.body.data.sid;
+
+    const done = await waitForStatus(stack, tenant, sid, 'completed');
+    expect(done.recipients).toMatchObject({ received: 995, unique: 920, duplicates: 75, invalid: 5, optedOut: 50, accepted: 870 });
+    expect(done.total).toBe(870);
+
+    const expected = new Set(unique.filter((n) => !optedOut.includes(n)).map((n) => `+${n}`));
+    const mine = stack.smsc.submits().filter((s) => expected.has(s.to) || optedOut.some((o) => `+${o}` === s.to));
+    expect(mine).toHaveLength(870);
+    expect(new Set(mine.map((s) => s.to))).toEqual(expected);
+    expect(mine.every((s) => s.text === BODY)).toBe(true);
+    expect(new Set(mine.map((s) => s.from))).toEqual(new Set(['+14155550100', '+14155550101']));
+
+    const balance = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+    expect(balance.body.data).toEqual({ enterpriseSid: tenant.enterpriseSid, available: 2000 - 870, reserved: 0, used: 870 });
+
+    const statuses = await waitFor('four status records', async () => {
+      const s = watch.records.filter((r) => r.key === sid).map((r) => r.value.data);
+      return s.length >= 4 ? s : null;
+    }, 30000);
+    expect(statuses.map((s) => s.status)).toEqual(['initiating', 'scheduled', 'in-progress', 'completed']);
+    expect(statuses.map((s) => s.previousStatus)).toEqual([null, 'initiating', 'scheduled', 'in-progress']);
+    for (const s of statuses) expect(s).toMatchObject({ campaignSid: sid, enterpriseSid: tenant.enterpriseSid, occurredAt: expect.any(String) });
+  });
+
+  it('fails a campaign with 488 when credits are not enough, sending and holding nothing', async () => {
+    const tenant = await provisionTenant(stack.url, 10);
+    const numbers = uniqueNumbers(20, 10_000).map((n) => `+${n}`);
+    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name: 'Too big', body: BODY, fromPrefix: '91' }, numbers) });
+    expect(created.status).toBe(201);
+    const failed = await waitForStatus(stack, tenant, created.body.data.sid, 'failed');
+    expect(failed).toMatchObject({ failureCode: 488, failureMessage: 'Credit is not enough' });
+    const balance = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+    expect(balance.body.data).toMatchObject({ available: 10, reserved: 0, used: 0 });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(stack.smsc.submits().filter((s) => numbers.includes(s.to))).toHaveLength(0);
+  });
+
+  it('cancels a scheduled campaign: nothing is sent, the reservation comes back, a second cancel is 487', async () => {
+    const tenant = await provisionTenant(stack.url, 100);
+    const numbers = uniqueNumbers(30, 20_000).map((n) => `+${n}`);
+    const startTime = new Date(Date.now() + 3600_000).toISOString().slice(0, 19); // the seed's form, UTC
+    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name: 'Later', body: BODY, fromPrefix: '44', startTime }, numbers) });
+    expect(created.status).toBe(201);
+    const sid = created.body.data.sid;
+    await waitForStatus(stack, tenant, sid, 'scheduled');
+    const held = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+    expect(held.body.data).toMatchObject({ available: 70, reserved: 30, used: 0 });
+
+    const cancel = await api(stack.url, 'PUT', `/campaignmanager/campaigns/${sid}`, { auth: tenant.auth, json: { status: 'Canceled' } });
+    expect(cancel.status).toBe(200);
+    expect(cancel.body.data.status).toBe('cancelled');
+    const again = await api(stack.url, 'PUT', `/campaignmanager/campaigns/${sid}`, { auth: tenant.auth, json: { status: 'cancelled' } });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe(487);
+
+    await waitFor('the reservation to be released', async () => {
+      const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+      return b.body.data.reserved === 0 && b.body.data.available === 100 && b.body.data.used === 0;
+    }, 30000);
+    expect(stack.smsc.submits().filter((s) => numbers.includes(s.to))).toHaveLength(0);
+  });
+
+  it('answers an unknown sid and another enterprise’s sid the same way, and 401 without valid credentials', async () => {
+    const a = await provisionTenant(stack.url, 10);
+    const b = await provisionTenant(stack.url, 0);
+    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: a.auth, form: campaignForm({ name: 'Mine', body: BODY, fromPrefix: '1', startTime: '2099-01-01' }, ['+14155550123']) });
+    expect(created.status).toBe(201);
+    const sid = created.body.data.sid;
+    const unknownSid = 'CP' + randomBytes(16).toString('hex');
+    const foreign = await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${sid}`, { auth: b.auth });
+    const unknown = await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${unknownSid}`, { auth: b.auth });
+    expect(foreign.status).toBe(409);
+    expect(unknown.status).toBe(409);
+    expect(foreign.body).toEqual({ code: 463, message: 'Campaign not found', data: { sid } });
+    expect(unknown.body).toEqual({ code: 463, message: 'Campaign not found', data: { sid: unknownSid } });
+    const foreignCancel = await api(stack.url, 'PUT', `/campaignmanager/campaigns/${sid}`, { auth: b.auth, json: { status: 'cancelled' } });
+    expect(foreignCancel.status).toBe(409);
+    expect(foreignCancel.body.code).toBe(463);
+    expect((await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${sid}`, { auth: a.auth })).status).toBe(200);
+
+    expect((await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${sid}`)).status).toBe(401);
+    expect((await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${sid}`, { auth: [a.accountSid, 'wrong'] })).status).toBe(401);
+    expect((await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: ['AC' + 'f'.repeat(32), a.authToken] })).status).toBe(401);
+    expect((await api(stack.url, 'POST', '/campaignmanager/enterprises', { auth: ['operator', 'nope'], json: { name: 'x' } })).status).toBe(401);
+    expect((await api(stack.url, 'POST', '/campaignmanager/enterprises', { auth: a.auth, json: { name: 'x' } })).status).toBe(401);
+  });
+
+  it('refuses malformed campaigns with the seed’s codes and keeps nothing of them', async () => {
+    const t: Tenant = await provisionTenant(stack.url, 10);
+    const post = (fields: Record<string, string>, to = ['+14155550199']) => api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: t.auth, form: campaignForm(fields, to) });
+    const noName = await post({ body: BODY, fromPrefix: '1' });
+    expect([noName.status, noName.body.code]).toEqual([409, 4000]);
+    expect(noName.body.message).toContain('name');
+    const badDate = await post({ name: 'n', body: BODY, fromPrefix: '1', startTime: '05/10/2018' });
+    expect([badDate.status, badDate.body.code]).toEqual([400, 498]);
+    const past = await post({ name: 'n', body: BODY, fromPrefix: '1', startTime: '2019-01-01T09:53:51' });
+    expect([past.status, past.body.code]).toEqual([409, 489]);
+    const noValid = await post({ name: 'n', body: BODY, fromPrefix: '1' }, ['hello', '123']);
+    expect([noValid.status, noValid.body.code]).toEqual([409, 499]);
+    const credits = await api(stack.url, 'GET', '/campaignmanager/credits/search?pageSize=5', { auth: t.auth });
+    expect(credits.status).toBe(200);
+    expect(credits.body).toMatchObject({ page: 0, page_size: 5, total: 1, num_pages: 1, start: 0, end: 0 });
+    expect(credits.body.data[0]).toMatchObject({ credit: 10, description: 'test top-up', sid: expect.stringMatching(/^ENC[0-9a-f]{32}$/) });
+    const one = await api(stack.url, 'GET', `/campaignmanager/credits/search/${credits.body.data[0].sid}`, { auth: t.auth });
+    expect(one.body.data).toEqual(credits.body.data[0]);
+    const balance = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: t.auth });
+    expect(balance.body.data).toMatchObject({ available: 10, reserved: 0, used: 0 });
+  });
+});

@@ -1,0 +1,201 @@
+/* Test harness: a whole Clarion (five services and an SMSC simulator) on the real broker and database. */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Client } from 'pg';
+import { TOPIC, TOPIC_SPECS } from '@clarion/contracts';
+import { SmscSimulator } from '../../tools/smsc-sim/src/smsc-simulator';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { spawnProcess, waitForOutput, stopProcess, SERVICES } = require('../../tools/stack/processes');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { databaseUrl } = require('../../tools/stack/postgres');
+
+export const OPERATOR_TOKEN = 'test-operator-token';
+export type ServiceName = 'credit-svc' | 'dnd-svc' | 'campaign-svc' | 'dispatch-svc' | 'gateway';
+
+export interface Stack {
+  url: string;
+  env: Record<string, string>;
+  smsc: SmscSimulator;
+  prefix: string;
+  databaseUrl: string;
+  kafka: Kafka;
+  kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  start(name: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A fresh database and topic prefix for one test file. */
+export async function freshNamespace(): Promise<{ prefix: string; databaseUrl: string; kafka: Kafka }> {
+  const id = randomBytes(5).toString('hex');
+  const server = process.env.CLARION_TEST_PG_SERVER ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbName = `clarion_t_${id}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  await admin.end();
+  const prefix = `t${id}.`;
+  const kafka = new Kafka({ clientId: 'test', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.ERROR });
+  const a = kafka.admin();
+  await a.connect();
+  await a.createTopics({ waitForLeaders: true, topics: TOPIC_SPECS.map((s) => ({ topic: prefix + s.name, numPartitions: s.partitions, replicationFactor: 1 })) });
+  await a.disconnect();
+  return { prefix, databaseUrl: databaseUrl(server, dbName), kafka };
+}
+
+export async function startStack(options: { smsc?: ConstructorParameters<typeof SmscSimulator>[0]; env?: Record<string, string> } = {}): Promise<Stack> {
+  const ns = await freshNamespace();
+  const smsc = new SmscSimulator({ port: 0, systemId: 'clarion', password: 'clarion', ...options.smsc });
+  const { port: smscPort } = await smsc.start();
+  const port = await freePort();
+  const env: Record<string, string> = {
+    DATABASE_URL: ns.databaseUrl,
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    KAFKA_TOPIC_PREFIX: ns.prefix,
+    SMPP_URL: `smpp://clarion:clarion@127.0.0.1:${smscPort}`,
+    CLARION_OPERATOR_TOKEN: OPERATOR_TOKEN,
+    PORT: String(port),
+    DISPATCH_TICK_MS: '100',
+    DISPATCH_RESPONSE_TIMEOUT_MS: '3000',
+    DISPATCH_RECONCILE_TIMEOUT_MS: '6000',
+    ...options.env,
+  };
+  const children = new Map<ServiceName, ChildProcess>();
+  const start = async (name: ServiceName) => {
+    const child: ChildProcess = spawnProcess(name, env, { quiet: !process.env.CLARION_TEST_VERBOSE });
+    children.set(name, child);
+    await waitForOutput(child, `${name} started`, 120000);
+  };
+  await Promise.all((SERVICES as ServiceName[]).map(start));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    env,
+    smsc,
+    prefix: ns.prefix,
+    databaseUrl: ns.databaseUrl,
+    kafka: ns.kafka,
+    start,
+    kill: async (name, signal = 'SIGKILL') => {
+      await stopProcess(children.get(name), signal);
+    },
+    stop: async () => {
+      await Promise.all([...children.values()].map((c) => stopProcess(c)));
+      await smsc.stop();
+    },
+  };
+}
+
+// ---- REST helpers ----
+
+export interface ApiAnswer {
+  status: number;
+  body: any;
+}
+
+export async function api(base: string, method: string, path: string, options: { auth?: [string, string]; json?: unknown; form?: FormData; headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.auth) headers.authorization = 'Basic ' + Buffer.from(`${options.auth[0]}:${options.auth[1]}`).toString('base64');
+  let body: BodyInit | undefined;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.form) body = options.form;
+  const res = await fetch(base + path, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed };
+}
+
+export interface Tenant {
+  enterpriseSid: string;
+  accountSid: string;
+  authToken: string;
+  auth: [string, string];
+}
+
+/** An enterprise with one account and, optionally, a credit top-up. */
+export async function provisionTenant(base: string, credits: number): Promise<Tenant> {
+  const op: [string, string] = ['operator', OPERATOR_TOKEN];
+  const ent = await api(base, 'POST', '/campaignmanager/enterprises', { auth: op, json: { name: `Acme ${randomBytes(3).toString('hex')}` } });
+  if (ent.status !== 201) throw new Error(`enterprise: ${ent.status} ${JSON.stringify(ent.body)}`);
+  const enterpriseSid = ent.body.data.sid;
+  const acc = await api(base, 'POST', `/campaignmanager/enterprises/${enterpriseSid}/accounts`, { auth: op, json: { email: 'ops@acme.test' } });
+  if (acc.status !== 201) throw new Error(`account: ${acc.status} ${JSON.stringify(acc.body)}`);
+  if (credits !== 0) {
+    const c = await api(base, 'POST', '/campaignmanager/credits', { auth: op, json: { enterpriseSid, credit: credits, description: 'test top-up' } });
+    if (c.status !== 201) throw new Error(`credit: ${c.status} ${JSON.stringify(c.body)}`);
+  }
+  return { enterpriseSid, accountSid: acc.body.data.sid, authToken: acc.body.data.authToken, auth: [acc.body.data.sid, acc.body.data.authToken] };
+}
+
+export function campaignForm(fields: Record<string, string>, toLines: string[], fromLines?: string[]): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('toFile', new Blob([toLines.join('\n') + '\n'], { type: 'text/csv' }), 'to.csv');
+  if (fromLines) form.append('fromFile', new Blob([fromLines.join('\n') + '\n'], { type: 'text/csv' }), 'from.csv');
+  return form;
+}
+
+export function numberFile(lines: string[]): FormData {
+  const form = new FormData();
+  form.append('file', new Blob([lines.join('\n') + '\n'], { type: 'text/plain' }), 'numbers.txt');
+  return form;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export async function campaignStatus(stack: { url: string }, tenant: Tenant, sid: string): Promise<any> {
+  const r = await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${sid}`, { auth: tenant.auth });
+  return r.body.data;
+}
+
+export async function waitForStatus(stack: { url: string }, tenant: Tenant, sid: string, status: string, timeoutMs = 120000): Promise<any> {
+  return waitFor(`campaign ${sid} to be ${status}`, async () => {
+    const c = await campaignStatus(stack, tenant, sid);
+    if (c && ['failed', 'completed', 'cancelled'].includes(c.status) && c.status !== status) throw new Error(`campaign ended ${c.status}: ${JSON.stringify(c)}`);
+    return c?.status === status ? c : null;
+  }, timeoutMs);
+}
+
+/** Records everything published on the public status topic from the start. */
+export async function watchStatusTopic(kafka: Kafka, prefix: string): Promise<{ records: { key: string; value: any }[]; stop(): Promise<void> }> {
+  const records: { key: string; value: any }[] = [];
+  const consumer: Consumer = kafka.consumer({ groupId: `${prefix}test-watch-${randomBytes(3).toString('hex')}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [prefix + TOPIC.campaignStatus], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      records.push({ key: message.key?.toString() ?? '', value: JSON.parse(message.value!.toString()) });
+    },
+  });
+  return { records, stop: () => consumer.disconnect() };
+}

@@ -1,0 +1,64 @@
+// Starts Clarion's processes from the compiled tree, with their output prefixed by their name.
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..', '..');
+const SERVICES = ['credit-svc', 'dnd-svc', 'campaign-svc', 'dispatch-svc', 'gateway'];
+
+function entryOf(name) {
+  if (name === 'smsc-sim') return path.join(root, 'dist', 'tools', 'smsc-sim', 'src', 'main.js');
+  return path.join(root, 'dist', 'apps', name, 'src', 'main.js');
+}
+
+function spawnProcess(name, env, { quiet = false } = {}) {
+  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'register.js'), entryOf(name)], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (stream, out) =>
+    stream.on('data', (chunk) => {
+      if (quiet) return;
+      for (const line of chunk.toString().split('\n')) if (line) out.write(`[${name}] ${line}\n`);
+    });
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  return child;
+}
+
+/** Resolves when the process prints `text`, rejects if it exits first or the wait times out. */
+function waitForOutput(child, text, timeoutMs = 120000) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      seen = (seen + chunk.toString()).slice(-4000);
+      if (seen.includes(text)) done(resolve);
+    };
+    const onExit = (code) => done(() => reject(new Error(`process exited (${code}) before "${text}":\n${seen}`)));
+    const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for "${text}":\n${seen}`))), timeoutMs);
+    function done(fn) {
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.off('exit', onExit);
+      fn();
+    }
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', onExit);
+  });
+}
+
+function stopProcess(child, signal = 'SIGTERM', timeoutMs = 15000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+module.exports = { SERVICES, spawnProcess, waitForOutput, stopProcess, root };

@@ -1,0 +1,61 @@
+// `npm start`: brings up everything Clarion needs on this machine and the five services, and
+// stops all of it on Ctrl-C. What is already configured (KAFKA_BROKERS, DATABASE_URL, SMPP_URL)
+// is used instead of being started.
+const { randomBytes } = require('node:crypto');
+const { ensureKafka } = require('./kafka');
+const { ensurePostgres, databaseUrl } = require('./postgres');
+const { SERVICES, spawnProcess, waitForOutput, stopProcess } = require('./processes');
+
+async function main() {
+  const started = [];
+  const children = [];
+  let stopping = false;
+  const stopAll = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping Clarion…');
+    await Promise.all(children.map((c) => stopProcess(c)));
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
+
+  const env = {};
+  if (!process.env.CLARION_OPERATOR_TOKEN) {
+    env.CLARION_OPERATOR_TOKEN = randomBytes(24).toString('hex');
+    console.log(`CLARION_OPERATOR_TOKEN was not set; this run's operator password is: ${env.CLARION_OPERATOR_TOKEN}`);
+  }
+  const kafka = await ensureKafka();
+  started.push(kafka);
+  env.KAFKA_BROKERS = kafka.brokers;
+  const pg = await ensurePostgres();
+  started.push(pg);
+  env.DATABASE_URL = pg.fromEnv ? pg.serverUrl : databaseUrl(pg.serverUrl, 'clarion');
+
+  if (!process.env.SMPP_URL) {
+    const sim = spawnProcess('smsc-sim', { SMSC_PORT: '2775', SMSC_HTTP_PORT: '2776' });
+    children.push(sim);
+    await waitForOutput(sim, 'listening');
+    env.SMPP_URL = 'smpp://clarion:clarion@127.0.0.1:2775';
+    console.log('SMPP_URL is not set: using the bundled SMSC simulator (stats on http://127.0.0.1:2776/stats)');
+  }
+
+  for (const name of SERVICES) {
+    const child = spawnProcess(name, env);
+    children.push(child);
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`${name} exited (${code ?? signal}); stopping everything`);
+        stopAll(1);
+      }
+    });
+  }
+  await Promise.all(children.slice(-SERVICES.length).map((c, i) => waitForOutput(c, `${SERVICES[i]} started`)));
+  console.log(`Clarion is up: http://127.0.0.1:${process.env.PORT || 3000} (Ctrl-C stops it)`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
