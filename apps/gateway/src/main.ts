@@ -49,25 +49,18 @@ function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: s
         { path: 'campaignmanager/enterprises/*path', method: RequestMethod.POST },
         { path: 'campaignmanager/credits', method: RequestMethod.POST },
       ];
+      // Middleware throws rather than calling next(err): Nest routes thrown errors through the
+      // global filter, so a 401 has the same { code, message, data } body as every other error.
       consumer
         .apply((req: Request, _res: Response, next: NextFunction) => {
-          try {
-            this.identity.authenticateOperator(req.headers.authorization, operatorToken);
-            next();
-          } catch (err) {
-            next(err);
-          }
+          this.identity.authenticateOperator(req.headers.authorization, operatorToken);
+          next();
         })
         .forRoutes(...operatorRoutes);
       consumer
-        .apply((req: Request & { caller?: Caller }, _res: Response, next: NextFunction) => {
-          this.identity
-            .authenticateAccount(req.headers.authorization)
-            .then((caller) => {
-              req.caller = caller;
-              next();
-            })
-            .catch(next);
+        .apply(async (req: Request & { caller?: Caller }, _res: Response, next: NextFunction) => {
+          req.caller = await this.identity.authenticateAccount(req.headers.authorization);
+          next();
         })
         .exclude(...operatorRoutes)
         .forRoutes('campaignmanager/*path');

@@ -1,12 +1,26 @@
-import { Kafka, logLevel, type Producer, type Admin } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Producer, type Admin } from 'kafkajs';
 import { TOPIC_SPECS, TOPIC, type TopicSpec } from '@clarion/contracts';
 import type { PlatformConfig } from './config';
+
+/**
+ * kafkajs logs, as errors, conditions it then retries by itself (a coordinator still loading, a
+ * leader election, a topic another service created first). They are not errors of ours; hiding
+ * them keeps real failures visible.
+ */
+const TRANSIENT = /group coordinator is not available|Topic creation errors|There is no leader|is not the coordinator|rebalanc|This server does not host this topic-partition/i;
+
+const logCreator = () => ({ namespace, level, log }: { namespace: string; level: logLevel; log: { message: string; error?: string } }) => {
+  const text = `${log.message} ${log.error ?? ''}`;
+  if (TRANSIENT.test(text)) return;
+  console.error(`[kafkajs ${logLevel[level]}] ${namespace}: ${text.trim()}`);
+};
 
 export function createKafka(clientId: string, config: PlatformConfig): Kafka {
   return new Kafka({
     clientId,
     brokers: config.kafkaBrokers,
     logLevel: process.env.KAFKAJS_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.ERROR,
+    logCreator,
     connectionTimeout: 5000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
   });
@@ -14,7 +28,9 @@ export function createKafka(clientId: string, config: PlatformConfig): Kafka {
 
 export async function createProducer(kafka: Kafka): Promise<Producer> {
   // No idempotent producer: duplicates are expected anyway (at-least-once) and removed by the inbox.
-  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 8 } });
+  // The default (murmur2) partitioner places keys as Kafka's Java clients do, so ordinary Kafka
+  // tooling agrees on which partition holds a campaign.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 8 }, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   return producer;
 }

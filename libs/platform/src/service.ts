@@ -9,7 +9,7 @@ import { createKafka, createProducer, ensureTopics } from './kafka';
 import { OutboxRelay } from './outbox-relay';
 import { KafkaTransport } from './transport';
 import { startTelemetry } from './telemetry';
-import { runInTx, type Tx } from './tx';
+import { queryRows, runInTx, type Tx } from './tx';
 
 /** What every service's providers may inject: its own database, the broker, the relay. */
 export class Platform {
@@ -21,6 +21,11 @@ export class Platform {
     readonly producer: Producer,
     readonly relay: OutboxRelay,
   ) {}
+
+  /** One statement outside a transaction, returning its rows. */
+  query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return queryRows<T>(this.ds, sql, params);
+  }
 
   /** A transaction whose outbox rows are relayed as soon as it commits. */
   tx<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

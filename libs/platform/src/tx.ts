@@ -16,8 +16,10 @@ export class Tx {
   private readonly outgoing: OutgoingRecord[] = [];
   constructor(readonly manager: EntityManager) {}
 
-  query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.manager.query(sql, params);
+  /** Rows of any statement, including UPDATE … RETURNING (TypeORM's plain query() wraps those). */
+  async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = await this.manager.queryRunner!.query(sql, params, true);
+    return result.records as T[];
   }
 
   publish(topic: string, key: string, message: Message): void {
@@ -38,6 +40,17 @@ export class Tx {
       );
     }
     return this.outgoing.length;
+  }
+}
+
+/** A statement outside any transaction, with its rows (see Tx.query). */
+export async function queryRows<T = any>(ds: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
+  const runner = ds.createQueryRunner();
+  try {
+    const result = await runner.query(sql, params, true);
+    return result.records as T[];
+  } finally {
+    await runner.release();
   }
 }
 

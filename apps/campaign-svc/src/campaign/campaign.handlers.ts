@@ -105,7 +105,7 @@ export class CampaignHandlers {
   @EventPattern('GetCampaign')
   async get(@Payload() m: GetCampaign, @Ctx() ctx: MessageContext): Promise<void> {
     // Queries have no transaction; they read through the service's pool.
-    const [row] = await this.platform.ds.query('SELECT view FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
+    const [row] = await this.platform.query('SELECT view FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
     if (!row) return ctx.replyError(Errors.campaignNotFound);
     ctx.replyOk(row.view);
   }

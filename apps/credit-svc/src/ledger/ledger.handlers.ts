@@ -62,7 +62,7 @@ export class LedgerHandlers {
 
   @EventPattern('GetBalance')
   async balance(@Payload() m: GetBalance, @Ctx() ctx: MessageContext): Promise<void> {
-    const [row] = await this.platform.ds.query('SELECT * FROM accounts WHERE enterprise_sid = $1', [m.data.enterpriseSid]);
+    const [row] = await this.platform.query('SELECT * FROM accounts WHERE enterprise_sid = $1', [m.data.enterpriseSid]);
     const account = row ? toAccount(row) : emptyAccount(m.data.enterpriseSid);
     const view: BalanceView = { enterpriseSid: account.enterpriseSid, available: available(account), reserved: account.reserved, used: account.used };
     ctx.replyOk(view);
@@ -70,7 +70,7 @@ export class LedgerHandlers {
 
   @EventPattern('GetCredit')
   async getCredit(@Payload() m: GetCredit, @Ctx() ctx: MessageContext): Promise<void> {
-    const [row] = await this.platform.ds.query('SELECT * FROM entries WHERE sid = $1 AND enterprise_sid = $2', [m.data.creditSid, m.data.enterpriseSid]);
+    const [row] = await this.platform.query('SELECT * FROM entries WHERE sid = $1 AND enterprise_sid = $2', [m.data.creditSid, m.data.enterpriseSid]);
     if (!row) return ctx.replyError(Errors.creditNotFound);
     ctx.replyOk(entryView(row));
   }
@@ -84,8 +84,8 @@ export class LedgerHandlers {
     if (d.type === 'debit') where.push('credit < 0');
     if (d.startTime) where.push(`date_created >= $${params.push(d.startTime)}`);
     if (d.endTime) where.push(`date_created <= $${params.push(d.endTime)}`);
-    const [{ total }] = await this.platform.ds.query(`SELECT count(*)::int AS total FROM entries WHERE ${where.join(' AND ')}`, params);
-    const rows = await this.platform.ds.query(
+    const [{ total }] = await this.platform.query(`SELECT count(*)::int AS total FROM entries WHERE ${where.join(' AND ')}`, params);
+    const rows = await this.platform.query(
       `SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY date_created ${d.sortDirection === 'desc' ? 'DESC' : 'ASC'}, sid LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, d.pageSize, d.page * d.pageSize],
     );

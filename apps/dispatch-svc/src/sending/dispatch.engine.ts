@@ -59,16 +59,9 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     await this.carrier?.close().catch(() => undefined);
   }
 
+  /** One bind attempt here; after a failure or a drop the carrier itself reconnects with backoff. */
   private async connectLoop(): Promise<void> {
-    for (let attempt = 1; this.running; attempt++) {
-      try {
-        await this.carrier!.connect();
-        return;
-      } catch (err) {
-        console.error(`[dispatch-svc] carrier bind failed (${attempt}): ${(err as Error).message}`);
-        await sleep(Math.min(10000, 250 * 2 ** attempt));
-      }
-    }
+    await this.carrier!.connect().catch((err: Error) => console.error(`[dispatch-svc] carrier bind failed, retrying: ${err.message}`));
   }
 
   private async every(step: () => Promise<unknown>): Promise<void> {
@@ -84,7 +77,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
 
   /** The start timer: asks the campaign aggregate to start; a cancel that got there first wins. */
   async startDueCampaigns(): Promise<number> {
-    const due = await this.platform.ds.query(
+    const due = await this.platform.query(
       `SELECT campaign_sid, trace_headers FROM dispatch_campaigns c
        WHERE status = 'scheduled' AND (start_time IS NULL OR start_time <= now())
          AND (SELECT count(*) FROM sends s WHERE s.campaign_sid = c.campaign_sid AND s.state = 'queued') >= c.accepted_count
@@ -106,7 +99,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
       let sent = 0;
       try {
         if (this.carrier?.isBound()) {
-          const campaigns: SendingCampaign[] = await this.platform.ds.query(
+          const campaigns: SendingCampaign[] = await this.platform.query(
             `SELECT campaign_sid, enterprise_sid, body, from_numbers, from_prefix, trace_headers FROM dispatch_campaigns WHERE status = 'sending' ORDER BY created_at LIMIT 20`,
           );
           for (const c of campaigns) sent += await this.sendBatch(c);
@@ -120,7 +113,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
 
   /** Claims a batch (committed before any submit is written), submits it, records the answers. */
   async sendBatch(c: SendingCampaign): Promise<number> {
-    const claimed: { msisdn: string; seq: number; attempts: number }[] = await this.platform.ds.query(
+    const claimed: { msisdn: string; seq: number; attempts: number }[] = await this.platform.query(
       `UPDATE sends SET state = 'sending', claimed_at = now(), attempts = attempts + 1, updated_at = now()
        WHERE campaign_sid = $1 AND msisdn IN (
          SELECT msisdn FROM sends WHERE campaign_sid = $1 AND state = 'queued' ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
@@ -224,7 +217,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async completeFinished(): Promise<void> {
-    const done = await this.platform.ds.query(
+    const done = await this.platform.query(
       `SELECT campaign_sid FROM dispatch_campaigns c WHERE status = 'sending'
        AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.campaign_sid = c.campaign_sid AND s.state IN ('queued', 'sending'))`,
     );

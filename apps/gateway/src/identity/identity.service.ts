@@ -20,13 +20,13 @@ export class IdentityService {
 
   async createEnterprise(name: string) {
     const sid = newSid('enterprise');
-    const [row] = await this.platform.ds.query('INSERT INTO enterprises (sid, name) VALUES ($1, $2) RETURNING sid, name, date_created', [sid, name]);
+    const [row] = await this.platform.query('INSERT INTO enterprises (sid, name) VALUES ($1, $2) RETURNING sid, name, date_created', [sid, name]);
     return { sid: row.sid, name: row.name, dateCreated: new Date(row.date_created).toISOString() };
   }
 
   async enterpriseExists(sid: string): Promise<boolean> {
     if (!isSid('enterprise', sid)) return false;
-    const rows = await this.platform.ds.query('SELECT 1 FROM enterprises WHERE sid = $1', [sid]);
+    const rows = await this.platform.query('SELECT 1 FROM enterprises WHERE sid = $1', [sid]);
     return rows.length > 0;
   }
 
@@ -35,7 +35,7 @@ export class IdentityService {
     const sid = newSid('account');
     // 32 random bytes: a token that cannot be guessed, so a fast hash is enough to store it.
     const authToken = randomBytes(32).toString('hex');
-    const [row] = await this.platform.ds.query('INSERT INTO accounts (sid, enterprise_sid, email, token_hash) VALUES ($1, $2, $3, $4) RETURNING date_created', [
+    const [row] = await this.platform.query('INSERT INTO accounts (sid, enterprise_sid, email, token_hash) VALUES ($1, $2, $3, $4) RETURNING date_created', [
       sid,
       enterpriseSid,
       email,
@@ -48,7 +48,7 @@ export class IdentityService {
   async authenticateAccount(header: string | undefined): Promise<Caller> {
     const creds = parseBasic(header);
     if (!creds || !isSid('account', creds.user)) throw new ApiError(Errors.unauthorized);
-    const [row] = await this.platform.ds.query('SELECT sid, enterprise_sid, email, token_hash FROM accounts WHERE sid = $1', [creds.user]);
+    const [row] = await this.platform.query('SELECT sid, enterprise_sid, email, token_hash FROM accounts WHERE sid = $1', [creds.user]);
     const given = Buffer.from(hashToken(creds.password), 'hex');
     const stored = Buffer.from(row?.token_hash ?? hashToken(randomBytes(8).toString('hex')), 'hex');
     if (!row || !timingSafeEqual(given, stored)) throw new ApiError(Errors.unauthorized);

@@ -1,0 +1,260 @@
+import * as smpp from 'smpp';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { decodeMessage, encodeForSubmit, formatReceiptText, fromSmppAddress, toSmppAddress } from '@clarion/smpp';
+
+export interface Submit {
+  messageId: string;
+  systemId: string;
+  from: string;
+  to: string;
+  text: string;
+  receivedAt: number;
+}
+
+export interface SmscOptions {
+  port?: number;
+  host?: string;
+  systemId?: string;
+  password?: string;
+  receiptDelayMs?: number;
+  /** 0 = unlimited; above it submits are answered ESME_RTHROTTLED. */
+  throttlePerSecond?: number;
+  failNumbers?: string[];
+  undeliverableNumbers?: string[];
+  /** Submits to these numbers are never answered (to test response timeouts). */
+  silentNumbers?: string[];
+  httpPort?: number;
+}
+
+const ESME_ROK = 0x00;
+const ESME_RINVPASWD = 0x0e;
+const ESME_RINVSYSID = 0x0f;
+const ESME_RSUBMITFAIL = 0x45;
+const ESME_RTHROTTLED = 0x58;
+const ESME_RQUERYFAIL = 0x67;
+const ESME_RINVBNDSTS = 0x04;
+const QUEUED_RECEIPTS_MAX = 1_000_000;
+const SESSIONS_MAX = 64;
+const SUBMITS_KEPT_MAX = 2_000_000;
+
+interface PendingReceipt {
+  submit: Submit;
+  stat: string;
+}
+
+/**
+ * A simulated SMSC speaking SMPP v3.4 over TCP: it accepts binds, answers submit_sm with a
+ * message id, records what it received, and sends delivery receipts. Like a real SMSC it keeps
+ * receipts for a system id whose receiver is gone and delivers them when one binds again.
+ */
+export class SmscSimulator {
+  private server: smpp.Server | null = null;
+  private http: HttpServer | null = null;
+  private readonly received: Submit[] = [];
+  private readonly byId = new Map<string, { submit: Submit; doneAt: number }>();
+  private readonly receivers = new Map<string, Set<smpp.Session>>();
+  private readonly queued = new Map<string, PendingReceipt[]>();
+  private windowStart = 0;
+  private windowCount = 0;
+  private receiptsSent = 0;
+  private binds = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: SmscOptions = {}) {}
+
+  async start(): Promise<{ port: number; httpPort?: number }> {
+    const server = smpp.createServer({}, (session) => this.onSession(session));
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(this.options.port ?? 2775, this.options.host ?? '127.0.0.1', () => resolve()));
+    const port = (server.address() as AddressInfo).port;
+    let httpPort: number | undefined;
+    if (this.options.httpPort !== undefined) {
+      this.http = createHttpServer((req, res) => this.onHttp(req.method ?? 'GET', req.url ?? '/', res));
+      await new Promise<void>((resolve) => this.http!.listen(this.options.httpPort, this.options.host ?? '127.0.0.1', () => resolve()));
+      httpPort = (this.http.address() as AddressInfo).port;
+    }
+    return { port, httpPort };
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const s of this.server?.sessions ?? []) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+    this.server = null;
+    this.http = null;
+  }
+
+  submits(): readonly Submit[] {
+    return this.received;
+  }
+
+  countByNumber(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const s of this.received) m.set(s.to, (m.get(s.to) ?? 0) + 1);
+    return m;
+  }
+
+  reset(): void {
+    this.received.length = 0;
+    this.byId.clear();
+  }
+
+  stats() {
+    const counts = this.countByNumber();
+    let queued = 0;
+    for (const q of this.queued.values()) queued += q.length;
+    return { submits: this.received.length, uniqueNumbers: counts.size, duplicates: this.received.length - counts.size, receiptsSent: this.receiptsSent, receiptsQueued: queued, binds: this.binds };
+  }
+
+  private onSession(session: smpp.Session): void {
+    if ((this.server?.sessions.length ?? 0) > SESSIONS_MAX) {
+      session.destroy();
+      return;
+    }
+    let systemId: string | null = null;
+    const bind = (pdu: smpp.PDU, receives: boolean) => {
+      if (this.options.systemId && pdu.system_id !== this.options.systemId) return session.send(pdu.response({ command_status: ESME_RINVSYSID }));
+      if (this.options.password !== undefined && pdu.password !== this.options.password) return session.send(pdu.response({ command_status: ESME_RINVPASWD }));
+      systemId = String(pdu.system_id);
+      this.binds++;
+      session.send(pdu.response({ system_id: 'clarion-smsc' }));
+      if (receives) {
+        if (!this.receivers.has(systemId)) this.receivers.set(systemId, new Set());
+        this.receivers.get(systemId)!.add(session);
+        this.flushQueued(systemId);
+      }
+    };
+    session.on('bind_transceiver', (pdu: smpp.PDU) => bind(pdu, true));
+    session.on('bind_receiver', (pdu: smpp.PDU) => bind(pdu, true));
+    session.on('bind_transmitter', (pdu: smpp.PDU) => bind(pdu, false));
+    session.on('enquire_link', (pdu: smpp.PDU) => session.send(pdu.response()));
+    session.on('unbind', (pdu: smpp.PDU) => {
+      session.send(pdu.response());
+      session.close();
+    });
+    session.on('submit_sm', (pdu: smpp.PDU) => {
+      if (!systemId) {
+        session.send(pdu.response({ command_status: ESME_RINVBNDSTS }));
+        return;
+      }
+      this.onSubmit(session, systemId, pdu);
+    });
+    session.on('query_sm', (pdu: smpp.PDU) => {
+      const known = this.byId.get(String(pdu.message_id));
+      if (!known) return session.send(pdu.response({ command_status: ESME_RQUERYFAIL }));
+      const delivered = Date.now() >= known.doneAt;
+      session.send(pdu.response({ message_id: pdu.message_id, final_date: '', message_state: delivered ? 2 : 1, error_code: 0 }));
+    });
+    session.on('pdu', (pdu: smpp.PDU) => {
+      if (!pdu.isResponse() && !KNOWN_COMMANDS.has(pdu.command)) session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: 0x03 }));
+    });
+    session.on('error', () => undefined);
+    session.on('close', () => {
+      if (systemId) this.receivers.get(systemId)?.delete(session);
+    });
+  }
+
+  private onSubmit(session: smpp.Session, systemId: string, pdu: smpp.PDU): void {
+    const to = fromSmppAddress(String(pdu.destination_addr));
+    if (this.options.silentNumbers?.includes(to)) return;
+    if (this.options.failNumbers?.includes(to)) {
+      session.send(pdu.response({ command_status: ESME_RSUBMITFAIL }));
+      return;
+    }
+    const limit = this.options.throttlePerSecond ?? 0;
+    if (limit > 0) {
+      const now = Date.now();
+      if (now - this.windowStart >= 1000) {
+        this.windowStart = now;
+        this.windowCount = 0;
+      }
+      if (++this.windowCount > limit) {
+        session.send(pdu.response({ command_status: ESME_RTHROTTLED }));
+        return;
+      }
+    }
+    const payload = pdu.message_payload;
+    const hasPayload = payload !== undefined && !(Buffer.isBuffer(payload) && payload.length === 0);
+    const text = decodeMessage(hasPayload ? payload : pdu.short_message, pdu.data_coding ?? 0);
+    const messageId = randomBytes(8).toString('hex');
+    const submit: Submit = { messageId, systemId, from: fromSmppAddress(String(pdu.source_addr)), to, text, receivedAt: Date.now() };
+    if (this.received.length < SUBMITS_KEPT_MAX) this.received.push(submit);
+    const delay = this.options.receiptDelayMs ?? 20;
+    this.byId.set(messageId, { submit, doneAt: Date.now() + delay });
+    session.send(pdu.response({ message_id: messageId }));
+    if (pdu.registered_delivery & 0x01) {
+      const stat = this.options.undeliverableNumbers?.includes(to) ? 'UNDELIV' : 'DELIVRD';
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.deliverReceipt(systemId, { submit, stat });
+      }, delay);
+      this.timers.add(t);
+    }
+  }
+
+  private deliverReceipt(systemId: string, r: PendingReceipt): void {
+    const sessions = [...(this.receivers.get(systemId) ?? [])].filter((s) => s.socket.writable);
+    if (sessions.length === 0) {
+      const q = this.queued.get(systemId) ?? [];
+      if (q.length < QUEUED_RECEIPTS_MAX) q.push(r);
+      this.queued.set(systemId, q);
+      return;
+    }
+    const session = sessions[this.receiptsSent % sessions.length];
+    const stamp = smppDate(new Date(r.submit.receivedAt));
+    const text = formatReceiptText({ id: r.submit.messageId, stat: r.stat, submitDate: stamp, doneDate: smppDate(new Date()), text: r.submit.text });
+    const src = toSmppAddress(r.submit.to);
+    const dst = toSmppAddress(r.submit.from);
+    const enc = encodeForSubmit(text);
+    const pdu = new smpp.PDU('deliver_sm', {
+      source_addr_ton: src.ton,
+      source_addr_npi: src.npi,
+      source_addr: src.addr,
+      dest_addr_ton: dst.ton,
+      dest_addr_npi: dst.npi,
+      destination_addr: dst.addr,
+      esm_class: 0x04,
+      data_coding: enc.dataCoding,
+      short_message: enc.bytes,
+      receipted_message_id: r.submit.messageId,
+      message_state: r.stat === 'DELIVRD' ? 2 : 5,
+    });
+    if (!session.send(pdu)) {
+      this.queued.set(systemId, [...(this.queued.get(systemId) ?? []), r]);
+      return;
+    }
+    this.receiptsSent++;
+  }
+
+  private flushQueued(systemId: string): void {
+    const q = this.queued.get(systemId);
+    if (!q || q.length === 0) return;
+    this.queued.delete(systemId);
+    for (const r of q) this.deliverReceipt(systemId, r);
+  }
+
+  private onHttp(method: string, url: string, res: import('node:http').ServerResponse): void {
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (method === 'GET' && url.startsWith('/stats')) return json(200, this.stats());
+    if (method === 'GET' && url.startsWith('/submits')) return json(200, this.received.map(({ to, from, text, messageId, receivedAt }) => ({ to, from, text, messageId, receivedAt })));
+    if (method === 'POST' && url.startsWith('/reset')) {
+      this.reset();
+      return json(200, { ok: true });
+    }
+    json(404, { error: 'not found' });
+  }
+}
+
+const KNOWN_COMMANDS = new Set(['bind_transceiver', 'bind_receiver', 'bind_transmitter', 'enquire_link', 'unbind', 'submit_sm', 'query_sm', 'deliver_sm_resp', 'enquire_link_resp', 'unbind_resp', 'generic_nack']);
+
+function smppDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
+}
