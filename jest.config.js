@@ -17,6 +17,8 @@ const moduleNameMapper = {
 };
 const base = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 module.exports = {
+  // Integration tests run whole campaigns; a hung one still ends.
+  testTimeout: 300000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '/dist/'] },
     {
@@ -26,7 +28,6 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       globalSetup: '<rootDir>/test/global-setup.js',
       globalTeardown: '<rootDir>/test/global-teardown.js',
-      testTimeout: 240000,
     },
   ],
 };

@@ -68,7 +68,8 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     PORT: String(port),
     DISPATCH_TICK_MS: '100',
     DISPATCH_RESPONSE_TIMEOUT_MS: '3000',
-    DISPATCH_RECONCILE_TIMEOUT_MS: '6000',
+    DISPATCH_RECONCILE_TIMEOUT_MS: '20000',
+    SMPP_REFERENCE_QUERY: '1',
     ...options.env,
   };
   const children = new Map<ServiceName, ChildProcess>();

@@ -38,6 +38,8 @@ async function main() {
     children.push(sim);
     await waitForOutput(sim, 'listening');
     env.SMPP_URL = 'smpp://clarion:clarion@127.0.0.1:2775';
+    // The simulator answers query_sm by Clarion's own submit reference, which settles sends a crash left in doubt.
+    env.SMPP_REFERENCE_QUERY = '1';
     console.log('SMPP_URL is not set: using the bundled SMSC simulator (stats on http://127.0.0.1:2776/stats)');
   }
 

@@ -27,7 +27,19 @@ export interface SmppCarrierOptions {
   onInbound?: (m: { from: string; to: string; text: string }) => void;
 }
 
+/**
+ * A vendor-specific TLV (SMPP 3.4 reserves 0x1400–0x3FFF for SMSC vendors) carrying the sender's
+ * own reference for a submit. A carrier that supports it (the bundled simulator does) can answer
+ * query_sm by that reference, which settles a submit whose response a crash lost: the carrier
+ * either has it or never got it. A carrier that does not know the TLV ignores it, as the spec asks.
+ */
+export const CLARION_REFERENCE_TLV = 0x1501;
+smpp.addTLV('clarion_reference', { id: CLARION_REFERENCE_TLV, type: smpp.types.tlv.cstring });
+
+export type ReferenceQueryOutcome = { kind: 'found'; messageId: string; delivered: boolean } | { kind: 'not-found' } | { kind: 'error'; reason: string };
+
 export const ESME_ROK = 0x00;
+export const ESME_RQUERYFAIL = 0x67;
 export const ESME_RMSGQFUL = 0x14;
 export const ESME_RSYSERR = 0x08;
 export const ESME_RTHROTTLED = 0x58;
@@ -119,7 +131,7 @@ export class SmppCarrier {
     this.bound = false;
   }
 
-  async submit(msg: { from: string; to: string; text: string; registeredDelivery?: boolean }): Promise<SubmitOutcome> {
+  async submit(msg: { from: string; to: string; text: string; registeredDelivery?: boolean; reference?: string }): Promise<SubmitOutcome> {
     await this.takeSlot();
     try {
       if (!this.bound && !(await this.waitForBind())) return { kind: 'rejected', commandStatus: NOT_WRITTEN, retriable: true };
@@ -136,6 +148,7 @@ export class SmppCarrier {
         destination_addr: dst.addr,
         registered_delivery: msg.registeredDelivery ? 1 : 0,
         data_coding: enc.dataCoding,
+        ...(msg.reference ? { clarion_reference: msg.reference } : {}),
         ...(enc.payload ? { short_message: Buffer.alloc(0), message_payload: enc.bytes } : { short_message: enc.bytes }),
       });
       return await new Promise<SubmitOutcome>((resolve) => {
@@ -158,6 +171,26 @@ export class SmppCarrier {
     } finally {
       this.releaseSlot();
     }
+  }
+
+  /** Asks the carrier whether it received the submit with this reference (see CLARION_REFERENCE_TLV). */
+  queryByReference(reference: string): Promise<ReferenceQueryOutcome> {
+    const session = this.session;
+    if (!session || !this.bound) return Promise.resolve({ kind: 'error', reason: 'not bound' });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve({ kind: 'error', reason: 'no query_sm_resp' }), this.responseTimeoutMs);
+      const pdu = new smpp.PDU('query_sm', { message_id: '', source_addr_ton: 0, source_addr_npi: 0, source_addr: '', clarion_reference: reference });
+      const written = session.send(pdu, (resp: smpp.PDU) => {
+        clearTimeout(timer);
+        if (resp.command_status === ESME_ROK && resp.message_id) resolve({ kind: 'found', messageId: String(resp.message_id), delivered: resp.message_state === 2 });
+        else if (resp.command_status === ESME_RQUERYFAIL) resolve({ kind: 'not-found' });
+        else resolve({ kind: 'error', reason: `query_sm status 0x${resp.command_status.toString(16)}` });
+      });
+      if (!written) {
+        clearTimeout(timer);
+        resolve({ kind: 'error', reason: 'socket not writable' });
+      }
+    });
   }
 
   private takeSlot(): Promise<void> {

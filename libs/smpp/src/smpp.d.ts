@@ -27,6 +27,8 @@ declare module 'smpp' {
   export const PDU: new (command: string, options?: Record<string, unknown>) => PDU;
   export const encodings: Record<'ASCII' | 'LATIN1' | 'UCS2', { match(v: string): boolean; encode(v: string): Buffer; decode(v: Buffer): string }>;
   export const errors: Record<string, number>;
+  export const types: { tlv: Record<string, unknown> };
+  export function addTLV(tag: string, options: { id: number; type: unknown }): void;
   export const consts: Record<string, any>;
   const smpp: any;
   export default smpp;

@@ -2,7 +2,7 @@ import * as smpp from 'smpp';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { decodeMessage, encodeForSubmit, formatReceiptText, fromSmppAddress, toSmppAddress } from '@clarion/smpp';
+import { decodeMessage, encodeForSubmit, formatReceiptText, fromSmppAddress, toSmppAddress } from '@clarion/smpp'; // also registers the reference TLV
 
 export interface Submit {
   messageId: string;
@@ -54,6 +54,7 @@ export class SmscSimulator {
   private http: HttpServer | null = null;
   private readonly received: Submit[] = [];
   private readonly byId = new Map<string, { submit: Submit; doneAt: number }>();
+  private readonly byReference = new Map<string, string>();
   private readonly receivers = new Map<string, Set<smpp.Session>>();
   private readonly queued = new Map<string, PendingReceipt[]>();
   private windowStart = 0;
@@ -101,6 +102,7 @@ export class SmscSimulator {
   reset(): void {
     this.received.length = 0;
     this.byId.clear();
+    this.byReference.clear();
   }
 
   stats() {
@@ -144,10 +146,12 @@ export class SmscSimulator {
       this.onSubmit(session, systemId, pdu);
     });
     session.on('query_sm', (pdu: smpp.PDU) => {
-      const known = this.byId.get(String(pdu.message_id));
+      // Standard query by message id, or (vendor extension) by the sender's own reference.
+      const id = pdu.message_id ? String(pdu.message_id) : this.byReference.get(String(pdu.clarion_reference ?? ''));
+      const known = id ? this.byId.get(id) : undefined;
       if (!known) return session.send(pdu.response({ command_status: ESME_RQUERYFAIL }));
       const delivered = Date.now() >= known.doneAt;
-      session.send(pdu.response({ message_id: pdu.message_id, final_date: '', message_state: delivered ? 2 : 1, error_code: 0 }));
+      session.send(pdu.response({ message_id: known.submit.messageId, final_date: '', message_state: delivered ? 2 : 1, error_code: 0 }));
     });
     session.on('pdu', (pdu: smpp.PDU) => {
       if (!pdu.isResponse() && !KNOWN_COMMANDS.has(pdu.command)) session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: 0x03 }));
@@ -185,6 +189,7 @@ export class SmscSimulator {
     if (this.received.length < SUBMITS_KEPT_MAX) this.received.push(submit);
     const delay = this.options.receiptDelayMs ?? 20;
     this.byId.set(messageId, { submit, doneAt: Date.now() + delay });
+    if (pdu.clarion_reference) this.byReference.set(String(pdu.clarion_reference), messageId);
     session.send(pdu.response({ message_id: messageId }));
     if (pdu.registered_delivery & 0x01) {
       const stat = this.options.undeliverableNumbers?.includes(to) ? 'UNDELIV' : 'DELIVRD';

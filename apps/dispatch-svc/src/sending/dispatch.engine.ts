@@ -125,7 +125,12 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     const answers = await withSpan(
       'carrier.submit_sm',
       { parent: contextFromHeaders(c.trace_headers), kind: SpanKind.CLIENT, attributes: { 'clarion.campaign.sid': c.campaign_sid, 'clarion.submit.count': claimed.length } },
-      () => Promise.all(claimed.map((r) => carrier.submit({ from: fromNumberFor(r.seq, c.from_numbers, c.from_prefix), to: r.msisdn, text: c.body, registeredDelivery: true }))),
+      () =>
+        Promise.all(
+          claimed.map((r) =>
+            carrier.submit({ from: fromNumberFor(r.seq, c.from_numbers, c.from_prefix), to: r.msisdn, text: c.body, registeredDelivery: true, reference: `${c.campaign_sid}:${r.seq}` }),
+          ),
+        ),
     );
     let throttled = false;
     const rows = claimed.map((r, i) => {
@@ -173,6 +178,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
 
   async housekeeping(): Promise<void> {
     await this.applyReceipts();
+    await this.reconcileInDoubt();
     await this.settleInDoubt();
     await this.completeFinished();
   }
@@ -201,6 +207,44 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
         await this.publishGrouped(tx, [...byId, ...byNumber]);
       });
     }
+  }
+
+  /**
+   * A send recorded as 'sending' whose answer never came (the process died between recording it
+   * and reading the carrier's response) is settled by asking the carrier, where it supports that:
+   * found → sent; never received → queued again, which is safe because the carrier says so.
+   */
+  private async reconcileInDoubt(): Promise<void> {
+    if (!this.config.referenceQueries || !this.carrier?.isBound()) return;
+    const rows: { campaign_sid: string; msisdn: string; seq: number }[] = await this.platform.query(
+      `SELECT campaign_sid, msisdn, seq FROM sends WHERE state = 'sending' AND claimed_at < now() - ($1::int * interval '1 millisecond') ORDER BY claimed_at LIMIT 500`,
+      [this.config.inDoubtAfterMs],
+    );
+    if (rows.length === 0) return;
+    const carrier = this.carrier;
+    const answers = await Promise.all(rows.map((r) => carrier.queryByReference(`${r.campaign_sid}:${r.seq}`)));
+    await this.platform.tx(async (tx) => {
+      const found = rows.map((r, i) => ({ ...r, a: answers[i] })).filter((x) => x.a.kind === 'found');
+      const missing = rows.filter((_, i) => answers[i].kind === 'not-found');
+      if (found.length > 0) {
+        const updated = await tx.query(
+          `UPDATE sends s SET state = 'sent', carrier_message_id = x.mid, updated_at = now()
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS x(sid, msisdn, mid)
+           WHERE s.campaign_sid = x.sid AND s.msisdn = x.msisdn AND s.state = 'sending'
+           RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
+          [found.map((f) => f.campaign_sid), found.map((f) => f.msisdn), found.map((f) => (f.a.kind === 'found' ? f.a.messageId : ''))],
+        );
+        await this.publishGrouped(tx, updated);
+      }
+      if (missing.length > 0) {
+        await tx.query(
+          `UPDATE sends s SET state = 'queued', error_code = 'not-received-by-carrier', updated_at = now()
+           FROM unnest($1::text[], $2::text[]) AS x(sid, msisdn)
+           WHERE s.campaign_sid = x.sid AND s.msisdn = x.msisdn AND s.state = 'sending'`,
+          [missing.map((m) => m.campaign_sid), missing.map((m) => m.msisdn)],
+        );
+      }
+    });
   }
 
   /** A send left 'sending' past the reconcile timeout got no answer and no receipt: final 'unknown'. */
