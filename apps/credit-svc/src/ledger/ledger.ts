@@ -64,7 +64,13 @@ function badAmount(value: number, what: string, min: number): ClarionError | nul
   return null;
 }
 
-export function decide(command: LedgerCommand, state: LedgerState): Decision {
+export function decide(command: LedgerCommand, loaded: LedgerState): Decision {
+  // Only the hold and entry of this command's ids are relevant; anything else loaded is ignored.
+  const state: LedgerState = {
+    account: loaded.account,
+    hold: 'holdId' in command && loaded.hold?.holdId === command.holdId ? loaded.hold : null,
+    entry: command.type === 'AddCredit' && loaded.entry?.entrySid === command.entrySid ? loaded.entry : null,
+  };
   // The adapter loads the account and hold of the command's enterprise; anything else is a bug.
   if (command.enterpriseSid !== state.account.enterpriseSid) throw new Error(`ledger: command for ${command.enterpriseSid} applied to account ${state.account.enterpriseSid}`);
   if (state.hold && 'holdId' in command && state.hold.enterpriseSid !== command.enterpriseSid) {

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { available, decide, emptyAccount, evolve, type Entry, type Hold, type LedgerCommand, type LedgerState } from './ledger';
+
+const E = 'EN' + 'b'.repeat(32);
+const at = '2026-01-01T00:00:00.000Z';
+
+// Few ids, so that replays and conflicting reuses happen often.
+const holdId = fc.constantFrom('CP1', 'CP2', 'CP3');
+const entrySid = fc.constantFrom('ENC1', 'ENC2', 'ENC3', 'ENC4');
+const amount = fc.oneof(fc.integer({ min: -5, max: 200 }), fc.constantFrom(0, Number.MAX_SAFE_INTEGER, 2 ** 60, 0.5));
+const command: fc.Arbitrary<LedgerCommand> = fc.oneof(
+  fc.record({ type: fc.constant('AddCredit' as const), entrySid, enterpriseSid: fc.constant(E), credit: amount, description: fc.constantFrom(null, 'a'), accountSid: fc.constant(null), at: fc.constant(at) }),
+  fc.record({ type: fc.constant('Reserve' as const), holdId, enterpriseSid: fc.constant(E), amount, at: fc.constant(at) }),
+  fc.record({ type: fc.constant('Commit' as const), holdId, enterpriseSid: fc.constant(E), amount, at: fc.constant(at) }),
+  fc.record({ type: fc.constant('Release' as const), holdId, enterpriseSid: fc.constant(E), at: fc.constant(at) }),
+);
+
+/** A tiny in-memory adapter: the account plus every hold and entry by id. */
+interface World {
+  account: LedgerState['account'];
+  holds: Map<string, Hold>;
+  entries: Map<string, Entry>;
+}
+function apply(w: World, c: LedgerCommand) {
+  const state: LedgerState = { account: w.account, hold: 'holdId' in c ? (w.holds.get(c.holdId) ?? null) : null, entry: c.type === 'AddCredit' ? (w.entries.get(c.entrySid) ?? null) : null };
+  const d = decide(c, state);
+  if (!d.ok) return { d, next: w };
+  let s = state;
+  for (const e of d.events) s = evolve(s, e);
+  const holds = new Map(w.holds);
+  const entries = new Map(w.entries);
+  if (s.hold) holds.set(s.hold.holdId, s.hold);
+  if (s.entry) entries.set(s.entry.entrySid, s.entry);
+  return { d, next: { account: s.account, holds, entries } };
+}
+
+describe('credit ledger properties', () => {
+  it('keeps balances consistent, non-negative and replay-proof under any command sequence', () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 60 }), (commands) => {
+        let w: World = { account: emptyAccount(E), holds: new Map(), entries: new Map() };
+        const accepted: LedgerCommand[] = [];
+        for (const c of commands) {
+          const before = w;
+          const { d, next } = apply(w, c);
+          if (!d.ok) expect(next).toBe(before); // a refused command changes nothing
+          // a hold changes status at most once: pending → posted | voided
+          if ('holdId' in c) {
+            const was = before.holds.get(c.holdId);
+            const now = next.holds.get(c.holdId);
+            if (was && was.status !== 'pending') expect(now).toEqual(was);
+          }
+          w = next;
+          if (d.ok) accepted.push(c);
+          const a = w.account;
+          for (const v of [a.credited, a.reserved, a.used, available(a)]) {
+            expect(Number.isSafeInteger(v)).toBe(true);
+            expect(v).toBeGreaterThanOrEqual(0);
+          }
+          const holds = [...w.holds.values()];
+          expect(a.reserved).toBe(holds.filter((h) => h.status === 'pending').reduce((s, h) => s + h.amount, 0));
+          expect(a.used).toBe(holds.filter((h) => h.status === 'posted').reduce((s, h) => s + h.postedAmount, 0));
+          expect(a.credited).toBe([...w.entries.values()].reduce((s, e) => s + e.credit, 0));
+        }
+        // Replaying every accepted command afterwards produces no events and changes nothing.
+        for (const c of accepted) {
+          const { d, next } = apply(w, c);
+          if (d.ok) expect(d.events).toEqual([]);
+          expect(next.account).toEqual(w.account);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
