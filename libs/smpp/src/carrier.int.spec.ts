@@ -1,0 +1,123 @@
+/** The carrier client against the SMSC simulator over real TCP on loopback. */
+import { SmscSimulator } from '../../../tools/smsc-sim/src/smsc-simulator';
+import { SmppCarrier, type DeliveryReceipt } from './carrier';
+
+const waitUntil = async (what: string, ok: () => boolean, ms = 10000) => {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('SMPP carrier and SMSC simulator', () => {
+  const sims: SmscSimulator[] = [];
+  const carriers: SmppCarrier[] = [];
+  async function sim(options: ConstructorParameters<typeof SmscSimulator>[0] = {}) {
+    const s = new SmscSimulator({ port: 0, systemId: 'sys', password: 'pw', receiptDelayMs: 5, ...options });
+    sims.push(s);
+    const { port } = await s.start();
+    return { s, url: `smpp://sys:pw@127.0.0.1:${port}` };
+  }
+  function carrier(url: string, extra: Partial<ConstructorParameters<typeof SmppCarrier>[0]> = {}) {
+    const c = new SmppCarrier({ url, windowSize: 50, responseTimeoutMs: 1000, reconnectDelayMsMax: 200, ...extra });
+    carriers.push(c);
+    return c;
+  }
+  afterEach(async () => {
+    await Promise.all(carriers.splice(0).map((c) => c.close().catch(() => undefined)));
+    await Promise.all(sims.splice(0).map((s) => s.stop()));
+  });
+
+  it('binds with the right credentials and is refused with wrong ones', async () => {
+    const { url } = await sim();
+    await expect(carrier(url.replace('sys:pw', 'sys:nope')).connect()).rejects.toThrow(/bind refused/);
+    const c = carrier(url);
+    await c.connect();
+    expect(c.isBound()).toBe(true);
+  });
+
+  it('submits 2,000 messages through the window, each recorded once with its text, each with a receipt', async () => {
+    const { s, url } = await sim();
+    const receipts: DeliveryReceipt[] = [];
+    // 2,000 at once: 200 in the window, the rest in the bounded queue (10 × window).
+    const c = carrier(url, { windowSize: 200, onReceipt: (r) => receipts.push(r) });
+    await c.connect();
+    const texts = ['Hello', 'Привет мир', 'L'.repeat(300)];
+    const t0 = Date.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: 2000 }, (_, i) => c.submit({ from: '+14155550000', to: `+1415600${String(i).padStart(4, '0')}`, text: texts[i % 3], registeredDelivery: true })),
+    );
+    const perSecond = Math.round(2000 / ((Date.now() - t0) / 1000));
+    expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
+    expect(s.countByNumber().size).toBe(2000);
+    expect([...s.countByNumber().values()].every((n) => n === 1)).toBe(true);
+    expect(s.submits().every((m) => m.text === texts[Number(m.to.slice(-4)) % 3])).toBe(true);
+    await waitUntil('2000 receipts', () => receipts.length === 2000);
+    const ids = new Set(outcomes.map((o) => (o.kind === 'accepted' ? o.messageId : '')));
+    expect(receipts.every((r) => ids.has(r.messageId) && r.stat === 'DELIVRD')).toBe(true);
+    console.log(`[figures] carrier submits: ${perSecond}/s through a window of 200`);
+  });
+
+  it('reports throttling as retriable and a refused number as final', async () => {
+    const { url } = await sim({ throttlePerSecond: 5, failNumbers: ['+15550000001'] });
+    const c = carrier(url);
+    await c.connect();
+    const refused = await c.submit({ from: '+1555', to: '+15550000001', text: 'x' });
+    expect(refused).toEqual({ kind: 'rejected', commandStatus: 0x45, retriable: false });
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => c.submit({ from: '+1555', to: `+1555100${String(i).padStart(4, '0')}`, text: 'x' })));
+    const throttled = outcomes.filter((o) => o.kind === 'rejected');
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(throttled.every((o) => o.kind === 'rejected' && o.commandStatus === 0x58 && o.retriable)).toBe(true);
+  });
+
+  it('resolves an unanswered submit as unknown and never re-sends it', async () => {
+    const { s, url } = await sim({ silentNumbers: ['+15550000009'] });
+    const c = carrier(url);
+    await c.connect();
+    const o = await c.submit({ from: '+1555', to: '+15550000009', text: 'x' });
+    expect(o.kind).toBe('unknown');
+    expect(s.submits()).toHaveLength(0);
+  });
+
+  it('keeps receipts for a session that went away and delivers them on the next bind', async () => {
+    const { s, url } = await sim({ receiptDelayMs: 300 });
+    const first = carrier(url);
+    await first.connect();
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => first.submit({ from: '+1555', to: `+1555200000${i}`, text: 'x', registeredDelivery: true })));
+    // Drop the connection abruptly, before the receipts are due.
+    await first.close();
+    await waitUntil('receipts queued', () => s.stats().receiptsQueued === 10, 5000);
+    const receipts: DeliveryReceipt[] = [];
+    const second = carrier(url, { onReceipt: (r) => receipts.push(r) });
+    await second.connect();
+    await waitUntil('queued receipts delivered', () => receipts.length === 10);
+    expect(new Set(receipts.map((r) => r.messageId))).toEqual(new Set(outcomes.map((o) => (o.kind === 'accepted' ? o.messageId : ''))));
+  });
+
+  it('answers a query by the sender’s own reference: found, or never received', async () => {
+    const { url } = await sim();
+    const c = carrier(url);
+    await c.connect();
+    const sent = await c.submit({ from: '+1555', to: '+15553000000', text: 'x', reference: 'CPabc:7' });
+    expect(sent.kind).toBe('accepted');
+    const found = await c.queryByReference('CPabc:7');
+    expect(found).toMatchObject({ kind: 'found', messageId: sent.kind === 'accepted' ? sent.messageId : '' });
+    expect(await c.queryByReference('CPabc:8')).toEqual({ kind: 'not-found' });
+  });
+});
+
+describe('SMPP carrier queue bound', () => {
+  it('refuses submits beyond ten windows of waiting instead of growing without limit', async () => {
+    const s = new SmscSimulator({ port: 0, systemId: 'sys', password: 'pw', silentNumbers: ['+15559999999'] });
+    const { port } = await s.start();
+    const c = new SmppCarrier({ url: `smpp://sys:pw@127.0.0.1:${port}`, windowSize: 2, responseTimeoutMs: 300 });
+    await c.connect();
+    const all = Array.from({ length: 23 }, () => c.submit({ from: '+1', to: '+15559999999', text: 'x' }).then((o) => o.kind, (e: Error) => e.message));
+    const results = await Promise.all(all);
+    expect(results.filter((r) => r === 'carrier submit queue is full')).toHaveLength(1);
+    expect(results.filter((r) => r === 'unknown')).toHaveLength(22);
+    await c.close();
+    await s.stop();
+  });
+});
