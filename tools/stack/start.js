@@ -14,7 +14,10 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log('stopping Clarion…');
-    await Promise.all(children.map((c) => stopProcess(c)));
+    // Services first, so that nothing they do while stopping meets a carrier that is already gone.
+    const sim = children.find((c) => c.clarionName === 'smsc-sim');
+    await Promise.all(children.filter((c) => c !== sim).map((c) => stopProcess(c)));
+    await stopProcess(sim);
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     process.exit(code);
   };
@@ -35,6 +38,7 @@ async function main() {
 
   if (!process.env.SMPP_URL) {
     const sim = spawnProcess('smsc-sim', { SMSC_PORT: '2775', SMSC_HTTP_PORT: '2776' });
+    sim.clarionName = 'smsc-sim';
     children.push(sim);
     await waitForOutput(sim, 'listening');
     env.SMPP_URL = 'smpp://clarion:clarion@127.0.0.1:2775';

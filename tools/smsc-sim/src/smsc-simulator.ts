@@ -68,7 +68,10 @@ export class SmscSimulator {
   async start(): Promise<{ port: number; httpPort?: number }> {
     const server = smpp.createServer({}, (session) => this.onSession(session));
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(this.options.port ?? 2775, this.options.host ?? '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject); // e.g. the port is taken: say so instead of crashing
+      server.listen(this.options.port ?? 2775, this.options.host ?? '127.0.0.1', () => resolve());
+    });
     const port = (server.address() as AddressInfo).port;
     let httpPort: number | undefined;
     if (this.options.httpPort !== undefined) {
