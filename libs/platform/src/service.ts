@@ -1,9 +1,10 @@
-import { Global, Module, type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
+import { Catch, Global, Module, type DynamicModule, type INestApplicationContext, type RpcExceptionFilter, type Type } from '@nestjs/common';
+import { throwError, type Observable } from 'rxjs';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource, MigrationInterface } from 'typeorm';
 import type { Kafka, Producer } from 'kafkajs';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { readPlatformConfig, type PlatformConfig } from './config';
+import { intFromEnv, readPlatformConfig, type PlatformConfig } from './config';
 import { openDatabase } from './db';
 import { createKafka, createProducer, ensureTopics } from './kafka';
 import { OutboxRelay } from './outbox-relay';
@@ -41,6 +42,17 @@ export class PlatformModule {
   }
 }
 
+/**
+ * Nest turns a handler's error into a generic "Internal server error" and logs it; the transport
+ * decides about retries and dead letters itself and needs the real error, so it is passed through.
+ */
+@Catch()
+class RethrowToTransport implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => exception);
+  }
+}
+
 export interface ServiceDefinition {
   name: string;
   schema: string;
@@ -64,7 +76,8 @@ export interface StartOptions {
 /** Opens the database and broker, then runs the service's Nest module on the Kafka transport. */
 export async function startService(def: ServiceDefinition, options: StartOptions = {}): Promise<RunningService> {
   startTelemetry(def.name, options.spanProcessors);
-  const config = readPlatformConfig(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const config = readPlatformConfig(env);
   const platform = await openPlatform(def.name, def.schema, def.migrations, config);
   const transport = new KafkaTransport({
     kafka: platform.kafka,
@@ -75,8 +88,11 @@ export async function startService(def: ServiceDefinition, options: StartOptions
     topicPrefix: config.topicPrefix,
     commandTopics: def.commandTopics,
     queryTopics: def.queryTopics,
+    maxAttempts: intFromEnv('CLARION_TRANSPORT_MAX_ATTEMPTS', 8, env),
+    retryDelayMsMax: intFromEnv('CLARION_TRANSPORT_RETRY_DELAY_MS_MAX', 2000, env),
   });
   const app = await NestFactory.createMicroservice(def.module(platform), { strategy: transport, logger: ['error', 'warn'] });
+  app.useGlobalFilters(new RethrowToTransport());
   await app.listen();
   return {
     platform,

@@ -1,0 +1,85 @@
+import { TOPIC, message, type CampaignDefinition } from '@clarion/contracts';
+import { evolve, initialState, type CampaignEvent, type CampaignState } from './campaign.decider';
+import { react } from './lifecycle.saga';
+
+const at = '2026-01-01T00:00:00.000Z';
+const def: CampaignDefinition = {
+  campaignSid: 'CP' + '4'.repeat(32),
+  enterpriseSid: 'EN' + '5'.repeat(32),
+  accountSid: 'AC' + '6'.repeat(32),
+  accountEmail: 'a@b.c',
+  name: 'n',
+  channel: 'sms',
+  body: 'hi',
+  creditsPerRecipient: 1,
+  fromNumbers: ['+1'],
+  fromPrefix: null,
+  startTime: null,
+  optOut: null,
+  optIn: null,
+};
+const cause = message('Anything', {}, { correlationId: 'corr-1' });
+
+function after(events: CampaignEvent[]): CampaignState {
+  return events.reduce(evolve, initialState());
+}
+function reactTo(history: CampaignEvent[], event: CampaignEvent) {
+  const before = after(history);
+  return react(before, evolve(before, event), event, cause);
+}
+const created: CampaignEvent = { type: 'CampaignCreated', def, at };
+const ready: CampaignEvent[] = [
+  created,
+  { type: 'RecipientBatchRecorded', batchNo: 0, received: 3, unique: 3, at },
+  { type: 'RecipientsSealed', batchCount: 1, invalidCount: 0, at },
+  { type: 'RecipientBatchFiltered', batchNo: 0, accepted: 3, optedOut: 0, at },
+  { type: 'CreditReservationRequested', amount: 3, at },
+];
+
+describe('campaign lifecycle saga', () => {
+  it('announces a new campaign on the public status topic, keyed by its sid', () => {
+    const out = reactTo([], created);
+    expect(out).toHaveLength(1);
+    expect(out[0].topic).toBe(TOPIC.campaignStatus);
+    expect(out[0].key).toBe(def.campaignSid);
+    expect(out[0].message.data).toMatchObject({ campaignSid: def.campaignSid, enterpriseSid: def.enterpriseSid, status: 'initiating', previousStatus: null, occurredAt: at });
+    expect(out[0].message.metadata).toMatchObject({ correlationId: 'corr-1', causationId: cause.metadata.messageId });
+  });
+
+  it('asks the ledger for a hold named after the campaign', () => {
+    const out = reactTo(ready.slice(0, 4), ready[4]);
+    expect(out).toEqual([expect.objectContaining({ topic: TOPIC.creditCommands, key: def.enterpriseSid })]);
+    expect(out[0].message).toMatchObject({ type: 'ReserveCredits', data: { holdId: def.campaignSid, enterpriseSid: def.enterpriseSid, amount: 3 } });
+  });
+
+  it('tells dispatch everything it needs once scheduled', () => {
+    const out = reactTo(ready, { type: 'CampaignScheduled', reserved: 3, at });
+    expect(out.map((o) => [o.topic, o.message.type])).toEqual([
+      [TOPIC.campaignStatus, 'CampaignStatusChanged'],
+      [TOPIC.campaignEvents, 'CampaignScheduled'],
+    ]);
+    expect(out[0].message.data).toMatchObject({ status: 'scheduled', previousStatus: 'initiating' });
+    expect(out[1].message.data).toMatchObject({ acceptedCount: 3, reservedCredits: 3, body: 'hi', fromNumbers: ['+1'] });
+  });
+
+  it('releases the hold when cancelled and commits the used credits when completed', () => {
+    const scheduled = [...ready, { type: 'CampaignScheduled', reserved: 3, at } as CampaignEvent];
+    const cancelled = reactTo(scheduled, { type: 'CampaignCancelled', at });
+    expect(cancelled.map((o) => o.message.type)).toEqual(['CampaignStatusChanged', 'CampaignCancelled', 'ReleaseCredits']);
+    expect(cancelled[2].message.data).toEqual({ holdId: def.campaignSid, enterpriseSid: def.enterpriseSid });
+    const started = [...scheduled, { type: 'CampaignStarted', at } as CampaignEvent];
+    const completed = reactTo(started, { type: 'CampaignCompleted', usedCredits: 2, at });
+    expect(completed.map((o) => o.message.type)).toEqual(['CampaignStatusChanged', 'CampaignCompleted', 'CommitCredits']);
+    expect(completed[0].message.data).toMatchObject({ status: 'completed', previousStatus: 'in-progress' });
+    expect(completed[2].message.data).toEqual({ holdId: def.campaignSid, enterpriseSid: def.enterpriseSid, amount: 2 });
+  });
+
+  it('carries the failure on the status record', () => {
+    const out = reactTo(ready, { type: 'CampaignFailed', failureCode: 488, failureMessage: 'Credit is not enough', at });
+    expect(out[0].message.data).toMatchObject({ status: 'failed', previousStatus: 'initiating', failureCode: 488, failureMessage: 'Credit is not enough' });
+  });
+
+  it('says nothing for bookkeeping events', () => {
+    expect(reactTo([created], { type: 'RecipientBatchRecorded', batchNo: 0, received: 1, unique: 1, at })).toEqual([]);
+  });
+});
