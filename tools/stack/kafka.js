@@ -29,7 +29,7 @@ function resolveJars(root = ROOT, log = console.log) {
   fs.mkdirSync(libDir, { recursive: true });
   const t0 = Date.now();
   log('resolving Kafka jars with Maven (first run only)…');
-  const r = spawnSync('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`, '-DincludeScope=runtime'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`, '-DincludeScope=runtime'], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`Maven could not resolve Kafka (exit ${r.status})`);
   fs.writeFileSync(marker, hash);
   log(`kafka jars resolved in ${((Date.now() - t0) / 1000).toFixed(1)}s`);

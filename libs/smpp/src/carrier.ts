@@ -1,5 +1,5 @@
 import * as smpp from 'smpp';
-import { decodeMessage, encodeForSubmit, fromSmppAddress, parseReceiptText, toSmppAddress } from './encoding';
+import { addressFields, decodeMessage, encodeForSubmit, fromSmppAddress, parseReceiptText } from './encoding';
 import { parseSmppUrl, type SmppEndpoint } from './url';
 
 export interface DeliveryReceipt {
@@ -136,16 +136,9 @@ export class SmppCarrier {
     try {
       if (!this.bound && !(await this.waitForBind())) return { kind: 'rejected', commandStatus: NOT_WRITTEN, retriable: true };
       const session = this.session!;
-      const src = toSmppAddress(msg.from);
-      const dst = toSmppAddress(msg.to);
       const enc = encodeForSubmit(msg.text);
       const pdu = new smpp.PDU('submit_sm', {
-        source_addr_ton: src.ton,
-        source_addr_npi: src.npi,
-        source_addr: src.addr,
-        dest_addr_ton: dst.ton,
-        dest_addr_npi: dst.npi,
-        destination_addr: dst.addr,
+        ...addressFields(msg.from, msg.to),
         registered_delivery: msg.registeredDelivery ? 1 : 0,
         data_coding: enc.dataCoding,
         ...(msg.reference ? { clarion_reference: msg.reference } : {}),

@@ -90,3 +90,10 @@ export function toSmppAddress(address: string): { addr: string; ton: number; npi
 export function fromSmppAddress(addr: string): string {
   return /^[0-9]+$/.test(addr) ? `+${addr}` : addr;
 }
+
+/** The six address fields of submit_sm and deliver_sm for a source and a destination. */
+export function addressFields(source: string, destination: string) {
+  const src = toSmppAddress(source);
+  const dst = toSmppAddress(destination);
+  return { source_addr_ton: src.ton, source_addr_npi: src.npi, source_addr: src.addr, dest_addr_ton: dst.ton, dest_addr_npi: dst.npi, destination_addr: dst.addr };
+}

@@ -2,7 +2,7 @@ import * as smpp from 'smpp';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { decodeMessage, encodeForSubmit, formatReceiptText, fromSmppAddress, toSmppAddress } from '@clarion/smpp'; // also registers the reference TLV
+import { addressFields, decodeMessage, encodeForSubmit, formatReceiptText, fromSmppAddress } from '@clarion/smpp'; // also registers the reference TLV
 
 export interface Submit {
   messageId: string;
@@ -215,16 +215,10 @@ export class SmscSimulator {
     const session = sessions[this.receiptsSent % sessions.length];
     const stamp = smppDate(new Date(r.submit.receivedAt));
     const text = formatReceiptText({ id: r.submit.messageId, stat: r.stat, submitDate: stamp, doneDate: smppDate(new Date()), text: r.submit.text });
-    const src = toSmppAddress(r.submit.to);
-    const dst = toSmppAddress(r.submit.from);
     const enc = encodeForSubmit(text);
+    // A receipt travels back: from the handset to the sender.
     const pdu = new smpp.PDU('deliver_sm', {
-      source_addr_ton: src.ton,
-      source_addr_npi: src.npi,
-      source_addr: src.addr,
-      dest_addr_ton: dst.ton,
-      dest_addr_npi: dst.npi,
-      destination_addr: dst.addr,
+      ...addressFields(r.submit.to, r.submit.from),
       esm_class: 0x04,
       data_coding: enc.dataCoding,
       short_message: enc.bytes,
