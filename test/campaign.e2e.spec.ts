@@ -3,6 +3,7 @@
  * simulator speaking SMPP over TCP.
  */
 import { randomBytes } from 'node:crypto';
+import { TOPIC } from '@clarion/contracts';
 import { api, campaignForm, numberFile, provisionTenant, startStack, waitFor, waitForStatus, watchStatusTopic, type Stack, type Tenant } from './support/stack';
 
 const BODY = 'Happy New Year from Clarion';
@@ -11,13 +12,16 @@ const uniqueNumbers = (count: number, base: number) => Array.from({ length: coun
 describe('SMS campaign end to end', () => {
   let stack: Stack;
   let watch: Awaited<ReturnType<typeof watchStatusTopic>>;
+  let deliveries: Awaited<ReturnType<typeof watchStatusTopic>>;
 
   beforeAll(async () => {
     stack = await startStack();
     watch = await watchStatusTopic(stack.kafka, stack.prefix);
+    deliveries = await watchStatusTopic(stack.kafka, stack.prefix, TOPIC.campaignDeliveries);
   });
   afterAll(async () => {
     await watch?.stop();
+    await deliveries?.stop();
     await stack?.stop();
   });
 
@@ -58,12 +62,24 @@ describe('SMS campaign end to end', () => {
     expect(balance.body.data).toEqual({ enterpriseSid: tenant.enterpriseSid, available: 2000 - 870, reserved: 0, used: 870 });
 
     const statuses = await waitFor('four status records', async () => {
-      const s = watch.records.filter((r) => r.key === sid).map((r) => r.value.data);
+      const s = watch.records.filter((r) => r.key === sid).map((r) => r.value);
       return s.length >= 4 ? s : null;
     }, 30000);
     expect(statuses.map((s) => s.status)).toEqual(['initiating', 'scheduled', 'in-progress', 'completed']);
     expect(statuses.map((s) => s.previousStatus)).toEqual([null, 'initiating', 'scheduled', 'in-progress']);
-    for (const s of statuses) expect(s).toMatchObject({ campaignSid: sid, enterpriseSid: tenant.enterpriseSid, occurredAt: expect.any(String) });
+    for (const s of statuses) expect(s).toMatchObject({ type: 'CampaignStatusChanged', campaignSid: sid, enterpriseSid: tenant.enterpriseSid, occurredAt: expect.any(String) });
+
+    // Every recipient reaches a final state on the deliveries topic: 870 sent (then delivered), 50 opted out.
+    const outcomes = await waitFor('every recipient outcome', async () => {
+      const mine = deliveries.records.filter((r) => r.key === sid).map((r) => r.value);
+      const final = new Map<string, string>();
+      for (const o of mine) if (o.status !== 'sent' || !final.has(o.to)) final.set(o.to, o.status);
+      if (final.size === 920 && [...final.values()].filter((v) => v === 'delivered').length === 870) return final;
+      const counts: Record<string, number> = {};
+      for (const v of final.values()) counts[v] = (counts[v] ?? 0) + 1;
+      throw new Error(`outcomes so far ${JSON.stringify(counts)} from ${mine.length} records`);
+    }, 30000);
+    expect([...outcomes.entries()].filter(([, v]) => v === 'opted-out').map(([to]) => to).sort()).toEqual(optedOut.map((n) => `+${n}`).sort());
   });
 
   it('fails a campaign with 488 when credits are not enough, sending and holding nothing', async () => {

@@ -187,12 +187,12 @@ export async function waitForStatus(stack: { url: string }, tenant: Tenant, sid:
   }, timeoutMs);
 }
 
-/** Records everything published on the public status topic from the start. */
-export async function watchStatusTopic(kafka: Kafka, prefix: string): Promise<{ records: { key: string; value: any }[]; stop(): Promise<void> }> {
+/** Records everything published on a public topic (the status topic by default) from the start. */
+export async function watchStatusTopic(kafka: Kafka, prefix: string, topic: string = TOPIC.campaignStatus): Promise<{ records: { key: string; value: any }[]; stop(): Promise<void> }> {
   const records: { key: string; value: any }[] = [];
   const consumer: Consumer = kafka.consumer({ groupId: `${prefix}test-watch-${randomBytes(3).toString('hex')}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  await consumer.subscribe({ topics: [prefix + TOPIC.campaignStatus], fromBeginning: true });
+  await consumer.subscribe({ topics: [prefix + topic], fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       records.push({ key: message.key?.toString() ?? '', value: JSON.parse(message.value!.toString()) });

@@ -1,5 +1,17 @@
 import type { DataSource } from 'typeorm';
 import type { Producer } from 'kafkajs';
+import { TOPIC_SPECS, type Message } from '@clarion/contracts';
+
+const PUBLIC_TOPICS = new Set(TOPIC_SPECS.filter((t) => t.public).map((t) => t.name));
+
+/**
+ * Public topics are read by users with any Kafka client: their value carries the event's fields
+ * at the top level (plus its type and metadata), not nested in the internal envelope.
+ */
+export function wireValue(topic: string, value: Message): string {
+  if (!PUBLIC_TOPICS.has(topic)) return JSON.stringify(value);
+  return JSON.stringify({ ...(value.data as object), type: value.type, metadata: value.metadata });
+}
 
 /**
  * Moves committed outbox rows to Kafka, in order, then deletes them. A crash between send and
@@ -71,7 +83,7 @@ export class OutboxRelay {
     return this.ds.transaction(async (m) => {
       const [lock] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext('outbox:' || current_schema())) AS got`);
       if (!lock.got) return 0;
-      const rows: { id: string; topic: string; key: string; value: unknown; headers: Record<string, string> }[] = await m.query(
+      const rows: { id: string; topic: string; key: string; value: Message; headers: Record<string, string> }[] = await m.query(
         'SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1',
         [batchSize],
       );
@@ -80,7 +92,7 @@ export class OutboxRelay {
       for (const r of rows) {
         const topic = this.topicPrefix + r.topic;
         if (!byTopic.has(topic)) byTopic.set(topic, []);
-        byTopic.get(topic)!.push({ key: r.key, value: JSON.stringify(r.value), headers: r.headers ?? {} });
+        byTopic.get(topic)!.push({ key: r.key, value: wireValue(r.topic, r.value), headers: r.headers ?? {} });
       }
       await this.producer.sendBatch({
         acks: -1,

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { LIMITS, type CampaignCancelled, type CampaignFailed, type CampaignScheduled, type CampaignStarted, type RecipientsFiltered } from '@clarion/contracts';
+import { LIMITS, TOPIC, message, type RecipientOutcome, type CampaignCancelled, type CampaignFailed, type CampaignScheduled, type CampaignStarted, type RecipientsFiltered } from '@clarion/contracts';
 import { currentTraceHeaders, type MessageContext } from '@clarion/platform';
 
 /** Records what dispatch needs to know from the other services' events. */
@@ -33,10 +33,17 @@ export class IntakeHandlers {
 
   @EventPattern('CampaignStarted')
   async started(@Payload() m: CampaignStarted, @Ctx() ctx: MessageContext): Promise<void> {
-    await ctx.db.query(`UPDATE dispatch_campaigns SET status = 'sending', trace_headers = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting')`, [
-      m.data.campaignSid,
-      JSON.stringify(currentTraceHeaders()),
-    ]);
+    const [started] = await ctx.db.query(
+      `UPDATE dispatch_campaigns SET status = 'sending', trace_headers = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting') RETURNING campaign_sid`,
+      [m.data.campaignSid, JSON.stringify(currentTraceHeaders())],
+    );
+    if (!started) return;
+    // Opted-out recipients are final from the start; subscribers hear about them with the rest.
+    const optedOut = await ctx.db.query<{ msisdn: string }>(`SELECT msisdn FROM sends WHERE campaign_sid = $1 AND state = 'opted-out'`, [m.data.campaignSid]);
+    for (const { msisdn } of optedOut) {
+      const outcome: RecipientOutcome = { campaignSid: m.data.campaignSid, enterpriseSid: m.data.enterpriseSid, to: msisdn, status: 'opted-out', carrierMessageId: null, errorCode: null, occurredAt: m.data.startedAt };
+      ctx.db.publish(TOPIC.campaignDeliveries, m.data.campaignSid, message('RecipientOutcomeRecorded', outcome, { causedBy: m }));
+    }
   }
 
   @EventPattern('CampaignCancelled')

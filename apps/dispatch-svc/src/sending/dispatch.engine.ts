@@ -15,6 +15,8 @@ interface SendingCampaign {
 }
 
 const RECEIPT_BUFFER_MAX = 1_000_000;
+/** Housekeeping ticks an unmatched receipt is kept for (a few seconds at the default tick). */
+const RECEIPT_TRIES_MAX = 40;
 
 /**
  * The sending side of dispatch: starts campaigns when their time comes, pushes their recipients to
@@ -28,7 +30,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
   private carrier: SmppCarrier | null = null;
   private running = false;
   private loops: Promise<void>[] = [];
-  private receipts: DeliveryReceipt[] = [];
+  private receipts: (DeliveryReceipt & { tries?: number })[] = [];
   private rateWindowStart = Date.now();
   private rateWindowCount = 0;
 
@@ -183,10 +185,17 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     await this.completeFinished();
   }
 
-  /** Delivery receipts: by carrier message id, or for a send whose answer a crash lost, by number. */
+  /**
+   * Delivery receipts: by carrier message id, or for a send whose answer a crash lost, by number.
+   * A receipt can overtake the recording of its submit's response (the carrier answers, then
+   * reports delivery within milliseconds); one that matches nothing yet is tried again on later
+   * ticks, a bounded number of times, instead of being dropped.
+   */
   private async applyReceipts(): Promise<void> {
-    while (this.receipts.length > 0) {
-      const batch = this.receipts.splice(0, 2000);
+    const due = this.receipts.splice(0, this.receipts.length);
+    const again: typeof due = [];
+    for (let i = 0; i < due.length; i += 2000) {
+      const batch = due.slice(i, i + 2000);
       await this.platform.tx(async (tx) => {
         const byId = await tx.query(
           `UPDATE sends s SET state = x.state, updated_at = now()
@@ -204,9 +213,16 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
            RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
           [rest.map((r) => r.from), rest.map((r) => r.messageId), rest.map((r) => stateFromReceipt(r.stat))],
         );
+        const settled = new Set(byNumber.map((u: { carrier_message_id: string }) => u.carrier_message_id));
+        for (const r of rest) {
+          if (settled.has(r.messageId)) continue;
+          if ((r.tries ?? 0) < RECEIPT_TRIES_MAX) again.push({ ...r, tries: (r.tries ?? 0) + 1 });
+          else console.error(`[dispatch-svc] receipt ${r.messageId} for ${r.from} matches no send; dropped`);
+        }
         await this.publishGrouped(tx, [...byId, ...byNumber]);
       });
     }
+    this.receipts.push(...again);
   }
 
   /**
