@@ -1,10 +1,12 @@
 /**
  * Throughput benchmark: one SMS campaign of BENCH_RECIPIENTS numbers through the whole system
- * (REST upload → Kafka → five services → SMPP simulator), BENCH_RUNS times on fresh topics and a
- * fresh database, printing each run and the medians.
+ * (REST upload → Kafka → five services → SMPP simulator), BENCH_RUNS times per configuration on
+ * fresh topics and a fresh database. The configurations run interleaved in one invocation, so
+ * they are compared side by side on the same machine state; it prints each run and the medians.
  *
- *   npm run bench                     (50,000 recipients, 3 runs)
+ *   npm run bench                     (50,000 recipients, 3 runs of each configuration)
  *   BENCH_RECIPIENTS=200000 BENCH_RUNS=5 npm run bench
+ *   BENCH_CONFIGS='a:DISPATCH_WINDOW_SIZE=50;b:DISPATCH_WINDOW_SIZE=500' npm run bench
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -24,6 +26,14 @@ const { ensurePostgres, databaseUrl } = require(path.join(__dirname, '..', '..',
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const OPERATOR = 'bench-operator';
+/** label:VAR=value,VAR=value;label:… — the dispatch settings compared. */
+const CONFIGS = (process.env.BENCH_CONFIGS ?? 'default:;window-1000:DISPATCH_WINDOW_SIZE=1000,DISPATCH_CLAIM_BATCH_SIZE=250,DISPATCH_BATCHES_IN_FLIGHT=4')
+  .split(';')
+  .filter(Boolean)
+  .map((c) => {
+    const [label, vars = ''] = c.split(':');
+    return { label, env: Object.fromEntries(vars.split(',').filter(Boolean).map((kv) => kv.split('='))) as Record<string, string> };
+  });
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -43,7 +53,7 @@ async function call(base: string, method: string, p: string, auth: string, body?
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function oneRun(serverUrl: string, brokers: string) {
+async function oneRun(serverUrl: string, brokers: string, extraEnv: Record<string, string>) {
   const id = randomBytes(4).toString('hex');
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
@@ -67,6 +77,7 @@ async function oneRun(serverUrl: string, brokers: string) {
     CLARION_OPERATOR_TOKEN: OPERATOR,
     PORT: String(port),
     DISPATCH_TICK_MS: '100',
+    ...extraEnv,
   };
   const children = stack.SERVICES.map((name: string) => stack.spawnProcess(name, env, { quiet: true }));
   try {
@@ -110,21 +121,26 @@ async function oneRun(serverUrl: string, brokers: string) {
 async function main(): Promise<void> {
   const k = await ensureKafka({ log: () => undefined });
   const pg = await ensurePostgres({ log: () => undefined });
-  console.log(`campaign throughput: ${RECIPIENTS} recipients, ${RUNS} runs (2-core machine figures vary ±15%)`);
-  const runs = [];
+  console.log(`campaign throughput: ${RECIPIENTS} recipients, ${RUNS} runs of each of ${CONFIGS.map((c) => c.label).join(', ')}`);
+  const runs = new Map<string, Awaited<ReturnType<typeof oneRun>>[]>(CONFIGS.map((c) => [c.label, []]));
   try {
     for (let i = 0; i < RUNS; i++) {
-      const r = await oneRun(pg.serverUrl, k.brokers);
-      runs.push(r);
-      console.log(`run ${i + 1}: upload→201 ${r.uploadMs} ms, →scheduled ${r.scheduledMs} ms, →completed ${r.totalMs} ms, sending ${Math.round(r.perSecond)} msg/s`);
+      for (const c of CONFIGS) {
+        const r = await oneRun(pg.serverUrl, k.brokers, c.env);
+        runs.get(c.label)!.push(r);
+        console.log(`${c.label} run ${i + 1}: upload→201 ${r.uploadMs} ms, →scheduled ${r.scheduledMs} ms, →completed ${r.totalMs} ms, sending ${Math.round(r.perSecond)} msg/s`);
+      }
     }
   } finally {
     await k.stop();
     await pg.stop();
   }
-  console.log(
-    `median: upload→201 ${median(runs.map((r) => r.uploadMs))} ms, →scheduled ${median(runs.map((r) => r.scheduledMs))} ms, →completed ${median(runs.map((r) => r.totalMs))} ms, sending ${Math.round(median(runs.map((r) => r.perSecond)))} msg/s`,
-  );
+  for (const c of CONFIGS) {
+    const rs = runs.get(c.label)!;
+    console.log(
+      `median ${c.label.padEnd(12)} upload→201 ${median(rs.map((r) => r.uploadMs))} ms, →scheduled ${median(rs.map((r) => r.scheduledMs))} ms, →completed ${median(rs.map((r) => r.totalMs))} ms, sending ${Math.round(median(rs.map((r) => r.perSecond)))} msg/s`,
+    );
+  }
 }
 
 main().then(
