@@ -12,9 +12,13 @@ function javaBin() {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-function requireTool(cmd, args, hint) {
+function hasTool(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'ignore' });
-  if (r.error || r.status !== 0) throw new Error(`${cmd} is needed to run Kafka without Docker (${hint}); or set KAFKA_BROKERS to an existing broker`);
+  return !r.error && r.status === 0;
+}
+
+function requireTool(cmd, args, hint) {
+  if (!hasTool(cmd, args)) throw new Error(`${cmd} is needed to run Kafka without Docker (${hint}); or set KAFKA_BROKERS to an existing broker`);
 }
 
 /** Resolves the broker and tool jars once; a changed pom.xml resolves them again. */
@@ -114,6 +118,14 @@ async function ensureKafka({ root = ROOT, port = 9092, controllerPort = 9093, da
   if (await brokerAnswers(brokers)) {
     log(`using the Kafka broker already on ${brokers}`);
     return { brokers, startedByUs: false, stop: async () => undefined };
+  }
+  if (!hasTool(javaBin(), ['-version']) || !hasTool('mvn', ['-v'])) {
+    const { dockerAnswers, startKafkaContainer } = require('./containers');
+    if (dockerAnswers()) {
+      log('no JDK or Maven here, but a Docker engine answers: running Kafka in a container');
+      const c = await startKafkaContainer(port);
+      return { brokers, startedByUs: true, stop: c.stop };
+    }
   }
   requireTool(javaBin(), ['-version'], 'a JDK 17+');
   const libDir = resolveJars(root, log);

