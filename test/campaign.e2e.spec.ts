@@ -3,7 +3,7 @@
  * simulator speaking SMPP over TCP.
  */
 import { randomBytes } from 'node:crypto';
-import { TOPIC } from '@clarion/contracts';
+import { TOPIC, message, newSid } from '@clarion/contracts';
 import { api, campaignForm, numberFile, provisionTenant, startStack, waitFor, waitForStatus, watchStatusTopic, type Stack, type Tenant } from './support/stack';
 
 const BODY = 'Happy New Year from Clarion';
@@ -15,7 +15,7 @@ describe('SMS campaign end to end', () => {
   let deliveries: Awaited<ReturnType<typeof watchStatusTopic>>;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ env: { CAMPAIGN_INITIATION_TIMEOUT_MS: '4000' } });
     watch = await watchStatusTopic(stack.kafka, stack.prefix);
     deliveries = await watchStatusTopic(stack.kafka, stack.prefix, TOPIC.campaignDeliveries);
   });
@@ -165,5 +165,25 @@ describe('SMS campaign end to end', () => {
     expect(one.body.data).toEqual(credits.body.data[0]);
     const balance = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: t.auth });
     expect(balance.body.data).toMatchObject({ available: 10, reserved: 0, used: 0 });
+  });
+
+  it('fails a campaign whose upload never completed (the gateway stopped mid-stream) with 497', async () => {
+    const tenant = await provisionTenant(stack.url, 10);
+    const campaignSid = newSid('campaign');
+    const producer = stack.kafka.producer();
+    await producer.connect();
+    const send = (m: ReturnType<typeof message>) => producer.send({ topic: stack.prefix + TOPIC.campaignCommands, messages: [{ key: campaignSid, value: JSON.stringify(m) }] });
+    await send(
+      message('CreateCampaign', {
+        campaignSid, enterpriseSid: tenant.enterpriseSid, accountSid: tenant.accountSid, accountEmail: 'ops@acme.test', name: 'cut off', channel: 'sms', body: 'x',
+        creditsPerRecipient: 1, fromNumbers: [], fromPrefix: '1', startTime: null, optOut: null, optIn: null, requestedAt: new Date().toISOString(),
+      }),
+    );
+    await send(message('AddRecipients', { campaignSid, batchNo: 0, numbers: ['+14155550777'] }));
+    await producer.disconnect();
+    const failed = await waitForStatus(stack, tenant, campaignSid, 'failed', 60000);
+    expect(failed).toMatchObject({ failureCode: 497, failureMessage: 'The recipient upload did not complete' });
+    const balance = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+    expect(balance.body.data).toMatchObject({ available: 10, reserved: 0 });
   });
 });

@@ -3,9 +3,10 @@ import { Module } from '@nestjs/common';
 import { TOPIC } from '@clarion/contracts';
 import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
 import { CampaignHandlers } from './campaign/campaign.handlers';
+import { InitiationTimer } from './campaign/initiation-timer';
 import { CampaignTables1 } from './migrations';
 
-@Module({ controllers: [CampaignHandlers] })
+@Module({ controllers: [CampaignHandlers], providers: [InitiationTimer] })
 class CampaignModule {}
 
 export const campaignService: ServiceDefinition = {

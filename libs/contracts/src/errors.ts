@@ -35,6 +35,7 @@ export const Errors = {
     'Date format is incorrect. Supported format is ISO-8601 date/time string, like YYYY-MM-DDTHH:MM:SS (for example 2018-10-05T22:45:32)',
   ),
   noValidRecipients: e(499, 409, 'No valid destination number in toFile'),
+  uploadIncomplete: e(497, 409, 'The recipient upload did not complete'),
   idempotencyConflict: e(409, 409, 'The same id was already used with different content'),
   holdNotPending: e(493, 409, 'Credit hold is not pending'),
   holdNotFound: e(494, 409, 'Credit hold not found'),

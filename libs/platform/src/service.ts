@@ -23,6 +23,23 @@ export class Platform {
     readonly relay: OutboxRelay,
   ) {}
 
+  private pruneTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * The inbox only has to remember message ids for as long as Kafka can redeliver them: the
+   * internal topics keep seven days, so ids older than eight days are deleted, keeping it bounded.
+   */
+  pruneInboxEvery(intervalMs: number): void {
+    const prune = () =>
+      this.query(`DELETE FROM inbox WHERE handled_at < now() - interval '8 days'`).catch((err: Error) => console.error(`[${this.serviceName}] inbox pruning: ${err.message}`));
+    this.pruneTimer = setInterval(prune, intervalMs);
+    this.pruneTimer.unref();
+  }
+
+  stopPruning(): void {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+  }
+
   /** One statement outside a transaction, returning its rows. */
   query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
     return queryRows<T>(this.ds, sql, params);
@@ -111,10 +128,13 @@ export async function openPlatform(name: string, schema: string, migrations: (ne
   const producer = await createProducer(kafka);
   const relay = new OutboxRelay(ds, producer, config.topicPrefix);
   relay.start();
-  return new Platform(name, config, ds, kafka, producer, relay);
+  const platform = new Platform(name, config, ds, kafka, producer, relay);
+  platform.pruneInboxEvery(3600_000);
+  return platform;
 }
 
 export async function closePlatform(p: Platform): Promise<void> {
+  p.stopPruning();
   await p.relay.stop();
   await p.producer.disconnect().catch(() => undefined);
   await p.ds.destroy().catch(() => undefined);

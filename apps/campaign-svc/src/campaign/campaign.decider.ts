@@ -46,7 +46,9 @@ export type CampaignCommand =
   | { type: 'RecordReservation'; reserved: boolean; amount: number; failureCode?: number; failureMessage?: string; at: string }
   | { type: 'StartCampaign'; at: string }
   | { type: 'CancelCampaign'; at: string }
-  | { type: 'RecordDispatchCompleted'; usedCredits: number; at: string };
+  | { type: 'RecordDispatchCompleted'; usedCredits: number; at: string }
+  /** A timer: the upload never finished (the gateway died mid-stream), so the campaign cannot be priced. */
+  | { type: 'ExpireInitiation'; at: string };
 
 export type CampaignEvent =
   | { type: 'CampaignCreated'; def: CampaignDefinition; at: string }
@@ -106,6 +108,11 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
     case 'RecordDispatchCompleted':
       return state.status === 'in-progress' || state.status === 'paused'
         ? accept({ type: 'CampaignCompleted', usedCredits: Math.min(command.usedCredits, state.reserved), at: command.at })
+        : accept();
+    case 'ExpireInitiation':
+      // Only a campaign still waiting for its recipients expires; once priced, the ledger decides.
+      return state.status === 'initiating' && !state.reservationRequested
+        ? accept({ type: 'CampaignFailed', failureCode: Errors.uploadIncomplete.code, failureMessage: Errors.uploadIncomplete.message, at: command.at })
         : accept();
     default:
       return assertNever(command);

@@ -100,6 +100,14 @@ describe('campaign decider', () => {
     expect(toView(done as Exclude<CampaignState, { status: 'absent' }>).total).toBe(12);
   });
 
+  it('expires an upload that never completed, but not a campaign already priced', () => {
+    const stuck = run([create, batch(0, 10, 8)]).state;
+    expect(run([{ type: 'ExpireInitiation', at }], stuck).state).toMatchObject({ status: 'failed', failureCode: 497 });
+    const priced = run([create, batch(0, 3, 3), seal(1), filtered(0, 3, 0)]).state;
+    expect(run([{ type: 'ExpireInitiation', at }], priced).events).toEqual([]);
+    expect(run([{ type: 'ExpireInitiation', at }], scheduled()).events).toEqual([]);
+  });
+
   it('answers 463 for commands on a campaign that does not exist', () => {
     expect(errorCode({ type: 'CancelCampaign', at }, initialState())).toBe(463);
     expect(errorCode(batch(0, 1, 1), initialState())).toBe(463);
@@ -118,6 +126,7 @@ describe('campaign lifecycle property', () => {
     fc.constant<CampaignCommand>({ type: 'StartCampaign', at }),
     fc.constant<CampaignCommand>({ type: 'CancelCampaign', at }),
     fc.record({ type: fc.constant('RecordDispatchCompleted' as const), usedCredits: fc.nat(20), at: fc.constant(at) }),
+    fc.constant<CampaignCommand>({ type: 'ExpireInitiation', at }),
   );
 
   it('only follows the allowed edges, and a final status never changes', () => {

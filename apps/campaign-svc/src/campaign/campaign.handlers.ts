@@ -102,6 +102,11 @@ export class CampaignHandlers {
     await execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchCompleted', usedCredits: m.data.usedCredits, at: now() });
   }
 
+  @EventPattern('ExpireInitiation')
+  async expire(@Payload() m: Message<'ExpireInitiation', { campaignSid: string }>, @Ctx() ctx: MessageContext): Promise<void> {
+    await execute(ctx.db, m, m.data.campaignSid, { type: 'ExpireInitiation', at: now() });
+  }
+
   @EventPattern('GetCampaign')
   async get(@Payload() m: GetCampaign, @Ctx() ctx: MessageContext): Promise<void> {
     // Queries have no transaction; they read through the service's pool.
