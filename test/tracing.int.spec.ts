@@ -60,7 +60,6 @@ describe('tracing', () => {
     expect(submit!.spanContext().traceId).toBe(request!.spanContext().traceId);
     // The trace passes through the services' consumers on its way.
     const consumers = new Set(spans.filter((s) => s.spanContext().traceId === request!.spanContext().traceId).map((s) => s.name));
-    expect(consumers).toEqual(expect.objectContaining({}));
     expect([...consumers]).toEqual(expect.arrayContaining(['consume CreateCampaign', 'consume CampaignStarted', 'carrier.submit_sm']));
   });
 });
