@@ -22,7 +22,8 @@ export interface Stack {
   databaseUrl: string;
   kafka: Kafka;
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  start(name: ServiceName): Promise<void>;
+  /** Starts a service; a second instance of one already running joins its consumer group. */
+  start(name: ServiceName, instance?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,13 +73,13 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     SMPP_REFERENCE_QUERY: '1',
     ...options.env,
   };
-  const children = new Map<ServiceName, ChildProcess>();
-  const start = async (name: ServiceName) => {
+  const children = new Map<string, ChildProcess>();
+  const start = async (name: ServiceName, instance = 0) => {
     const child: ChildProcess = spawnProcess(name, env, { quiet: !process.env.CLARION_TEST_VERBOSE });
-    children.set(name, child);
+    children.set(`${name}#${instance}`, child);
     await waitForOutput(child, `${name} started`, 120000);
   };
-  await Promise.all((SERVICES as ServiceName[]).map(start));
+  await Promise.all((SERVICES as ServiceName[]).map((name) => start(name)));
   return {
     url: `http://127.0.0.1:${port}`,
     env,
@@ -88,7 +89,7 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     kafka: ns.kafka,
     start,
     kill: async (name, signal = 'SIGKILL') => {
-      await stopProcess(children.get(name), signal);
+      await stopProcess(children.get(`${name}#0`), signal);
     },
     stop: async () => {
       await Promise.all([...children.values()].map((c) => stopProcess(c)));

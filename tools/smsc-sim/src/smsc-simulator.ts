@@ -11,6 +11,8 @@ export interface Submit {
   to: string;
   text: string;
   receivedAt: number;
+  /** Which bound session sent it (numbered from 1 in connection order). */
+  session: number;
 }
 
 export interface SmscOptions {
@@ -61,6 +63,7 @@ export class SmscSimulator {
   private windowCount = 0;
   private receiptsSent = 0;
   private binds = 0;
+  private sessionSeq = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: SmscOptions = {}) {}
@@ -121,6 +124,7 @@ export class SmscSimulator {
       return;
     }
     let systemId: string | null = null;
+    const sessionNo = ++this.sessionSeq;
     const bind = (pdu: smpp.PDU, receives: boolean) => {
       if (this.options.systemId && pdu.system_id !== this.options.systemId) return session.send(pdu.response({ command_status: ESME_RINVSYSID }));
       if (this.options.password !== undefined && pdu.password !== this.options.password) return session.send(pdu.response({ command_status: ESME_RINVPASWD }));
@@ -146,7 +150,7 @@ export class SmscSimulator {
         session.send(pdu.response({ command_status: ESME_RINVBNDSTS }));
         return;
       }
-      this.onSubmit(session, systemId, pdu);
+      this.onSubmit(session, systemId, sessionNo, pdu);
     });
     session.on('query_sm', (pdu: smpp.PDU) => {
       // Standard query by message id, or (vendor extension) by the sender's own reference.
@@ -165,7 +169,7 @@ export class SmscSimulator {
     });
   }
 
-  private onSubmit(session: smpp.Session, systemId: string, pdu: smpp.PDU): void {
+  private onSubmit(session: smpp.Session, systemId: string, sessionNo: number, pdu: smpp.PDU): void {
     const to = fromSmppAddress(String(pdu.destination_addr));
     if (this.options.silentNumbers?.includes(to)) return;
     if (this.options.failNumbers?.includes(to)) {
@@ -188,7 +192,7 @@ export class SmscSimulator {
     const hasPayload = payload !== undefined && !(Buffer.isBuffer(payload) && payload.length === 0);
     const text = decodeMessage(hasPayload ? payload : pdu.short_message, pdu.data_coding ?? 0);
     const messageId = randomBytes(8).toString('hex');
-    const submit: Submit = { messageId, systemId, from: fromSmppAddress(String(pdu.source_addr)), to, text, receivedAt: Date.now() };
+    const submit: Submit = { messageId, systemId, from: fromSmppAddress(String(pdu.source_addr)), to, text, receivedAt: Date.now(), session: sessionNo };
     if (this.received.length < SUBMITS_KEPT_MAX) this.received.push(submit);
     const delay = this.options.receiptDelayMs ?? 20;
     this.byId.set(messageId, { submit, doneAt: Date.now() + delay });
