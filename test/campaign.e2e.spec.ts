@@ -186,4 +186,30 @@ describe('SMS campaign end to end', () => {
     const balance = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
     expect(balance.body.data).toMatchObject({ available: 10, reserved: 0 });
   });
+
+  it('lists an enterprise’s campaigns with the seed’s paging, filters and sorting, and nobody else’s', async () => {
+    const t = await provisionTenant(stack.url, 100);
+    const other = await provisionTenant(stack.url, 100);
+    const later = '2099-01-01';
+    for (const [tenant, name] of [[t, 'Spring sale'], [t, 'Summer sale'], [t, 'Winter news'], [other, 'Spring sale (other)']] as const) {
+      const r = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name, body: BODY, fromPrefix: '1', startTime: later }, ['+14155550888']) });
+      expect(r.status).toBe(201);
+    }
+    await waitFor('three scheduled campaigns', async () => {
+      const r = await api(stack.url, 'GET', '/campaignmanager/campaigns/search?status=Scheduled', { auth: t.auth });
+      return r.body.total === 3;
+    }, 30000);
+    const sales = await api(stack.url, 'GET', '/campaignmanager/campaigns/search?name=sale&SortBy=name:desc', { auth: t.auth });
+    expect(sales.status).toBe(200);
+    expect(sales.body.data.map((c: { name: string }) => c.name)).toEqual(['Summer sale', 'Spring sale']);
+    expect(sales.body).toMatchObject({ page: 0, page_size: 10, total: 2, num_pages: 1, start: 0, end: 1, previous_page_uri: null, next_page_uri: null });
+    const paged = await api(stack.url, 'GET', '/campaignmanager/campaigns/search?pageSize=2&page=1&SortBy=name', { auth: t.auth });
+    expect(paged.body).toMatchObject({ page: 1, total: 3, num_pages: 2, start: 2, end: 2 });
+    expect(paged.body.data.map((c: { name: string }) => c.name)).toEqual(['Winter news']);
+    expect(paged.body.previous_page_uri).toContain('page=0');
+    const bad = await api(stack.url, 'GET', '/campaignmanager/campaigns/search?status=sleeping', { auth: t.auth });
+    expect([bad.status, bad.body.code]).toEqual([409, 483]);
+    const badSort = await api(stack.url, 'GET', '/campaignmanager/campaigns/search?SortBy=body:asc', { auth: t.auth });
+    expect([badSort.status, badSort.body.code]).toEqual([400, 4001]);
+  });
 });

@@ -97,6 +97,21 @@ export interface RecipientOutcome {
 
 // ---- Queries (topic campaign.queries.v1) ----
 export type GetCampaign = Message<'GetCampaign', { campaignSid: string; enterpriseSid: string }>;
+export type SearchCampaigns = Message<
+  'SearchCampaigns',
+  {
+    enterpriseSid: string;
+    page: number;
+    pageSize: number;
+    name: string | null;
+    status: CampaignStatus | null;
+    channel: Channel | null;
+    startTime: string | null;
+    endTime: string | null;
+    sortBy: 'startTime' | 'name' | 'status' | 'dateCreated';
+    sortDirection: 'asc' | 'desc';
+  }
+>;
 
 /** The campaign as the REST API shows it (seed 000 "Data Parameters"). */
 export interface CampaignView {

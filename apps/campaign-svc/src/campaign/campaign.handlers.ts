@@ -12,6 +12,7 @@ import {
   type CreditsReserved,
   type DispatchCompleted,
   type GetCampaign,
+  type SearchCampaigns,
   type Message,
   type RecipientsFiltered,
   type SealRecipients,
@@ -105,6 +106,26 @@ export class CampaignHandlers {
   @EventPattern('ExpireInitiation')
   async expire(@Payload() m: Message<'ExpireInitiation', { campaignSid: string }>, @Ctx() ctx: MessageContext): Promise<void> {
     await execute(ctx.db, m, m.data.campaignSid, { type: 'ExpireInitiation', at: now() });
+  }
+
+  @EventPattern('SearchCampaigns')
+  async search(@Payload() m: SearchCampaigns, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    const where = ['enterprise_sid = $1'];
+    const params: unknown[] = [d.enterpriseSid];
+    if (d.name) where.push(`name ILIKE '%' || $${params.push(d.name.replace(/[\\%_]/g, (c) => '\\' + c))} || '%'`);
+    if (d.status) where.push(`status = $${params.push(d.status)}`);
+    if (d.channel) where.push(`channel = $${params.push(d.channel)}`);
+    if (d.startTime) where.push(`date_created >= $${params.push(d.startTime)}`);
+    if (d.endTime) where.push(`date_created <= $${params.push(d.endTime)}`);
+    // The sort column comes from a closed list, never from the request text.
+    const column = { startTime: 'start_time', name: 'name', status: 'status', dateCreated: 'date_created' }[d.sortBy];
+    const [{ total }] = await this.platform.query(`SELECT count(*)::int AS total FROM campaigns WHERE ${where.join(' AND ')}`, params);
+    const rows = await this.platform.query(
+      `SELECT view FROM campaigns WHERE ${where.join(' AND ')} ORDER BY ${column} ${d.sortDirection === 'desc' ? 'DESC' : 'ASC'}, sid LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, d.pageSize, d.page * d.pageSize],
+    );
+    ctx.replyOk({ total, data: rows.map((r: { view: unknown }) => r.view) });
   }
 
   @EventPattern('GetCampaign')

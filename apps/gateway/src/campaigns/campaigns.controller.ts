@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { promises as fs } from 'node:fs';
-import { Errors, LIMITS, TOPIC, isSid, message, newSid, parseStatusInput, type CampaignView } from '@clarion/contracts';
+import { Errors, LIMITS, TOPIC, isSid, message, newSid, parseSeedDateTime, parseStatusInput, type CampaignView } from '@clarion/contracts';
+import { pageEnvelope, parsePaging, parseSort } from '../http/paging';
 import { RequestReplyClient } from '@clarion/platform';
 import { ApiError, okBody, unwrap } from '../http/api';
 import { CallerParam } from '../http/auth';
@@ -65,6 +66,38 @@ export class CampaignsController {
     } finally {
       await upload.cleanup();
     }
+  }
+
+  /** List with the seed's paging, filters (name, status, channel, startTime/endTime of creation) and SortBy. */
+  @Get('search')
+  async search(@CallerParam() caller: Caller, @Query() q: Record<string, string>, @Req() req: Request) {
+    const { page, pageSize } = parsePaging(q, LIMITS.pageSizeMax);
+    const status = q.status ? parseStatusInput(q.status) : null;
+    if (q.status && !status) throw new ApiError(Errors.campaignStatusInvalid, q);
+    const channel = q.channel ? q.channel.toLowerCase() : null;
+    if (channel !== null && channel !== 'sms' && channel !== 'voice') throw new ApiError(Errors.invalidParameter('channel must be "sms" or "voice".'), q);
+    const time = (v: string | undefined) => {
+      if (!v) return null;
+      const d = parseSeedDateTime(v);
+      if (!d) throw new ApiError(Errors.dateFormatIncorrect, q);
+      return d.toISOString();
+    };
+    const sort = parseSort(q.SortBy ?? q.sortBy, ['startTime', 'name', 'status', 'dateCreated']);
+    const result = unwrap(
+      await this.rr.request<{ total: number; data: CampaignView[] }>(TOPIC.campaignQueries, caller.enterpriseSid, 'SearchCampaigns', {
+        enterpriseSid: caller.enterpriseSid,
+        page,
+        pageSize,
+        name: q.name?.trim() || null,
+        status,
+        channel,
+        startTime: time(q.startTime),
+        endTime: time(q.endTime),
+        sortBy: sort.attribute,
+        sortDirection: sort.direction,
+      }),
+    );
+    return pageEnvelope(req, page, pageSize, result.total, result.data);
   }
 
   @Get('search/:campaignSid')
