@@ -143,6 +143,10 @@ describe('SMS campaign end to end', () => {
     expect((await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: ['AC' + 'f'.repeat(32), a.authToken] })).status).toBe(401);
     expect((await api(stack.url, 'POST', '/campaignmanager/enterprises', { auth: ['operator', 'nope'], json: { name: 'x' } })).status).toBe(401);
     expect((await api(stack.url, 'POST', '/campaignmanager/enterprises', { auth: a.auth, json: { name: 'x' } })).status).toBe(401);
+    // The API description is public.
+    const docs = await api(stack.url, 'GET', '/docs/openapi.json');
+    expect(docs.status).toBe(200);
+    expect(Object.keys(docs.body.paths)).toContain('/campaignmanager/campaigns/search/{campaignSid}');
   });
 
   it('refuses malformed campaigns with the seed’s codes and keeps nothing of them', async () => {

@@ -23,6 +23,7 @@ import { OperatorController } from './identity/operator.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { CreditsController } from './credits/credits.controller';
 import { DndController } from './dnd/dnd.controller';
+import { DocsController } from './http/docs.controller';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
 function tracing(req: Request, res: Response, next: NextFunction): void {
@@ -38,7 +39,7 @@ function tracing(req: Request, res: Response, next: NextFunction): void {
 function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: string | undefined) {
   @Module({
     imports: [PlatformModule.forRoot(platform)],
-    controllers: [OperatorController, CampaignsController, CreditsController, DndController],
+    controllers: [OperatorController, CampaignsController, CreditsController, DndController, DocsController],
     providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }],
   })
   class GatewayModule implements NestModule {
