@@ -9,7 +9,7 @@ function dockerAnswers() {
 
 async function startKafkaContainer(port) {
   const { GenericContainer, Wait } = require('testcontainers');
-  const container = await new GenericContainer('apache/kafka:4.1.1')
+  const container = await new GenericContainer('apache/kafka:4.3.1')
     .withExposedPorts({ container: 9092, host: port })
     .withEnvironment({
       KAFKA_NODE_ID: '1',

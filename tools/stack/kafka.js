@@ -1,5 +1,10 @@
-// Runs a real Apache Kafka broker (KRaft, combined broker + controller) from Apache Kafka's jars on
-// Maven Central, on the local JDK — no Docker. KAFKA_BROKERS set: that broker is used, none started.
+// Runs a real Apache Kafka broker (KRaft, one node that is both broker and controller) from Apache
+// Kafka's own jars on Maven Central, on the local JDK: no Docker, no Kafka download outside Maven.
+//
+//   node tools/stack/kafka.js     start one (or reuse the one already on :9092) until Ctrl-C
+//   require('./kafka').ensureKafka()  the same from the test setup and `npm start`
+//
+// KAFKA_BROKERS set: that broker is used and none is started.
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
@@ -7,6 +12,16 @@ const { spawn, spawnSync } = require('node:child_process');
 const { Kafka, logLevel } = require('kafkajs');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const READY_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 20_000;
+
+function kafkaFiles(root = ROOT) {
+  return {
+    pom: path.join(root, 'infra', 'kafka', 'pom.xml'),
+    log4j: path.join(root, 'infra', 'kafka', 'log4j2.properties'),
+    libDir: path.join(root, '.cache', 'kafka', 'lib'),
+  };
+}
 
 function javaBin() {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
@@ -17,36 +32,91 @@ function hasTool(cmd, args) {
   return !r.error && r.status === 0;
 }
 
-function requireTool(cmd, args, hint) {
-  if (!hasTool(cmd, args)) throw new Error(`${cmd} is needed to run Kafka without Docker (${hint}); or set KAFKA_BROKERS to an existing broker`);
+function requireTool(cmd, args, what) {
+  if (!hasTool(cmd, args)) {
+    throw new Error(
+      `Kafka runs here from Apache Kafka's jars, which needs ${what}, but \`${cmd}\` was not found or failed` +
+        (cmd === javaBin() && process.env.JAVA_HOME ? ` (JAVA_HOME=${process.env.JAVA_HOME})` : '') +
+        '. Install it, or set KAFKA_BROKERS to a broker that is already running.',
+    );
+  }
 }
 
-/** Resolves the broker and tool jars once; a changed pom.xml resolves them again. */
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/**
+ * Copies the broker and tool jars into .cache/kafka/lib once. The marker beside them holds a hash
+ * of pom.xml, so editing the pom (a Kafka upgrade) resolves again and nothing else does.
+ */
 function resolveJars(root = ROOT, log = console.log) {
-  const pom = path.join(root, 'infra', 'kafka', 'pom.xml');
-  const libDir = path.join(root, '.cache', 'kafka', 'lib');
-  const marker = path.join(libDir, '.pom-sha256');
+  const { pom, libDir } = kafkaFiles(root);
   const hash = crypto.createHash('sha256').update(fs.readFileSync(pom)).digest('hex');
-  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return libDir;
-  requireTool('mvn', ['-v'], 'Apache Maven');
-  fs.rmSync(libDir, { recursive: true, force: true });
-  fs.mkdirSync(libDir, { recursive: true });
+  const resolved = (dir) => {
+    try {
+      return fs.readFileSync(path.join(dir, '.pom-sha256'), 'utf8') === hash;
+    } catch {
+      return false;
+    }
+  };
+  if (resolved(libDir)) return libDir;
+  requireTool('mvn', ['-v'], 'Apache Maven (to fetch the jars once)');
+  // Maven copies into a directory of its own and it is swapped in whole, so a run that is
+  // interrupted, or two first runs at once (test setup and `npm start`), never leave a half-copied
+  // or mixed-version classpath behind.
+  const partial = `${libDir}.partial-${process.pid}`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  fs.mkdirSync(partial, { recursive: true });
   const t0 = Date.now();
-  log('resolving Kafka jars with Maven (first run only)…');
-  const r = spawnSync('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`, '-DincludeScope=runtime'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new Error(`Maven could not resolve Kafka (exit ${r.status})`);
-  fs.writeFileSync(marker, hash);
-  log(`kafka jars resolved in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  log('resolving Kafka jars with Maven (first run, or infra/kafka/pom.xml changed)…');
+  const r = spawnSync(
+    'mvn',
+    ['-q', '-B', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${partial}`, '-DincludeScope=runtime'],
+    // Captured rather than inherited: with -q Maven still prints stray ANSI resets, and its output
+    // only matters when it fails.
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (r.status !== 0) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '').trim();
+    throw new Error(`Maven could not resolve Kafka's jars from ${path.relative(root, pom)} (exit ${r.status ?? r.signal}):\n${output.split('\n').slice(-30).join('\n')}`);
+  }
+  fs.writeFileSync(path.join(partial, '.pom-sha256'), hash);
+  if (resolved(libDir)) {
+    fs.rmSync(partial, { recursive: true, force: true }); // another process finished first
+  } else {
+    fs.rmSync(libDir, { recursive: true, force: true });
+    try {
+      fs.renameSync(partial, libDir);
+    } catch (err) {
+      fs.rmSync(partial, { recursive: true, force: true });
+      if (!resolved(libDir)) throw err;
+    }
+  }
+  log(`kafka jars resolved in ${seconds(Date.now() - t0)} (${fs.readdirSync(libDir).filter((f) => f.endsWith('.jar')).length} jars)`);
   return libDir;
 }
 
 function classpath(libDir) {
+  // The JVM expands `dir/*` itself; no need to list ~70 jars on the command line.
   return `${libDir}${path.sep}*`;
 }
 
-async function brokerAnswers(brokers, timeoutMs = 3000) {
-  const kafka = new Kafka({ clientId: 'clarion-probe', brokers: [brokers], logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, retry: { retries: 0 } });
-  const admin = kafka.admin();
+function probeClient(brokers, connectionTimeout) {
+  return new Kafka({
+    clientId: 'clarion-kafka-probe',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+  });
+}
+
+/** Something answers as a Kafka broker: a metadata request succeeds. */
+async function brokerAnswers(brokers, timeoutMs = 2000) {
+  const admin = probeClient(brokers, timeoutMs).admin();
   try {
     await admin.connect();
     await admin.describeCluster();
@@ -58,13 +128,17 @@ async function brokerAnswers(brokers, timeoutMs = 3000) {
   }
 }
 
-/** Ready means the controller answers too: a probe topic can be created and deleted. */
+/**
+ * The broker answers metadata requests before the controller has settled; ready means a topic can
+ * be created and deleted, which is the first thing every service and test does.
+ */
 async function controllerReady(brokers) {
-  const kafka = new Kafka({ clientId: 'clarion-probe', brokers: [brokers], logLevel: logLevel.NOTHING, connectionTimeout: 2000, retry: { retries: 0 } });
-  const admin = kafka.admin();
-  const topic = `__clarion-probe-${process.pid}-${Date.now()}`;
+  const admin = probeClient(brokers, 2000).admin();
+  // One name per process: an attempt that timed out after creating it is cleaned up by the next.
+  const topic = `__clarion-probe-${process.pid}`;
   try {
     await admin.connect();
+    // kafkajs answers false, not an error, when the topic is left over from such an attempt.
     await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true, timeout: 5000 });
     await admin.deleteTopics({ topics: [topic], timeout: 5000 });
     return true;
@@ -75,51 +149,85 @@ async function controllerReady(brokers) {
   }
 }
 
+async function waitUntil(check, timeoutMs, isDead = () => false) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (isDead()) return false;
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 function serverProperties({ port, controllerPort, logDir }) {
   return [
+    '# Written by tools/stack/kafka.js on every start: edit that file, not this one.',
     'node.id=1',
     'process.roles=broker,controller',
     `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
     'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    // A dynamic quorum (KIP-853) of one, as `format --standalone` sets it up: the controller finds
+    // itself through the bootstrap servers instead of a fixed controller.quorum.voters list.
     `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
     `log.dirs=${logDir}`,
-    // The project creates its topics with explicit partitions; a typo must not create a stray topic.
+    // Services create their topics with explicit partition counts; a misspelt topic must fail
+    // loudly rather than appear with one partition.
     'auto.create.topics.enable=false',
     'num.partitions=1',
-    // One broker: every internal topic has one replica. Fewer offsets partitions start faster.
+    'delete.topic.enable=true',
+    // One broker, so every internal topic has one replica.
     'offsets.topic.replication.factor=1',
+    // Fewer __consumer_offsets partitions: the group coordinator loads faster on start.
     'offsets.topic.num.partitions=6',
     'transaction.state.log.replication.factor=1',
+    // Same reason: the first transactional producer waits for all of these to be created and loaded.
+    'transaction.state.log.num.partitions=6',
     'transaction.state.log.min.isr=1',
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
     'min.insync.replicas=1',
-    // Consumers join at once instead of waiting for more members: tests and restarts are quicker.
+    // A group's first member starts at once instead of waiting 3 s for others: tests and restarts
+    // of a single consumer are that much quicker.
     'group.initial.rebalance.delay.ms=0',
     'log.retention.hours=168',
-    'delete.topic.enable=true',
     '',
   ].join('\n');
 }
 
-function tail(file, lines = 30) {
+function tail(file, lines = 40) {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
-    return '';
+    return '(no log)';
   }
 }
 
+/** Kafka's Uuid: 16 random bytes, base64url without padding; Kafka never starts one with '-'. */
+function newClusterId() {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+const noop = async () => undefined;
+
 async function ensureKafka({ root = ROOT, port = 9092, controllerPort = 9093, dataDir = path.join(root, '.data', 'kafka'), log = console.log } = {}) {
-  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, startedByUs: false, stop: async () => undefined };
+  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, startedByUs: false, stop: noop };
   const brokers = `127.0.0.1:${port}`;
   if (await brokerAnswers(brokers)) {
-    log(`using the Kafka broker already on ${brokers}`);
-    return { brokers, startedByUs: false, stop: async () => undefined };
+    // It may have been started a moment ago by another process: wait for its controller too.
+    if (!(await waitUntil(() => controllerReady(brokers), READY_TIMEOUT_MS))) {
+      throw new Error(`a Kafka broker answers on ${brokers} but cannot create topics; stop it or set KAFKA_BROKERS`);
+    }
+    log(`using the Kafka broker already running on ${brokers}`);
+    return { brokers, startedByUs: false, stop: noop };
   }
   if (!hasTool(javaBin(), ['-version']) || !hasTool('mvn', ['-v'])) {
+    // Machines with a Docker engine but no JDK or Maven still get a broker.
     const { dockerAnswers, startKafkaContainer } = require('./containers');
     if (dockerAnswers()) {
       log('no JDK or Maven here, but a Docker engine answers: running Kafka in a container');
@@ -127,62 +235,97 @@ async function ensureKafka({ root = ROOT, port = 9092, controllerPort = 9093, da
       return { brokers, startedByUs: true, stop: c.stop };
     }
   }
-  requireTool(javaBin(), ['-version'], 'a JDK 17+');
+  requireTool(javaBin(), ['-version'], 'a JDK (17 or newer)');
+  const { log4j } = kafkaFiles(root);
   const libDir = resolveJars(root, log);
+
   const logDir = path.join(dataDir, 'logs');
   fs.mkdirSync(dataDir, { recursive: true });
   const props = path.join(dataDir, 'server.properties');
+  // Rewritten each start so a changed port or setting here takes effect; the data stays.
   fs.writeFileSync(props, serverProperties({ port, controllerPort, logDir }));
   const logFile = path.join(dataDir, 'kafka.log');
-  const log4j = path.join(root, 'infra', 'kafka', 'log4j2.properties');
-  const jvm = [`-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath(libDir)];
+  const jvm = [
+    `-Dlog4j2.configurationFile=${log4j}`,
+    // JVM shutdown hooks run concurrently: log4j's own hook would stop logging while Kafka's hook is
+    // still shutting the broker down, and its last lines would go to a fallback logger.
+    '-Dlog4j2.shutdownHookEnabled=false',
+    '-Djava.awt.headless=true',
+    '-cp',
+    classpath(libDir),
+  ];
+
   if (!fs.existsSync(path.join(logDir, 'meta.properties'))) {
-    // The storage directory is formatted once, with a new cluster id, as a standalone controller.
-    const clusterId = crypto.randomBytes(16).toString('base64url').slice(0, 22);
-    const r = spawnSync(javaBin(), [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', props], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`formatting Kafka storage failed:\n${r.stdout}\n${r.stderr}`);
+    // Once per data directory: a new cluster id, and this node as the only controller voter.
+    const t0 = Date.now();
+    const r = spawnSync(javaBin(), [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', props], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`formatting Kafka storage in ${logDir} failed:\n${r.stdout}\n${r.stderr}`);
+    log(`kafka storage formatted in ${seconds(Date.now() - t0)} (${path.relative(root, logDir)})`);
   }
+
   const t0 = Date.now();
+  fs.appendFileSync(logFile, `\n=== ${new Date().toISOString()} tools/stack/kafka.js starts Kafka on ${brokers}\n`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(javaBin(), ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', ...jvm, 'kafka.Kafka', props], { stdio: ['ignore', out, out], detached: false });
+  const child = spawn(
+    javaBin(),
+    // Kafka's own start script uses G1 with short pauses; the heap is capped so a laptop running
+    // the whole stack and the tests keeps room for Postgres and the services.
+    ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', props],
+    { stdio: ['ignore', out, out] },
+  );
   fs.closeSync(out);
   let exited = null;
-  child.on('exit', (code, signal) => {
-    exited = code ?? signal;
+  const exitedPromise = new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = signal ?? code;
+      resolve();
+    });
+    child.once('error', (err) => {
+      exited = err.message;
+      resolve();
+    });
   });
+
   const stop = async () => {
     if (exited !== null) return;
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+    const t = Date.now();
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.kill('SIGTERM');
+    await exitedPromise;
+    clearTimeout(timer);
+    log(`kafka stopped in ${seconds(Date.now() - t)}${exited === 'SIGKILL' ? ' (killed after 20 s)' : ''}`);
   };
-  const deadline = Date.now() + 90000;
-  for (;;) {
-    if (exited !== null) throw new Error(`Kafka exited (${exited}) while starting; ${logFile}:\n${tail(logFile)}`);
-    if ((await brokerAnswers(brokers, 1000)) && (await controllerReady(brokers))) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Kafka did not become ready within 90 s; ${logFile}:\n${tail(logFile)}`);
+
+  const ready = await waitUntil(async () => (await brokerAnswers(brokers, 1000)) && (await controllerReady(brokers)), READY_TIMEOUT_MS, () => exited !== null);
+  if (!ready) {
+    if (exited !== null) {
+      // Two first runs at once: the other one got the port and the data directory.
+      if (await brokerAnswers(brokers)) {
+        log(`another process started Kafka on ${brokers} first; using it`);
+        return { brokers, startedByUs: false, stop: noop };
+      }
+      throw new Error(`Kafka exited (${exited}) while starting; the end of ${logFile}:\n${tail(logFile)}`);
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await stop();
+    throw new Error(`Kafka did not become ready within ${READY_TIMEOUT_MS / 1000} s; the end of ${logFile}:\n${tail(logFile)}`);
   }
-  log(`kafka ready in ${((Date.now() - t0) / 1000).toFixed(1)}s on ${brokers} (data in ${path.relative(root, dataDir)})`);
+  log(`kafka ready in ${seconds(Date.now() - t0)} on ${brokers} (data in ${path.relative(root, dataDir) || dataDir}, log ${path.relative(root, logFile)})`);
   return { brokers, startedByUs: true, stop, pid: child.pid };
 }
 
-module.exports = { ensureKafka, resolveJars, classpath, javaBin };
+module.exports = { ensureKafka, resolveJars, classpath, javaBin, kafkaFiles, requireTool };
 
 if (require.main === module) {
   ensureKafka()
     .then((k) => {
-      console.log(`Kafka bootstrap server: ${k.brokers}${k.startedByUs ? ' (Ctrl-C stops it)' : ''}`);
+      console.log(`Kafka bootstrap server: ${k.brokers}${k.startedByUs ? ' (Ctrl-C stops it)' : ' (not started here; nothing to stop)'}`);
       if (!k.startedByUs) return;
-      const stop = () => k.stop().then(() => process.exit(0));
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        k.stop().then(() => process.exit(0), () => process.exit(1));
+      };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     })
