@@ -14,7 +14,6 @@ function e(code: number, status: number, message: string): ClarionError {
 
 export const Errors = {
   unauthorized: e(401, 401, 'Authentication failed'),
-  forbidden: e(403, 403, 'Not allowed for this account'),
   notFoundRoute: e(404, 404, 'Resource not found'),
   mandatoryMissing: (what: string) => e(4000, 409, `Mandatory parameter missing. ${what} needs to be passed.`),
   invalidParameter: (what: string) => e(4001, 400, `Invalid parameter. ${what}`),
