@@ -4,15 +4,16 @@ import { TOPIC } from '@clarion/contracts';
 import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
 import { CampaignHandlers } from './campaign/campaign.handlers';
 import { InitiationTimer } from './campaign/initiation-timer';
-import { CampaignTables1 } from './migrations';
+import { CampaignWatchdog } from './campaign/campaign-watchdog';
+import { CampaignTables1, CampaignTables2 } from './migrations';
 
-@Module({ controllers: [CampaignHandlers], providers: [InitiationTimer] })
+@Module({ controllers: [CampaignHandlers], providers: [InitiationTimer, CampaignWatchdog] })
 class CampaignModule {}
 
 export const campaignService: ServiceDefinition = {
   name: 'campaign-svc',
   schema: 'campaign',
-  migrations: [CampaignTables1],
+  migrations: [CampaignTables1, CampaignTables2],
   module: (platform: Platform) => ({ module: CampaignModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.campaignCommands, TOPIC.dndEvents, TOPIC.creditEvents, TOPIC.dispatchEvents],
   queryTopics: [TOPIC.campaignQueries],
@@ -20,4 +21,4 @@ export const campaignService: ServiceDefinition = {
 
 export const startCampaignService = (options?: StartOptions) => startService(campaignService, options);
 
-if (require.main === module) runMain(() => startCampaignService(), 'campaign-svc');
+if (require.main === module) runMain((options) => startCampaignService(options), 'campaign-svc');

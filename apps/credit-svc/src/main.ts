@@ -3,15 +3,16 @@ import { Module } from '@nestjs/common';
 import { TOPIC } from '@clarion/contracts';
 import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
 import { LedgerHandlers } from './ledger/ledger.handlers';
-import { LedgerTables1 } from './migrations';
+import { HoldExpiryTimer } from './ledger/hold-expiry.timer';
+import { LedgerTables1, LedgerTables2 } from './migrations';
 
-@Module({ controllers: [LedgerHandlers] })
+@Module({ controllers: [LedgerHandlers], providers: [HoldExpiryTimer] })
 class CreditModule {}
 
 export const creditService: ServiceDefinition = {
   name: 'credit-svc',
   schema: 'credit',
-  migrations: [LedgerTables1],
+  migrations: [LedgerTables1, LedgerTables2],
   module: (platform: Platform) => ({ module: CreditModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.creditCommands],
   queryTopics: [TOPIC.creditQueries],
@@ -19,4 +20,4 @@ export const creditService: ServiceDefinition = {
 
 export const startCreditService = (options?: StartOptions) => startService(creditService, options);
 
-if (require.main === module) runMain(() => startCreditService(), 'credit-svc');
+if (require.main === module) runMain((options) => startCreditService(options), 'credit-svc');

@@ -19,4 +19,4 @@ export const dispatchService: ServiceDefinition = {
 
 export const startDispatchService = (options?: StartOptions) => startService(dispatchService, options);
 
-if (require.main === module) runMain(() => startDispatchService(), 'dispatch-svc');
+if (require.main === module) runMain((options) => startDispatchService(options), 'dispatch-svc');

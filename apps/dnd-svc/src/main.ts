@@ -18,4 +18,4 @@ export const dndService: ServiceDefinition = {
 
 export const startDndService = (options?: StartOptions) => startService(dndService, options);
 
-if (require.main === module) runMain(() => startDndService(), 'dnd-svc');
+if (require.main === module) runMain((options) => startDndService(options), 'dnd-svc');

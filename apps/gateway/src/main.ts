@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
+  HealthModule,
   PlatformModule,
   RequestReplyClient,
   closePlatform,
@@ -11,12 +12,16 @@ import {
   openPlatform,
   readPlatformConfig,
   runMain,
+  waitFor,
   startTelemetry,
   tracer,
   type Platform,
   type StartOptions,
 } from '@clarion/platform';
-import { ApiErrorFilter } from './http/api';
+import { ApiError, ApiErrorFilter } from './http/api';
+import { AccountLimits } from './http/account-limits';
+import { rejectRepeatedQueryParameters } from './http/query';
+import { Errors } from '@clarion/contracts';
 import { IdentityService, type Caller } from './identity/identity.service';
 import { IdentityTables1 } from './identity/identity.migrations';
 import { OperatorController } from './identity/operator.controller';
@@ -38,13 +43,15 @@ function tracing(req: Request, res: Response, next: NextFunction): void {
 
 function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: string | undefined) {
   @Module({
-    imports: [PlatformModule.forRoot(platform)],
+    imports: [PlatformModule.forRoot(platform), HealthModule.forService(platform.health)],
     controllers: [OperatorController, CampaignsController, CreditsController, DndController, DocsController],
     providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }],
   })
   class GatewayModule implements NestModule {
+    private readonly limits = new AccountLimits();
     constructor(private readonly identity: IdentityService) {}
     configure(consumer: MiddlewareConsumer): void {
+      consumer.apply(rejectRepeatedQueryParameters).forRoutes('*path');
       const operatorRoutes = [
         { path: 'campaignmanager/enterprises', method: RequestMethod.POST },
         { path: 'campaignmanager/enterprises/*path', method: RequestMethod.POST },
@@ -59,12 +66,24 @@ function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: s
         })
         .forRoutes(...operatorRoutes);
       consumer
-        .apply(async (req: Request & { caller?: Caller }, _res: Response, next: NextFunction) => {
+        .apply(async (req: Request & { caller?: Caller }, res: Response, next: NextFunction) => {
           req.caller = await this.identity.authenticateAccount(req.headers.authorization);
+          this.admit(req.caller.accountSid, req, res);
           next();
         })
         .exclude(...operatorRoutes)
         .forRoutes('campaignmanager/*path');
+    }
+
+    /** Per-account rate and concurrent uploads: past either, 429 with Retry-After. */
+    private admit(accountSid: string, req: Request, res: Response): void {
+      const waitSeconds = this.limits.request(accountSid);
+      if (waitSeconds !== null) throw new ApiError(Errors.tooManyRequests, null, { 'Retry-After': String(waitSeconds) });
+      if (req.method !== 'POST' || !/^multipart\//i.test(req.headers['content-type'] ?? '')) return;
+      const release = this.limits.startUpload(accountSid);
+      // An upload of a few MB takes seconds; a client told to come back sooner would only be refused again.
+      if (!release) throw new ApiError(Errors.tooManyUploads, null, { 'Retry-After': '5' });
+      res.once('close', release);
     }
   }
   return GatewayModule;
@@ -72,6 +91,7 @@ function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: s
 
 export interface RunningGateway {
   url: string;
+  healthUrl: string;
   platform: Platform;
   close(): Promise<void>;
 }
@@ -81,7 +101,7 @@ export async function startGateway(options: StartOptions & { port?: number; host
   startTelemetry('gateway', options.spanProcessors);
   const platform = await openPlatform('gateway', 'gateway', [IdentityTables1], readPlatformConfig(env));
   const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
-  await rr.start();
+  await waitFor('the gateway replies consumer', () => rr.start());
   const app = await NestFactory.create(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined), { logger: ['error', 'warn'], bodyParser: true });
   app.use(tracing);
   app.useGlobalFilters(new ApiErrorFilter());
@@ -92,6 +112,7 @@ export async function startGateway(options: StartOptions & { port?: number; host
   const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
   return {
     url,
+    healthUrl: url,
     platform,
     close: async () => {
       await app.close();
@@ -102,8 +123,8 @@ export async function startGateway(options: StartOptions & { port?: number; host
 }
 
 if (require.main === module) {
-  runMain(async () => {
-    const gw = await startGateway();
+  runMain(async (options) => {
+    const gw = await startGateway(options);
     console.log(`gateway listening on ${gw.url}`);
     return gw;
   }, 'gateway');

@@ -8,7 +8,12 @@ export interface TopicSpec {
   readonly retentionMs: number;
   /** Public topics are read by users and kept longer; internal ones are for the services only. */
   readonly public: boolean;
+  /** The topic's max.message.bytes, set explicitly so the outbox relay's batches are bounded below it. */
+  readonly maxMessageBytes: number;
 }
+
+/** The largest record batch any topic takes (Kafka's default, stated rather than assumed). */
+export const TOPIC_MESSAGE_BYTES_MAX = 1024 * 1024;
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -39,7 +44,16 @@ export const TOPIC_SPECS: readonly TopicSpec[] = Object.values(TOPIC).map((name)
   partitions: name === TOPIC.gatewayReplies ? 3 : 6,
   retentionMs: PUBLIC.has(name) || name === TOPIC.deadLetters ? 30 * DAY_MS : 7 * DAY_MS,
   public: PUBLIC.has(name),
+  maxMessageBytes: TOPIC_MESSAGE_BYTES_MAX,
 }));
+
+/** The broker settings a topic is created with, and which ensureTopics puts back if they drift. */
+export function topicConfig(spec: TopicSpec): Record<string, string> {
+  return {
+    'retention.ms': String(spec.name === TOPIC.gatewayReplies ? 3600_000 : spec.retentionMs),
+    'max.message.bytes': String(spec.maxMessageBytes),
+  };
+}
 
 export function topicName(name: string, prefix = process.env.KAFKA_TOPIC_PREFIX ?? ''): string {
   return prefix + name;

@@ -14,11 +14,20 @@ export async function openDatabase(options: { url: string; schema: string; migra
     type: 'postgres',
     url: options.url,
     schema: options.schema,
-    migrations: [PlatformTables, ...options.migrations],
+    migrations: [PlatformTables, PlatformTables2, ...options.migrations],
     migrationsTableName: 'migrations',
     migrationsRun: false,
     logging: false,
-    extra: { max: options.poolMax ?? 10, options: `-c search_path=${options.schema}` },
+    // Bounded waits everywhere: a connection attempt to a server that does not answer, a query on a
+    // connection that went silent (a frozen network), a transaction left open by a stuck client.
+    // Each ends in an error the transport classifies as retriable, instead of hanging for ever.
+    extra: {
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: 5000,
+      query_timeout: 60000,
+      keepAlive: true,
+      options: `-c search_path=${options.schema} -c idle_in_transaction_session_timeout=60000`,
+    },
   });
   await ds.initialize();
   // Several instances may start at once: the advisory lock makes schema creation and
@@ -86,5 +95,23 @@ export class PlatformTables implements MigrationInterface {
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE inbox; DROP TABLE outbox; DROP TABLE snapshots; DROP TABLE events');
+  }
+}
+
+/** Records the outbox relay could never send (larger than any topic takes), kept for ops to inspect. */
+export class PlatformTables2 implements MigrationInterface {
+  name = 'PlatformTables21764000000000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE outbox_rejected (
+      id bigint PRIMARY KEY,
+      topic text NOT NULL,
+      key text NOT NULL,
+      value jsonb NOT NULL,
+      headers jsonb NOT NULL,
+      error text NOT NULL,
+      rejected_at timestamptz NOT NULL DEFAULT now())`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE outbox_rejected');
   }
 }

@@ -8,3 +8,5 @@ export * from './event-store';
 export * from './transport';
 export * from './request-reply';
 export * from './service';
+export * from './errors';
+export * from './health';

@@ -1,5 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Producer, type Admin } from 'kafkajs';
-import { TOPIC_SPECS, TOPIC, type TopicSpec } from '@clarion/contracts';
+import { ConfigResourceTypes, type ITopicConfig } from 'kafkajs';
+import { TOPIC_SPECS, topicConfig, type TopicSpec } from '@clarion/contracts';
 import type { PlatformConfig } from './config';
 
 /**
@@ -36,8 +37,9 @@ export async function createProducer(kafka: Kafka): Promise<Producer> {
 }
 
 /**
- * Creates the project's topics with their partition counts and retention; the broker's
- * auto-creation is off, so a topic name typo fails loudly instead of creating a stray topic.
+ * Creates the project's topics with their partition counts, retention and max.message.bytes, and
+ * puts those settings back on existing topics where they differ; the broker's auto-creation is off,
+ * so a topic name typo fails loudly instead of creating a stray topic.
  */
 export async function ensureTopics(kafka: Kafka, prefix: string, specs: readonly TopicSpec[] = TOPIC_SPECS): Promise<string[]> {
   const admin: Admin = kafka.admin();
@@ -45,23 +47,28 @@ export async function ensureTopics(kafka: Kafka, prefix: string, specs: readonly
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(prefix + s.name));
+    const entries = (s: TopicSpec) => Object.entries(topicConfig(s)).map(([name, value]) => ({ name, value }));
     if (missing.length > 0) {
+      const topics: ITopicConfig[] = missing.map((s) => ({ topic: prefix + s.name, numPartitions: s.partitions, replicationFactor: 1, configEntries: entries(s) }));
       // Services start together and race to create the same topics: a loser's error is fine as
       // long as every topic exists afterwards.
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({
-          topic: prefix + s.name,
-          numPartitions: s.partitions,
-          replicationFactor: 1,
-          configEntries: [
-            { name: 'retention.ms', value: String(s.name === TOPIC.gatewayReplies ? 3600_000 : s.retentionMs) },
-          ],
-        })),
-      }).catch(async (err: Error) => {
+      await admin.createTopics({ waitForLeaders: true, topics }).catch(async (err: Error) => {
         const now = new Set(await admin.listTopics());
         if (!missing.every((s) => now.has(prefix + s.name))) throw err;
       });
+    }
+    const present = specs.filter((s) => existing.has(prefix + s.name));
+    if (present.length > 0) {
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: prefix + s.name, configNames: Object.keys(topicConfig(s)) })),
+      });
+      const drifted = present.filter((s) => {
+        const found = described.resources.find((r) => r.resourceName === prefix + s.name);
+        return Object.entries(topicConfig(s)).some(([name, value]) => found?.configEntries.find((e) => e.configName === name)?.configValue !== value);
+      });
+      // AlterConfigs replaces a topic's whole set of overrides; ours are the only ones it has.
+      if (drifted.length > 0) await admin.alterConfigs({ validateOnly: false, resources: drifted.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: prefix + s.name, configEntries: entries(s) })) });
     }
     return missing.map((s) => prefix + s.name);
   } finally {

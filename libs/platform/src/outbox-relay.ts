@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Producer } from 'kafkajs';
-import { TOPIC_SPECS, type Message } from '@clarion/contracts';
+import { TOPIC, TOPIC_SPECS, TOPIC_MESSAGE_BYTES_MAX, type Message } from '@clarion/contracts';
 
 const PUBLIC_TOPICS = new Set(TOPIC_SPECS.filter((t) => t.public).map((t) => t.name));
 
@@ -13,23 +13,59 @@ export function wireValue(topic: string, value: Message): string {
   return JSON.stringify({ ...(value.data as object), type: value.type, metadata: value.metadata });
 }
 
+/** Bytes a record adds to its batch besides key, value and headers (Kafka's record framing, generously). */
+const RECORD_OVERHEAD_BYTES = 64;
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  value: Message;
+  headers: Record<string, string>;
+}
+
+interface WireRecord {
+  row: OutboxRow;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+  bytes: number;
+}
+
+export interface RelayOptions {
+  /** Rows read per round. */
+  batchSize?: number;
+  /**
+   * Bytes one produce request may carry. All rows of one key land in one record batch, which the
+   * broker refuses above the topic's max.message.bytes; half of it leaves room for framing.
+   */
+  batchBytesMax?: number;
+  pollIntervalMs?: number;
+}
+
 /**
  * Moves committed outbox rows to Kafka, in order, then deletes them. A crash between send and
  * delete re-sends a batch: consumers' inboxes make that harmless. One relay per schema works at a
- * time (advisory lock), so records of one key never overtake each other across instances.
+ * time (advisory lock), so records of one key never overtake each other across instances. Batches
+ * are bounded by bytes as well as rows; a single record too large for any topic is a bug: it is
+ * moved to `outbox_rejected`, reported on the dead-letter topic and in the log, and the rows behind
+ * it flow on.
  */
 export class OutboxRelay {
   private running = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private kicked = false;
+  /** Told about a relay that keeps failing (the broker is away), and when it recovers (null). */
+  onHealth: (problem: string | null) => void = () => undefined;
   relayed = 0;
+  rejected = 0;
 
   constructor(
     private readonly ds: DataSource,
     private readonly producer: Producer,
     private readonly topicPrefix: string,
-    private readonly options: { batchSize?: number; pollIntervalMs?: number } = {},
+    private readonly options: RelayOptions = {},
   ) {}
 
   start(): void {
@@ -59,15 +95,17 @@ export class OutboxRelay {
       let moved = 0;
       try {
         moved = await this.relayOnce(batchSize);
+        if (failures > 0) this.onHealth(null);
         failures = 0;
       } catch (err) {
         failures++;
         // The broker or database is away: back off (capped) and try again; rows stay in the outbox.
-        console.error(`[outbox] relay failed (${failures}): ${(err as Error).message}`);
+        if (failures === 1 || failures % 10 === 0) console.error(`[outbox] relay failed (${failures}): ${(err as Error).message}`);
+        if (failures >= 3) this.onHealth(`relay failing since ${failures} attempts: ${(err as Error).message}`);
         await sleep(Math.min(5000, 100 * 2 ** failures));
         continue;
       }
-      if (moved >= batchSize || this.kicked) continue;
+      if (moved > 0 || this.kicked) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, pollMs);
         this.wake = () => {
@@ -79,30 +117,80 @@ export class OutboxRelay {
     }
   }
 
+  /** Relays one bounded batch; returns how many rows left the outbox (sent or rejected). */
   async relayOnce(batchSize: number): Promise<number> {
+    const bytesMax = this.options.batchBytesMax ?? Math.floor(TOPIC_MESSAGE_BYTES_MAX / 2);
     return this.ds.transaction(async (m) => {
       const [lock] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext('outbox:' || current_schema())) AS got`);
       if (!lock.got) return 0;
-      const rows: { id: string; topic: string; key: string; value: Message; headers: Record<string, string> }[] = await m.query(
-        'SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1',
-        [batchSize],
+      // The running total in SQL keeps a round from reading a thousand large rows it cannot send.
+      const rows: OutboxRow[] = await m.query(
+        `SELECT id, topic, key, value, headers FROM (
+           SELECT id, topic, key, value, headers, sum(pg_column_size(value)) OVER (ORDER BY id) AS running
+           FROM (SELECT * FROM outbox ORDER BY id LIMIT $1) first_rows) sized
+         WHERE running - pg_column_size(value) <= $2 ORDER BY id`,
+        [batchSize, bytesMax],
       );
       if (rows.length === 0) return 0;
-      const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-      for (const r of rows) {
-        const topic = this.topicPrefix + r.topic;
-        if (!byTopic.has(topic)) byTopic.set(topic, []);
-        byTopic.get(topic)!.push({ key: r.key, value: wireValue(r.topic, r.value), headers: r.headers ?? {} });
+      const records = rows.map((row) => this.toWire(row));
+      const tooLarge = records.filter((r) => r.bytes > TOPIC_MESSAGE_BYTES_MAX - RECORD_OVERHEAD_BYTES);
+      const batch: WireRecord[] = [];
+      let bytes = 0;
+      for (const r of records) {
+        if (tooLarge.includes(r)) continue;
+        if (batch.length > 0 && bytes + r.bytes > bytesMax) break;
+        batch.push(r);
+        bytes += r.bytes;
       }
-      await this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
-      });
-      await m.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-      this.relayed += rows.length;
-      return rows.length;
+      // Rows after the cut stay for the next round, in order; a too-large row is set aside only
+      // when it is not behind the cut, so nothing overtakes a row still waiting.
+      const lastSentId = batch.length > 0 ? BigInt(batch[batch.length - 1].row.id) : -1n;
+      const rejected = tooLarge.filter((r) => batch.length === 0 || BigInt(r.row.id) < lastSentId);
+      if (batch.length > 0) {
+        await this.producer.sendBatch({
+          acks: -1,
+          topicMessages: groupByTopic(batch.map((r) => ({ topic: this.topicPrefix + r.row.topic, message: { key: r.key, value: r.value, headers: r.headers } }))),
+        });
+      }
+      for (const r of rejected) await this.reject(m, r);
+      const done = [...batch, ...rejected].map((r) => r.row.id);
+      await m.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
+      this.relayed += batch.length;
+      return done.length;
     });
   }
+
+  private toWire(row: OutboxRow): WireRecord {
+    const value = wireValue(row.topic, row.value);
+    const headers = row.headers ?? {};
+    const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+    return { row, key: row.key, value, headers, bytes: Buffer.byteLength(value) + Buffer.byteLength(row.key) + headerBytes + RECORD_OVERHEAD_BYTES };
+  }
+
+  /** A record no topic accepts can never be sent: keep it for ops, tell them, and let the rest flow. */
+  private async reject(m: { query: (sql: string, params?: unknown[]) => Promise<unknown> }, r: WireRecord): Promise<void> {
+    const error = `outbox record ${r.row.id} of ${r.bytes} bytes for ${r.row.topic} exceeds max.message.bytes (${TOPIC_MESSAGE_BYTES_MAX})`;
+    console.error(`${'!'.repeat(8)} BUG [outbox] ${error}; moved to outbox_rejected`);
+    await m.query('INSERT INTO outbox_rejected (id, topic, key, value, headers, error) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)', [
+      r.row.id, r.row.topic, r.row.key, JSON.stringify(r.row.value), JSON.stringify(r.headers), error,
+    ]);
+    const summary = JSON.stringify({ outboxId: r.row.id, topic: r.row.topic, key: r.row.key, type: r.row.value?.type, messageId: r.row.value?.metadata?.messageId, bytes: r.bytes });
+    await this.producer.send({
+      topic: this.topicPrefix + TOPIC.deadLetters,
+      acks: -1,
+      messages: [{ key: r.row.key, value: summary, headers: { 'x-original-topic': r.row.topic, 'x-consumer-group': 'outbox', 'x-error-kind': 'bug', 'x-error': error, 'x-failed-at': new Date().toISOString() } }],
+    });
+    this.rejected++;
+  }
+}
+
+function groupByTopic(records: { topic: string; message: { key: string; value: string; headers: Record<string, string> } }[]) {
+  const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+  for (const r of records) {
+    if (!byTopic.has(r.topic)) byTopic.set(r.topic, []);
+    byTopic.get(r.topic)!.push(r.message);
+  }
+  return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

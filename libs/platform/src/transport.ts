@@ -1,10 +1,12 @@
 import { Server, type CustomTransportStrategy, BaseRpcContext } from '@nestjs/microservices';
 import type { DataSource } from 'typeorm';
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Producer, IHeaders } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { TOPIC, message, type Message, type Reply, type ClarionError } from '@clarion/contracts';
 import { runInTx, Tx } from './tx';
 import { OutboxRelay, sleep } from './outbox-relay';
+import { PoisonMessageError, classifyError, type ErrorKind } from './errors';
+import type { ServiceHealth } from './health';
 import { contextFromHeaders, withSpan, SpanKind } from './telemetry';
 
 /** What a handler gets besides the message: the transaction its effects must use. */
@@ -36,25 +38,42 @@ export interface TransportOptions {
   producer: Producer;
   ds: DataSource;
   relay: OutboxRelay;
+  health: ServiceHealth;
   groupId: string;
   topicPrefix: string;
   /** Topics whose messages change state: handled once each, inside a transaction with the inbox. */
   commandTopics: string[];
   /** Topics of read-only requests: no transaction, no inbox, the reply is sent straight away. */
   queryTopics?: string[];
-  maxAttempts?: number;
+  /** Attempts for an error that is neither retriable nor poison (a bug) before it is dead-lettered. */
+  bugAttemptsMax?: number;
   retryDelayMsMax?: number;
   partitionsConsumedConcurrently?: number;
+  /** Called when a consumer stopped for good; the process's main exits so that its supervisor restarts it. */
+  onFatal?: (reason: string) => void;
 }
+
+/** The schema versions of `data` this build reads; a newer one is poison until the service is upgraded. */
+export const SCHEMA_VERSION_MAX = 1;
+/** Consumer restarts kafkajs may do on its own within RESTART_WINDOW_MS before the process gives up. */
+const RESTARTS_MAX = 10;
+const RESTART_WINDOW_MS = 5 * 60_000;
+
+/** The consumer was rebalanced away or is stopping while a message waited for a retry: leave it unacknowledged. */
+class Abandoned extends Error {}
 
 /**
  * A NestJS transport over Kafka that gives each handler exactly-once effects on top of Kafka's
  * at-least-once delivery: the inbox row, the handler's writes and its outgoing messages commit in
- * one Postgres transaction. Failures are retried a bounded number of times, then the message goes
- * to the dead-letter topic so one poison message cannot stall a partition.
+ * one Postgres transaction. What a handler throws is classified (errors.ts): an infrastructure error
+ * is retried for as long as it lasts, with the partition paused and the service reporting itself
+ * degraded, so a database restart never loses a message; a poison message or a bug goes to the
+ * dead-letter topic with its error and original headers, so it cannot stall its partition.
  */
 export class KafkaTransport extends Server implements CustomTransportStrategy {
   private consumers: Consumer[] = [];
+  private closing = false;
+  private readonly restarts: number[] = [];
 
   constructor(private readonly options: TransportOptions) {
     super();
@@ -79,8 +98,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     this.consumers = [];
+  }
+
+  private fatal(reason: string): void {
+    if (this.closing) return;
+    this.options.health.markFatal(`consumer ${this.options.groupId}`, reason);
+    console.error(`[${this.options.groupId}] FATAL: ${reason}`);
+    this.options.onFatal?.(reason);
   }
 
   private async consume(groupId: string, topics: string[], transactional: boolean): Promise<Consumer> {
@@ -91,6 +118,26 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       heartbeatInterval: 3000,
       maxBytesPerPartition: 4 * 1024 * 1024,
       allowAutoTopicCreation: false,
+      // kafkajs restarts a crashed consumer by itself; a consumer that crashes again and again is
+      // stuck for good, and the process exits so that its supervisor starts it afresh.
+      retry: {
+        retries: 10,
+        initialRetryTime: 300,
+        maxRetryTime: 10000,
+        restartOnFailure: async (err: Error) => {
+          const now = Date.now();
+          this.restarts.push(now);
+          while (this.restarts.length > 0 && this.restarts[0] < now - RESTART_WINDOW_MS) this.restarts.shift();
+          console.error(`[${groupId}] consumer crashed (${err.message}); restart ${this.restarts.length} of ${RESTARTS_MAX} in ${RESTART_WINDOW_MS / 60000} min`);
+          return this.restarts.length <= RESTARTS_MAX;
+        },
+      },
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.fatal(`consumer of ${groupId} crashed and will not restart: ${payload.error?.message}`);
+    });
+    consumer.on(consumer.events.STOP, () => {
+      if (!this.closing) this.fatal(`consumer of ${groupId} stopped`);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: topics.map((t) => o.topicPrefix + t), fromBeginning: true });
@@ -100,10 +147,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       // Offsets are committed at most twice a second; a redelivery after a crash is absorbed by the inbox.
       autoCommitInterval: 500,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, pause }) => {
+        const live = () => isRunning() && !isStale();
         for (const record of batch.messages) {
-          if (!isRunning() || isStale()) break;
-          await this.handleRecord(batch.topic.slice(o.topicPrefix.length), record, transactional);
+          if (!live()) break;
+          try {
+            await this.handleRecord(batch.topic.slice(o.topicPrefix.length), batch.partition, record, transactional, { heartbeat, live, pause });
+          } catch (err) {
+            if (err instanceof Abandoned) break;
+            throw err;
+          }
           resolveOffset(record.offset);
           await heartbeat();
           await commitOffsetsIfNecessary();
@@ -114,38 +167,73 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return consumer;
   }
 
-  private async handleRecord(topic: string, record: KafkaMessage, transactional: boolean): Promise<void> {
+  private async handleRecord(
+    topic: string,
+    partition: number,
+    record: KafkaMessage,
+    transactional: boolean,
+    control: { heartbeat: () => Promise<void>; live: () => boolean; pause: () => () => void },
+  ): Promise<void> {
+    const where = { topic, partition, offset: record.offset };
     let msg: Message;
     try {
-      msg = JSON.parse(record.value?.toString('utf8') ?? 'null');
-      if (!msg || typeof msg.type !== 'string' || !msg.metadata?.messageId) throw new Error('not a Clarion message envelope');
+      msg = decode(record);
     } catch (err) {
-      await this.deadLetter(topic, record, err as Error);
+      await this.deadLetter(where, record, 'poison', err as Error, control);
       return;
     }
     const handler = this.getHandlerByPattern(msg.type);
     // A topic carries several message types; each service handles the ones it declares.
     if (!handler) return;
-    const parent = contextFromHeaders(record.headers as Record<string, unknown>);
-    const maxAttempts = this.options.maxAttempts ?? 8;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await withSpan(`consume ${msg.type}`, { parent, kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': topic, 'clarion.message.type': msg.type } }, async () => {
-          if (transactional) await this.handleOnce(topic, msg, handler);
-          else await this.handleQuery(topic, msg, handler);
-        });
-        return;
-      } catch (err) {
-        if (attempt >= maxAttempts) {
-          await this.deadLetter(topic, record, err as Error);
-          return;
-        }
-        // Most failures here are optimistic-concurrency conflicts between topics that touch the
-        // same aggregate, or a database restart: a short, growing, jittered wait resolves them.
-        const capMs = this.options.retryDelayMsMax ?? 2000;
-        await sleep(Math.min(capMs, 20 * 2 ** attempt) * (0.5 + Math.random()));
-      }
+    if ((msg.metadata.schemaVersion ?? 1) > SCHEMA_VERSION_MAX) {
+      await this.deadLetter(where, record, 'poison', new PoisonMessageError(`${msg.type} has schema version ${msg.metadata.schemaVersion}; this build reads up to ${SCHEMA_VERSION_MAX}`), control);
+      return;
     }
+    const parent = contextFromHeaders(record.headers as Record<string, unknown>);
+    const component = `${topic}[${partition}]`;
+    const bugAttemptsMax = this.options.bugAttemptsMax ?? 3;
+    let resume: (() => void) | null = null;
+    let bugAttempts = 0;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await withSpan(`consume ${msg.type}`, { parent, kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': topic, 'clarion.message.type': msg.type } }, async () => {
+            if (transactional) await this.handleOnce(topic, msg, handler);
+            else await this.handleQuery(topic, msg, handler);
+          });
+          return;
+        } catch (err) {
+          let kind = classifyError(err);
+          // A "bug" seen while the database is unreachable is most likely the outage in disguise
+          // (an error text we do not recognise): it waits like any other infrastructure error.
+          if (kind === 'bug' && (await this.options.health.probeDatabase()) !== null) kind = 'retriable';
+          if (kind === 'bug') bugAttempts++;
+          if (kind === 'poison' || (kind === 'bug' && bugAttempts >= bugAttemptsMax)) {
+            await this.deadLetter(where, record, kind, err as Error, control);
+            return;
+          }
+          if (kind === 'retriable') {
+            this.options.health.markDegraded(component, `retrying ${msg.type} (attempt ${attempt}): ${(err as Error).message}`);
+            // Stop fetching this partition while its head waits; the other partitions go on.
+            if (!resume) resume = control.pause();
+            if (attempt === 1 || attempt % 20 === 0) console.error(`[${this.options.groupId}] ${msg.type} on ${component} waits for the infrastructure (attempt ${attempt}): ${(err as Error).message}`);
+          }
+          await this.waitBeforeRetry(attempt, control);
+        }
+      }
+    } finally {
+      this.options.health.clearDegraded(component);
+      resume?.();
+    }
+  }
+
+  /** Capped, jittered backoff that keeps the group membership alive and gives up the record on a rebalance. */
+  private async waitBeforeRetry(attempt: number, control: { heartbeat: () => Promise<void>; live: () => boolean }): Promise<void> {
+    const capMs = this.options.retryDelayMsMax ?? 2000;
+    const delayMs = Math.min(capMs, 20 * 2 ** Math.min(attempt, 16)) * (0.5 + Math.random());
+    await sleep(delayMs);
+    await control.heartbeat().catch(() => undefined);
+    if (!control.live()) throw new Abandoned();
   }
 
   private async handleOnce(topic: string, msg: Message, handler: (data: unknown, ctx: unknown) => unknown): Promise<void> {
@@ -177,18 +265,53 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async deadLetter(topic: string, record: KafkaMessage, err: Error): Promise<void> {
-    console.error(`[${this.options.groupId}] dead-lettering a message from ${topic}: ${err.message}`);
-    await this.options.producer.send({
-      topic: this.options.topicPrefix + TOPIC.deadLetters,
-      acks: -1,
-      messages: [
-        {
-          key: record.key,
-          value: record.value,
-          headers: { ...(record.headers ?? {}), 'x-original-topic': topic, 'x-consumer-group': this.options.groupId, 'x-error': err.message.slice(0, 1000) },
-        },
-      ],
-    });
+  /**
+   * Parks a message that can never succeed, with what ops need to judge and replay it. The offset
+   * moves on only once the broker has the dead letter, so writing it is retried like any other
+   * infrastructure wait.
+   */
+  private async deadLetter(
+    where: { topic: string; partition: number; offset: string },
+    record: KafkaMessage,
+    kind: Exclude<ErrorKind, 'retriable'>,
+    err: Error,
+    control: { heartbeat: () => Promise<void>; live: () => boolean },
+  ): Promise<void> {
+    const line = `[${this.options.groupId}] dead-lettering ${kind} message ${where.topic}[${where.partition}]@${where.offset}: ${err.message}`;
+    if (kind === 'bug') console.error(`${'!'.repeat(8)} BUG ${line}\n${err.stack ?? ''}`);
+    else console.error(line);
+    const headers: IHeaders = {
+      ...(record.headers ?? {}),
+      'x-original-topic': where.topic,
+      'x-original-partition': String(where.partition),
+      'x-original-offset': where.offset,
+      'x-consumer-group': this.options.groupId,
+      'x-error-kind': kind,
+      'x-error': err.message.slice(0, 1000),
+      'x-failed-at': new Date().toISOString(),
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.producer.send({ topic: this.options.topicPrefix + TOPIC.deadLetters, acks: -1, messages: [{ key: record.key, value: record.value, headers }] });
+        return;
+      } catch (sendErr) {
+        if (attempt === 1 || attempt % 20 === 0) console.error(`[${this.options.groupId}] dead letter not written yet (attempt ${attempt}): ${(sendErr as Error).message}`);
+        await this.waitBeforeRetry(attempt, control);
+      }
+    }
   }
+}
+
+/** The internal envelope, or a PoisonMessageError saying why the record is not one. */
+export function decode(record: Pick<KafkaMessage, 'value'>): Message {
+  let msg: Message;
+  try {
+    msg = JSON.parse(record.value?.toString('utf8') ?? 'null');
+  } catch (err) {
+    throw new PoisonMessageError(`undecodable record: ${(err as Error).message}`);
+  }
+  if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string' || typeof msg.metadata?.messageId !== 'string' || msg.data === undefined) {
+    throw new PoisonMessageError('not a Clarion message envelope ({ type, data, metadata.messageId })');
+  }
+  return msg;
 }
