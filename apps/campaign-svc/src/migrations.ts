@@ -22,3 +22,16 @@ export class CampaignTables1 implements MigrationInterface {
     await q.query('DROP TABLE recipients; DROP TABLE campaigns');
   }
 }
+
+/** Each recipient remembers its batch, so the watchdog can ask for one batch's filtering again. */
+export class CampaignTables2 implements MigrationInterface {
+  name = 'CampaignTables21764000000002';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE recipients ADD COLUMN batch_no integer');
+    // The watchdog looks for the campaigns idle the longest in a live state.
+    await q.query(`CREATE INDEX campaigns_waiting ON campaigns (date_updated) WHERE status IN ('initiating', 'scheduled', 'in-progress', 'paused')`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX campaigns_waiting; ALTER TABLE recipients DROP COLUMN batch_no');
+  }
+}

@@ -35,3 +35,15 @@ export class LedgerTables1 implements MigrationInterface {
     await q.query('DROP TABLE entries; DROP TABLE holds; DROP TABLE accounts');
   }
 }
+
+/** Holds get a deadline, found through an index of the pending ones only (a hold leaves it once). */
+export class LedgerTables2 implements MigrationInterface {
+  name = 'LedgerTables21764000000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE holds ADD COLUMN expires_at timestamptz NOT NULL DEFAULT now() + interval '7 days'`);
+    await q.query(`CREATE INDEX holds_pending_expiry ON holds (expires_at) WHERE status = 'pending'`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX holds_pending_expiry; ALTER TABLE holds DROP COLUMN expires_at');
+  }
+}

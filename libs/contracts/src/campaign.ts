@@ -46,7 +46,13 @@ export type CancelCampaign = Message<'CancelCampaign', { campaignSid: string; en
 /** A timer: dispatch-svc sends it when the start time has come and it holds every recipient. */
 export type StartCampaign = Message<'StartCampaign', { campaignSid: string; at: string }>;
 
-export type CampaignCommand = CreateCampaign | AddRecipients | SealRecipients | CancelCampaign | StartCampaign;
+/**
+ * The campaign watchdog's tick, as a command (any campaign-svc instance may send it; repeats are
+ * harmless): the aggregate re-requests a step that has waited too long, or fails the campaign.
+ */
+export type CheckCampaign = Message<'CheckCampaign', { campaignSid: string; at: string }>;
+
+export type CampaignCommand = CreateCampaign | AddRecipients | SealRecipients | CancelCampaign | StartCampaign | CheckCampaign;
 
 // ---- Events of campaign-svc (topic campaign.events.v1, key: campaign sid) ----
 
@@ -71,7 +77,10 @@ export type CampaignCancelled = Message<'CampaignCancelled', { campaignSid: stri
 export type CampaignFailed = Message<'CampaignFailed', { campaignSid: string; enterpriseSid: string; failureCode: number; failureMessage: string; failedAt: string }>;
 export type CampaignCompleted = Message<'CampaignCompleted', { campaignSid: string; enterpriseSid: string; usedCredits: number; completedAt: string }>;
 
-export type CampaignPublicEvent = CampaignScheduled | CampaignStarted | CampaignCancelled | CampaignFailed | CampaignCompleted;
+/** The watchdog asks dispatch-svc how a running campaign is doing (answered by DispatchProgressed or DispatchCompleted). */
+export type DispatchStatusRequested = Message<'DispatchStatusRequested', { campaignSid: string; enterpriseSid: string }>;
+
+export type CampaignPublicEvent = CampaignScheduled | CampaignStarted | CampaignCancelled | CampaignFailed | CampaignCompleted | DispatchStatusRequested;
 
 /** The public status topic (campaign.status.v1): one record per status change, key: campaign sid. */
 export interface CampaignStatusChanged {

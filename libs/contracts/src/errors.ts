@@ -39,6 +39,11 @@ export const Errors = {
   holdNotPending: e(493, 409, 'Credit hold is not pending'),
   holdNotFound: e(494, 409, 'Credit hold not found'),
   serviceUnavailable: e(503, 503, 'Service did not answer in time; the request may still complete'),
+  /** A lifecycle step was re-requested by the campaign watchdog as often as allowed, with no answer. */
+  campaignStalled: (step: string) => e(495, 409, `Campaign stalled: ${step} did not answer after repeated requests`),
+  campaignRunLimit: e(496, 409, 'Campaign did not complete within its run limit'),
+  tooManyRequests: e(429, 429, 'Too many requests; retry after the time in Retry-After'),
+  tooManyUploads: e(429, 429, 'Too many uploads in progress for this account; retry after the time in Retry-After'),
 } as const;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ClarionError };

@@ -8,4 +8,6 @@ export const LIMITS = {
   nameCharsMax: 200,
   pageSizeMax: 1000,
   optOutNumbersPerUploadMax: 1_000_000,
+  /** Characters of one uploaded line; a longer one refuses the upload (no number is that long). */
+  lineCharsMax: 1024,
 } as const;

@@ -26,6 +26,17 @@ interface Known {
   reservationRequested: boolean;
   reserved: number;
   used: number;
+  /** Batches recorded (with new numbers) and not yet filtered: what a filtering re-request asks again. */
+  pendingFilter: number[];
+  /** Re-requests of the current step by the watchdog since the last progress. */
+  rerequests: number;
+}
+
+/** Settings of the watchdog, passed in with its command so the decider stays pure. */
+export interface WatchdogSettings {
+  stepTimeoutMs: number;
+  stepRetriesMax: number;
+  runLimitMs: number;
 }
 
 export type CampaignState =
@@ -35,7 +46,13 @@ export type CampaignState =
   | (Known & { status: 'in-progress'; startedAt: string })
   | (Known & { status: 'paused'; startedAt: string })
   | (Known & { status: 'completed'; startedAt: string; completedAt: string })
-  | (Known & { status: 'failed'; failureCode: number; failureMessage: string })
+  | (Known & {
+      status: 'failed';
+      failureCode: number;
+      failureMessage: string;
+      /** A campaign that failed while it ran waits for dispatch's final count to charge what was sent. */
+      settlement: 'none' | 'awaiting-dispatch' | 'settled';
+    })
   | (Known & { status: 'cancelled' });
 
 export type CampaignCommand =
@@ -48,7 +65,10 @@ export type CampaignCommand =
   | { type: 'CancelCampaign'; at: string }
   | { type: 'RecordDispatchCompleted'; usedCredits: number; at: string }
   /** A timer: the upload never finished (the gateway died mid-stream), so the campaign cannot be priced. */
-  | { type: 'ExpireInitiation'; at: string };
+  | { type: 'ExpireInitiation'; at: string }
+  /** The watchdog's tick: re-request a step that waited too long, or fail the campaign. */
+  | ({ type: 'CheckCampaign'; at: string } & WatchdogSettings)
+  | { type: 'RecordDispatchProgress'; remaining: number; at: string };
 
 export type CampaignEvent =
   | { type: 'CampaignCreated'; def: CampaignDefinition; at: string }
@@ -60,7 +80,14 @@ export type CampaignEvent =
   | { type: 'CampaignFailed'; failureCode: number; failureMessage: string; at: string }
   | { type: 'CampaignStarted'; at: string }
   | { type: 'CampaignCancelled'; at: string }
-  | { type: 'CampaignCompleted'; usedCredits: number; at: string };
+  | { type: 'CampaignCompleted'; usedCredits: number; at: string }
+  | { type: 'FilteringRerequested'; batchNos: number[]; at: string }
+  | { type: 'ReservationRerequested'; amount: number; at: string }
+  | { type: 'StartRerequested'; at: string }
+  | { type: 'DispatchStatusRerequested'; at: string }
+  | { type: 'DispatchProgressRecorded'; remaining: number; at: string }
+  /** A campaign that failed while running: dispatch reported what it sent, which is charged. */
+  | { type: 'FailedCampaignSettled'; usedCredits: number; at: string };
 
 export type Decision = { ok: true; events: CampaignEvent[] } | { ok: false; error: ClarionError };
 
@@ -81,6 +108,8 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
     case 'SealRecipients':
     case 'RecordFilteredBatch': {
       if (state.status !== 'initiating') return accept(); // late or repeated input after the decision changes nothing
+      // A re-requested filtering makes dnd-svc answer a batch again: each batch counts once.
+      if (command.type === 'RecordFilteredBatch' && !pendingFilterOf(state).includes(command.batchNo)) return accept();
       const event: CampaignEvent =
         command.type === 'RecordRecipientBatch'
           ? { type: 'RecipientBatchRecorded', batchNo: command.batchNo, received: command.received, unique: command.unique, at: command.at }
@@ -106,18 +135,75 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
     case 'CancelCampaign':
       return state.status === 'scheduled' ? accept({ type: 'CampaignCancelled', at: command.at }) : reject(Errors.campaignStatusCannotBeUpdated);
     case 'RecordDispatchCompleted':
-      return state.status === 'in-progress' || state.status === 'paused'
-        ? accept({ type: 'CampaignCompleted', usedCredits: Math.min(command.usedCredits, state.reserved), at: command.at })
-        : accept();
+      if (state.status === 'in-progress' || state.status === 'paused') return accept({ type: 'CampaignCompleted', usedCredits: Math.min(command.usedCredits, state.reserved), at: command.at });
+      if (state.status === 'failed' && state.settlement === 'awaiting-dispatch') return accept({ type: 'FailedCampaignSettled', usedCredits: Math.min(command.usedCredits, state.reserved), at: command.at });
+      return accept();
+    case 'RecordDispatchProgress':
+      return state.status === 'in-progress' || state.status === 'paused' ? accept({ type: 'DispatchProgressRecorded', remaining: command.remaining, at: command.at }) : accept();
+    case 'CheckCampaign':
+      return check(state, command);
     case 'ExpireInitiation':
-      // Only a campaign still waiting for its recipients expires; once priced, the ledger decides.
-      return state.status === 'initiating' && !state.reservationRequested
+      // Only an upload that never arrived whole expires. Once every batch is in, the wait is for
+      // dnd-svc or credit-svc, which the step watchdog re-requests (CheckCampaign), not a lost upload.
+      return state.status === 'initiating' && !uploadComplete(state)
         ? accept({ type: 'CampaignFailed', failureCode: Errors.uploadIncomplete.code, failureMessage: Errors.uploadIncomplete.message, at: command.at })
         : accept();
     default:
       return assertNever(command);
   }
 }
+
+/**
+ * The watchdog: a step that has waited longer than the step timeout is asked for again (every
+ * re-request is idempotent at its receiver), up to stepRetriesMax times; then a campaign that has not
+ * started fails with 495. A running campaign is never failed for silence, only past its run limit (496).
+ */
+function check(state: Exclude<CampaignState, { status: 'absent' }>, c: Extract<CampaignCommand, { type: 'CheckCampaign' }>): Decision {
+  const now = Date.parse(c.at);
+  const idleMs = now - Date.parse(state.updatedAt);
+  const stalled = (step: string): Decision => {
+    const e = Errors.campaignStalled(step);
+    return accept({ type: 'CampaignFailed', failureCode: e.code, failureMessage: e.message, at: c.at });
+  };
+  const retriesLeft = (state.rerequests ?? 0) < c.stepRetriesMax;
+  switch (state.status) {
+    case 'initiating': {
+      if (idleMs < c.stepTimeoutMs) return accept();
+      if (state.reservationRequested) {
+        const amount = state.counts.accepted * state.def.creditsPerRecipient;
+        return retriesLeft ? accept({ type: 'ReservationRerequested', amount, at: c.at }) : stalled('credit reservation');
+      }
+      // Until the upload is sealed the initiation timeout (497) watches it.
+      const unfiltered = pendingFilterOf(state);
+      if (state.batchCount === null || unfiltered.length === 0) return accept();
+      return retriesLeft ? accept({ type: 'FilteringRerequested', batchNos: unfiltered, at: c.at }) : stalled('recipient filtering');
+    }
+    case 'scheduled': {
+      const dueMs = Math.max(Date.parse(state.def.startTime ?? state.createdAt), Date.parse(state.updatedAt));
+      if (now - dueMs < c.stepTimeoutMs) return accept();
+      return retriesLeft ? accept({ type: 'StartRerequested', at: c.at }) : stalled('campaign start');
+    }
+    case 'in-progress':
+    case 'paused': {
+      if (now - Date.parse(state.startedAt) > c.runLimitMs) {
+        return accept({ type: 'CampaignFailed', failureCode: Errors.campaignRunLimit.code, failureMessage: Errors.campaignRunLimit.message, at: c.at });
+      }
+      return idleMs < c.stepTimeoutMs ? accept() : accept({ type: 'DispatchStatusRerequested', at: c.at });
+    }
+    case 'completed':
+    case 'failed':
+    case 'cancelled':
+      return accept();
+    default:
+      return assertNever(state);
+  }
+}
+
+/** Every batch the gateway announced when it sealed the upload has been recorded. */
+const uploadComplete = (state: Known): boolean => state.batchCount !== null && state.batchesRecorded >= state.batchCount;
+
+/** Snapshots written before the watchdog existed have no list; their batches are all filtered or lost. */
+const pendingFilterOf = (state: Known): number[] => state.pendingFilter ?? [];
 
 /** Once every batch is in and filtered, price the campaign, or fail it when nobody is left. */
 function whenRecipientsComplete(state: CampaignState, at: string): CampaignEvent[] {
@@ -143,10 +229,14 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       reservationRequested: false,
       reserved: 0,
       used: 0,
+      pendingFilter: [],
+      rerequests: 0,
     };
   }
   if (state.status === 'absent') throw new Error(`event ${event.type} on a campaign that was never created`);
-  const base = { ...state, updatedAt: event.at };
+  // Every event but a re-request is progress: the watchdog's count starts again.
+  const rerequests = event.type.endsWith('Rerequested') ? (state.rerequests ?? 0) + 1 : 0;
+  const base = { ...state, updatedAt: event.at, rerequests };
   switch (event.type) {
     case 'RecipientBatchRecorded':
       return {
@@ -154,6 +244,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
         counts: { ...base.counts, received: base.counts.received + event.received, unique: base.counts.unique + event.unique, duplicates: base.counts.duplicates + (event.received - event.unique) },
         batchesRecorded: base.batchesRecorded + 1,
         batchesAwaitingFilter: base.batchesAwaitingFilter + (event.unique > 0 ? 1 : 0),
+        pendingFilter: event.unique > 0 ? [...pendingFilterOf(base), event.batchNo] : pendingFilterOf(base),
       };
     case 'RecipientsSealed':
       return { ...base, batchCount: event.batchCount, counts: { ...base.counts, invalid: event.invalidCount } };
@@ -161,6 +252,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       return {
         ...base,
         batchesAwaitingFilter: base.batchesAwaitingFilter - 1,
+        pendingFilter: pendingFilterOf(base).filter((n) => n !== event.batchNo),
         counts: { ...base.counts, accepted: base.counts.accepted + event.accepted, optedOut: base.counts.optedOut + event.optedOut },
       };
     case 'CreditReservationRequested':
@@ -168,7 +260,21 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
     case 'CampaignScheduled':
       return { ...base, status: 'scheduled', reserved: event.reserved };
     case 'CampaignFailed':
-      return { ...base, status: 'failed', failureCode: event.failureCode, failureMessage: event.failureMessage };
+      return {
+        ...base,
+        status: 'failed',
+        failureCode: event.failureCode,
+        failureMessage: event.failureMessage,
+        settlement: state.status === 'in-progress' || state.status === 'paused' ? 'awaiting-dispatch' : 'none',
+      };
+    case 'FailedCampaignSettled':
+      return base.status === 'failed' ? { ...base, settlement: 'settled', used: event.usedCredits } : base;
+    case 'FilteringRerequested':
+    case 'ReservationRerequested':
+    case 'StartRerequested':
+    case 'DispatchStatusRerequested':
+    case 'DispatchProgressRecorded':
+      return base;
     case 'CampaignStarted':
       return { ...base, status: 'in-progress', startedAt: event.at };
     case 'CampaignCancelled':
@@ -197,7 +303,7 @@ export function toView(state: Exclude<CampaignState, { status: 'absent' }>): Cam
     startTime: d.startTime ?? state.createdAt,
     dateCreated: state.createdAt,
     dateUpdated: state.updatedAt,
-    total: state.status === 'completed' ? state.used : state.reserved,
+    total: state.status === 'completed' ? state.used : state.status === 'failed' ? (state.settlement === 'settled' ? state.used : 0) : state.reserved,
     recipients: { ...state.counts },
     ...(state.status === 'failed' ? { failureCode: state.failureCode, failureMessage: state.failureMessage } : {}),
     uri: `/campaignmanager/campaigns/search/${d.campaignSid}`,

@@ -100,9 +100,15 @@ describe('campaign decider', () => {
     expect(toView(done as Exclude<CampaignState, { status: 'absent' }>).total).toBe(12);
   });
 
-  it('expires an upload that never completed, but not a campaign already priced', () => {
+  it('expires an upload that never completed, but not one whose batches all arrived, nor a campaign already priced', () => {
     const stuck = run([create, batch(0, 10, 8)]).state;
     expect(run([{ type: 'ExpireInitiation', at }], stuck).state).toMatchObject({ status: 'failed', failureCode: 497 });
+    // Sealed with a batch missing: the upload is incomplete.
+    const missingBatch = run([create, batch(0, 10, 8), seal(2)]).state;
+    expect(run([{ type: 'ExpireInitiation', at }], missingBatch).state).toMatchObject({ status: 'failed', failureCode: 497 });
+    // Every batch in, filtering still unanswered (dnd-svc down): the step watchdog waits on it, not this timer.
+    const awaitingFilter = run([create, batch(0, 10, 8), seal(1)]).state;
+    expect(run([{ type: 'ExpireInitiation', at }], awaitingFilter).events).toEqual([]);
     const priced = run([create, batch(0, 3, 3), seal(1), filtered(0, 3, 0)]).state;
     expect(run([{ type: 'ExpireInitiation', at }], priced).events).toEqual([]);
     expect(run([{ type: 'ExpireInitiation', at }], scheduled()).events).toEqual([]);
@@ -147,6 +153,98 @@ describe('campaign lifecycle property', () => {
         }
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('campaign watchdog (CheckCampaign)', () => {
+  const settings = { stepTimeoutMs: 60_000, stepRetriesMax: 2, runLimitMs: 3_600_000 };
+  const check = (atIso: string): CampaignCommand => ({ type: 'CheckCampaign', at: atIso, ...settings });
+  const later = (ms: number) => new Date(Date.parse(at) + ms).toISOString();
+  const sealedAwaitingFilter = [create, batch(0, 3, 3), batch(1, 2, 2), seal(2), filtered(0, 3, 0)];
+
+  it('does nothing before the step timeout', () => {
+    expect(run([check(later(59_000))], run(sealedAwaitingFilter).state).events).toEqual([]);
+  });
+
+  it('re-requests the filtering of the batches still unfiltered, then fails with 495 past the retries', () => {
+    let s = run(sealedAwaitingFilter).state;
+    const first = run([check(later(61_000))], s);
+    expect(first.events).toEqual([{ type: 'FilteringRerequested', batchNos: [1], at: later(61_000) }]);
+    s = first.state;
+    s = run([check(later(122_000))], s).state;
+    const last = run([check(later(183_000))], s);
+    expect(types(last.events)).toEqual(['CampaignFailed']);
+    expect(last.state).toMatchObject({ status: 'failed', failureCode: 495, settlement: 'none' });
+  });
+
+  it('counts a batch answered twice (a re-request and the late original) once', () => {
+    const s = run([...sealedAwaitingFilter, check(later(61_000)), filtered(1, 2, 0), filtered(1, 2, 0)]).state;
+    expect(s.status).toBe('initiating');
+    expect((s as Extract<CampaignState, { status: 'initiating' }>).counts).toMatchObject({ accepted: 5, optedOut: 0 });
+    expect((s as Extract<CampaignState, { status: 'initiating' }>).reservationRequested).toBe(true);
+  });
+
+  it('leaves a campaign whose upload is not sealed to the initiation timeout', () => {
+    expect(run([check(later(3_600_000))], run([create, batch(0, 3, 3)]).state).events).toEqual([]);
+  });
+
+  it('re-requests an unanswered reservation with its amount', () => {
+    const s = run([create, batch(0, 3, 3), seal(1), filtered(0, 3, 0)]).state;
+    expect(run([check(later(61_000))], s).events).toEqual([{ type: 'ReservationRerequested', amount: 6, at: later(61_000) }]);
+  });
+
+  it('re-requests the start of a scheduled campaign only once its start time has passed by a step', () => {
+    const future = { ...def, startTime: later(600_000) };
+    const s = run([{ type: 'CreateCampaign', def: future, at }, batch(0, 3, 3), seal(1), filtered(0, 3, 0), reserved(6)]).state;
+    expect(run([check(later(300_000))], s).events).toEqual([]);
+    expect(types(run([check(later(661_000))], s).events)).toEqual(['StartRerequested']);
+  });
+
+  it('asks a running campaign for its status, and fails it past its run limit, awaiting the final count to charge it', () => {
+    const running = run([create, batch(0, 3, 3), seal(1), filtered(0, 3, 0), reserved(6), { type: 'StartCampaign', at }]).state;
+    expect(types(run([check(later(61_000))], running).events)).toEqual(['DispatchStatusRerequested']);
+    // Silence alone never fails a running campaign.
+    let s = running;
+    for (let i = 1; i <= 5; i++) s = run([check(later(i * 61_000))], s).state;
+    expect(s.status).toBe('in-progress');
+    const overRun = run([check(later(3_600_001))], running);
+    expect(overRun.state).toMatchObject({ status: 'failed', failureCode: 496, settlement: 'awaiting-dispatch' });
+    const settled = run([{ type: 'RecordDispatchCompleted', usedCredits: 4, at: later(3_700_000) }], overRun.state);
+    expect(settled.events).toEqual([{ type: 'FailedCampaignSettled', usedCredits: 4, at: later(3_700_000) }]);
+    expect(toView(settled.state as Exclude<CampaignState, { status: 'absent' }>).total).toBe(4);
+    expect(run([{ type: 'RecordDispatchCompleted', usedCredits: 4, at: later(3_800_000) }], settled.state).events).toEqual([]); // charged once
+  });
+
+  it('treats progress as progress: a status answer resets the re-request count', () => {
+    const running = run([create, batch(0, 3, 3), seal(1), filtered(0, 3, 0), reserved(6), { type: 'StartCampaign', at }]).state;
+    const asked = run([check(later(61_000))], running).state;
+    const answered = run([{ type: 'RecordDispatchProgress', remaining: 2, at: later(62_000) }], asked);
+    expect(types(answered.events)).toEqual(['DispatchProgressRecorded']);
+    expect((answered.state as { rerequests: number }).rerequests).toBe(0);
+    expect(run([check(later(100_000))], answered.state).events).toEqual([]); // the answer bumped the clock
+  });
+
+  it('never double-counts recipients or leaves the lifecycle, whatever the watchdog interleaves', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 40 }), (picks) => {
+        let s = run([create, batch(0, 3, 3), batch(1, 2, 2), seal(2)]).state;
+        let t = 0;
+        for (const p of picks) {
+          t += 30_000;
+          const c: CampaignCommand =
+            p <= 2 ? check(later(t)) : p === 3 ? filtered(0, 3, 0) : p === 4 ? filtered(1, 1, 1) : p === 5 ? reserved(8) : p === 6 ? { type: 'StartCampaign', at: later(t) } : { type: 'RecordDispatchCompleted', usedCredits: 8, at: later(t) };
+          const d = decide(c, s);
+          if (!d.ok) continue;
+          for (const e of d.events) s = evolve(s, e);
+          if (s.status !== 'absent') {
+            expect(s.counts.accepted).toBeLessThanOrEqual(4);
+            expect(s.counts.optedOut).toBeLessThanOrEqual(1);
+            expect(['initiating', 'scheduled', 'in-progress', 'completed', 'failed']).toContain(s.status);
+          }
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -17,10 +17,14 @@ import {
   type RecipientsFiltered,
   type SealRecipients,
   type StartCampaign,
+  type CheckCampaign,
+  type DispatchProgressed,
 } from '@clarion/contracts';
 import { Platform, appendToStream, loadStream, type MessageContext, type Tx } from '@clarion/platform';
-import { decide, evolve, initialState, toView, type CampaignCommand, type CampaignState } from './campaign.decider';
-import { react } from './lifecycle.saga';
+import { decide, evolve, initialState, toView, type CampaignCommand, type CampaignEvent, type CampaignState } from './campaign.decider';
+import { holdLifetimeMs, react, type SagaSettings } from './lifecycle.saga';
+import { readWatchdogSettings } from './campaign-watchdog';
+
 
 const streamOf = (campaignSid: string) => `campaign-${campaignSid}`;
 const now = () => new Date().toISOString();
@@ -31,12 +35,18 @@ const now = () => new Date().toISOString();
  */
 @Controller()
 export class CampaignHandlers {
+  private readonly watchdog = readWatchdogSettings();
+  private readonly saga: SagaSettings = { holdLifetimeMs: holdLifetimeMs(this.watchdog) };
   constructor(private readonly platform: Platform) {}
+
+  private execute(tx: Tx, causedBy: Message, campaignSid: string, command: CampaignCommand): Promise<Executed> {
+    return execute(tx, causedBy, campaignSid, command, this.saga);
+  }
 
   @EventPattern('CreateCampaign')
   async create(@Payload() m: CreateCampaign, @Ctx() ctx: MessageContext): Promise<void> {
     const { requestedAt: _requestedAt, ...def } = m.data;
-    const r = await execute(ctx.db, m, def.campaignSid, { type: 'CreateCampaign', def, at: now() });
+    const r = await this.execute(ctx.db, m, def.campaignSid, { type: 'CreateCampaign', def, at: now() });
     if (!r.ok) return ctx.replyError(r.error);
     if (r.state.status === 'absent') throw new Error('created campaign is absent');
     ctx.replyOk(toView(r.state));
@@ -47,11 +57,11 @@ export class CampaignHandlers {
     const { campaignSid, batchNo, numbers } = m.data;
     // De-duplicate across the whole campaign: a number already recorded in an earlier batch is not new.
     const inserted = await ctx.db.query<{ msisdn: string }>(
-      `INSERT INTO recipients (campaign_sid, msisdn) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING msisdn`,
-      [campaignSid, numbers],
+      `INSERT INTO recipients (campaign_sid, msisdn, batch_no) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING RETURNING msisdn`,
+      [campaignSid, numbers, batchNo],
     );
     const unique = inserted.map((r) => r.msisdn);
-    const r = await execute(ctx.db, m, campaignSid, { type: 'RecordRecipientBatch', batchNo, received: numbers.length, unique: unique.length, at: now() });
+    const r = await this.execute(ctx.db, m, campaignSid, { type: 'RecordRecipientBatch', batchNo, received: numbers.length, unique: unique.length, at: now() });
     if (!r.ok || r.state.status !== 'initiating' || unique.length === 0) return;
     const def = r.state.def;
     ctx.db.publish(
@@ -63,29 +73,29 @@ export class CampaignHandlers {
 
   @EventPattern('SealRecipients')
   async seal(@Payload() m: SealRecipients, @Ctx() ctx: MessageContext): Promise<void> {
-    await execute(ctx.db, m, m.data.campaignSid, { type: 'SealRecipients', batchCount: m.data.batchCount, invalidCount: m.data.invalidCount, at: now() });
+    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'SealRecipients', batchCount: m.data.batchCount, invalidCount: m.data.invalidCount, at: now() });
   }
 
   @EventPattern('RecipientsFiltered')
   async filtered(@Payload() m: RecipientsFiltered, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
-    await execute(ctx.db, m, d.campaignSid, { type: 'RecordFilteredBatch', batchNo: d.batchNo, accepted: d.accepted.length, optedOut: d.optedOut.length, at: now() });
+    await this.execute(ctx.db, m, d.campaignSid, { type: 'RecordFilteredBatch', batchNo: d.batchNo, accepted: d.accepted.length, optedOut: d.optedOut.length, at: now() });
   }
 
   @EventPattern('CreditsReserved')
   async reserved(@Payload() m: CreditsReserved, @Ctx() ctx: MessageContext): Promise<void> {
-    await execute(ctx.db, m, m.data.holdId, { type: 'RecordReservation', reserved: true, amount: m.data.amount, at: now() });
+    await this.execute(ctx.db, m, m.data.holdId, { type: 'RecordReservation', reserved: true, amount: m.data.amount, at: now() });
   }
 
   @EventPattern('CreditReservationRefused')
   async refused(@Payload() m: CreditReservationRefused, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
-    await execute(ctx.db, m, d.holdId, { type: 'RecordReservation', reserved: false, amount: d.amount, failureCode: d.code, failureMessage: d.message, at: now() });
+    await this.execute(ctx.db, m, d.holdId, { type: 'RecordReservation', reserved: false, amount: d.amount, failureCode: d.code, failureMessage: d.message, at: now() });
   }
 
   @EventPattern('StartCampaign')
   async start(@Payload() m: StartCampaign, @Ctx() ctx: MessageContext): Promise<void> {
-    await execute(ctx.db, m, m.data.campaignSid, { type: 'StartCampaign', at: now() });
+    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'StartCampaign', at: now() });
   }
 
   @EventPattern('CancelCampaign')
@@ -93,19 +103,30 @@ export class CampaignHandlers {
     // Another enterprise's campaign answers exactly as a missing one.
     const [row] = await ctx.db.query('SELECT 1 FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
     if (!row) return ctx.replyError(Errors.campaignNotFound);
-    const r = await execute(ctx.db, m, m.data.campaignSid, { type: 'CancelCampaign', at: now() });
+    const r = await this.execute(ctx.db, m, m.data.campaignSid, { type: 'CancelCampaign', at: now() });
     if (!r.ok) return ctx.replyError(r.error);
     if (r.state.status !== 'absent') ctx.replyOk(toView(r.state));
   }
 
   @EventPattern('DispatchCompleted')
   async dispatched(@Payload() m: DispatchCompleted, @Ctx() ctx: MessageContext): Promise<void> {
-    await execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchCompleted', usedCredits: m.data.usedCredits, at: now() });
+    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchCompleted', usedCredits: m.data.usedCredits, at: now() });
   }
 
   @EventPattern('ExpireInitiation')
   async expire(@Payload() m: Message<'ExpireInitiation', { campaignSid: string }>, @Ctx() ctx: MessageContext): Promise<void> {
-    await execute(ctx.db, m, m.data.campaignSid, { type: 'ExpireInitiation', at: now() });
+    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'ExpireInitiation', at: now() });
+  }
+
+  @EventPattern('CheckCampaign')
+  async check(@Payload() m: CheckCampaign, @Ctx() ctx: MessageContext): Promise<void> {
+    const { stepTimeoutMs, stepRetriesMax, runLimitMs } = this.watchdog;
+    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'CheckCampaign', at: m.data.at, stepTimeoutMs, stepRetriesMax, runLimitMs });
+  }
+
+  @EventPattern('DispatchProgressed')
+  async progressed(@Payload() m: DispatchProgressed, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchProgress', remaining: m.data.remaining, at: now() });
   }
 
   @EventPattern('SearchCampaigns')
@@ -139,8 +160,9 @@ export class CampaignHandlers {
 
 type Executed = { ok: true; state: CampaignState } | { ok: false; error: ClarionError };
 
+
 /** Load → decide → append → react → project, all in the caller's transaction. */
-async function execute(tx: Tx, causedBy: Message, campaignSid: string, command: CampaignCommand): Promise<Executed> {
+async function execute(tx: Tx, causedBy: Message, campaignSid: string, command: CampaignCommand, saga: SagaSettings): Promise<Executed> {
   const streamId = streamOf(campaignSid);
   const { state, version } = await loadStream(tx, streamId, { initialState, evolve });
   const decision = decide(command, state);
@@ -148,7 +170,8 @@ async function execute(tx: Tx, causedBy: Message, campaignSid: string, command: 
   let current = state;
   for (const event of decision.events) {
     const next = evolve(current, event);
-    for (const out of react(current, next, event, causedBy)) tx.publish(out.topic, out.key, out.message);
+    for (const out of react(current, next, event, causedBy, saga)) tx.publish(out.topic, out.key, out.message);
+    await refilter(tx, causedBy, next, event);
     current = next;
   }
   if (decision.events.length > 0) {
@@ -171,4 +194,28 @@ async function execute(tx: Tx, causedBy: Message, campaignSid: string, command: 
     }
   }
   return { ok: true, state: current };
+}
+
+/**
+ * A re-requested filtering (or start) sends batches to dnd-svc again, with new message ids so its
+ * inbox does not take them for repeats. Their numbers are read back from the recipients table,
+ * which is why this step lives in the adapter and not in the pure saga.
+ */
+async function refilter(tx: Tx, causedBy: Message, state: CampaignState, event: CampaignEvent): Promise<void> {
+  if (state.status === 'absent') return;
+  if (event.type !== 'FilteringRerequested' && !(event.type === 'StartRerequested' && state.status === 'scheduled')) return;
+  const def = state.def;
+  const only = event.type === 'FilteringRerequested' ? event.batchNos : null;
+  const rows = await tx.query<{ batch_no: number; numbers: string[] }>(
+    `SELECT batch_no, array_agg(msisdn ORDER BY msisdn) AS numbers FROM recipients
+     WHERE campaign_sid = $1 AND batch_no IS NOT NULL AND ($2::int[] IS NULL OR batch_no = ANY($2::int[])) GROUP BY batch_no ORDER BY batch_no`,
+    [def.campaignSid, only],
+  );
+  for (const r of rows) {
+    tx.publish(
+      TOPIC.dndCommands,
+      def.campaignSid,
+      message('FilterRecipients', { campaignSid: def.campaignSid, enterpriseSid: def.enterpriseSid, batchNo: r.batch_no, numbers: r.numbers, optOut: def.optOut, optIn: def.optIn }, { causedBy }),
+    );
+  }
 }

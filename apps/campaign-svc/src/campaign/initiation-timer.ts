@@ -26,7 +26,8 @@ export class InitiationTimer implements OnApplicationBootstrap, OnApplicationShu
 
   async tick(): Promise<void> {
     const stale = await this.platform.query<{ sid: string }>(
-      `SELECT sid FROM campaigns WHERE status = 'initiating' AND date_updated < now() - ($1::int * interval '1 millisecond') LIMIT 100`,
+      // Oldest first: with more than a hundred stale campaigns, none waits for ever behind the others.
+      `SELECT sid FROM campaigns WHERE status = 'initiating' AND date_updated < now() - ($1::int * interval '1 millisecond') ORDER BY date_updated LIMIT 100`,
       [this.expireAfterMs],
     );
     if (stale.length === 0) return;

@@ -8,7 +8,20 @@ import type { OutgoingRecord } from '@clarion/platform';
  * aggregate; its inputs are the aggregate's events, its outputs commands and public events. It is
  * pure: the adapter writes what it returns to the outbox in the same transaction as the events.
  */
-export function react(before: CampaignState, after: CampaignState, event: CampaignEvent, causedBy: Message): OutgoingRecord[] {
+/** What the saga needs besides the events: how long a credit hold must outlive its campaign's start. */
+export interface SagaSettings {
+  holdLifetimeMs: number;
+}
+
+/**
+ * The hold outlives everything that can still resolve it: the run limit and every re-request of the
+ * watchdog, plus an hour. So the ledger's expiry only fires when campaign-svc never settled it.
+ */
+export function holdLifetimeMs(w: { runLimitMs: number; stepTimeoutMs: number; stepRetriesMax: number }): number {
+  return w.runLimitMs + w.stepTimeoutMs * (w.stepRetriesMax + 1) + 3600_000;
+}
+
+export function react(before: CampaignState, after: CampaignState, event: CampaignEvent, causedBy: Message, settings: SagaSettings): OutgoingRecord[] {
   if (after.status === 'absent') return [];
   const sid = after.def.campaignSid;
   const enterpriseSid = after.def.enterpriseSid;
@@ -35,11 +48,22 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
     case 'RecipientBatchFiltered':
       break;
     case 'CreditReservationRequested':
-      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('ReserveCredits', { holdId: sid, enterpriseSid, amount: event.amount }, opts) });
+    case 'ReservationRerequested': {
+      // A replayed reservation is answered again by the ledger (CreditsReserved), never doubled.
+      const startMs = Math.max(Date.parse(after.def.startTime ?? event.at), Date.parse(event.at));
+      const expiresAt = new Date(startMs + settings.holdLifetimeMs).toISOString();
+      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('ReserveCredits', { holdId: sid, enterpriseSid, amount: event.amount, expiresAt }, opts) });
+      break;
+    }
+    case 'FilteringRerequested':
+      // The adapter re-reads each listed batch's numbers and asks dnd-svc again (see refilter()).
       break;
     case 'CampaignScheduled':
+    case 'StartRerequested':
       if (after.status !== 'scheduled') break;
-      statusChange();
+      if (event.type === 'CampaignScheduled') statusChange();
+      // On a re-request dispatch-svc hears the schedule again (it ignores what it already has); the
+      // adapter also re-sends every batch through filtering, so dispatch gets recipients it lost.
       out.push({
         topic: TOPIC.campaignEvents,
         key: sid,
@@ -65,6 +89,17 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
     case 'CampaignFailed':
       statusChange({ failureCode: event.failureCode, failureMessage: event.failureMessage });
       out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignFailed', { campaignSid: sid, enterpriseSid, failureCode: event.failureCode, failureMessage: event.failureMessage, failedAt: event.at }, opts) });
+      // A campaign that held credits but never ran gives them all back; one that ran waits for
+      // dispatch's final count (FailedCampaignSettled) to be charged what it sent.
+      if (before.status === 'scheduled') out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('ReleaseCredits', { holdId: sid, enterpriseSid }, opts) });
+      break;
+    case 'FailedCampaignSettled':
+      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('CommitCredits', { holdId: sid, enterpriseSid, amount: event.usedCredits }, opts) });
+      break;
+    case 'DispatchStatusRerequested':
+      out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('DispatchStatusRequested', { campaignSid: sid, enterpriseSid }, opts) });
+      break;
+    case 'DispatchProgressRecorded':
       break;
     case 'CampaignStarted':
       statusChange();

@@ -25,7 +25,7 @@ function after(events: CampaignEvent[]): CampaignState {
 }
 function reactTo(history: CampaignEvent[], event: CampaignEvent) {
   const before = after(history);
-  return react(before, evolve(before, event), event, cause);
+  return react(before, evolve(before, event), event, cause, { holdLifetimeMs: 86_400_000 });
 }
 const created: CampaignEvent = { type: 'CampaignCreated', def, at };
 const ready: CampaignEvent[] = [
@@ -49,7 +49,7 @@ describe('campaign lifecycle saga', () => {
   it('asks the ledger for a hold named after the campaign', () => {
     const out = reactTo(ready.slice(0, 4), ready[4]);
     expect(out).toEqual([expect.objectContaining({ topic: TOPIC.creditCommands, key: def.enterpriseSid })]);
-    expect(out[0].message).toMatchObject({ type: 'ReserveCredits', data: { holdId: def.campaignSid, enterpriseSid: def.enterpriseSid, amount: 3 } });
+    expect(out[0].message).toMatchObject({ type: 'ReserveCredits', data: { holdId: def.campaignSid, enterpriseSid: def.enterpriseSid, amount: 3, expiresAt: '2026-01-02T00:00:00.000Z' } });
   });
 
   it('tells dispatch everything it needs once scheduled', () => {
@@ -81,5 +81,28 @@ describe('campaign lifecycle saga', () => {
 
   it('says nothing for bookkeeping events', () => {
     expect(reactTo([created], { type: 'RecipientBatchRecorded', batchNo: 0, received: 1, unique: 1, at })).toEqual([]);
+  });
+
+  it('asks again for a reservation, a start and the status of a running campaign when the watchdog re-requests them', () => {
+    const again = reactTo(ready, { type: 'ReservationRerequested', amount: 3, at });
+    expect(again.map((o) => [o.topic, o.message.type, (o.message.data as { amount?: number }).amount])).toEqual([[TOPIC.creditCommands, 'ReserveCredits', 3]]);
+    const scheduled = [...ready, { type: 'CampaignScheduled', reserved: 3, at } as CampaignEvent];
+    const start = reactTo(scheduled, { type: 'StartRerequested', at });
+    expect(start.map((o) => [o.topic, o.message.type])).toEqual([[TOPIC.campaignEvents, 'CampaignScheduled']]); // no second status record
+    const running = [...scheduled, { type: 'CampaignStarted', at } as CampaignEvent];
+    const status = reactTo(running, { type: 'DispatchStatusRerequested', at });
+    expect(status.map((o) => [o.topic, o.message.type])).toEqual([[TOPIC.campaignEvents, 'DispatchStatusRequested']]);
+  });
+
+  it('releases the hold of a scheduled campaign that fails, and charges a failed running one what dispatch reports', () => {
+    const scheduled = [...ready, { type: 'CampaignScheduled', reserved: 3, at } as CampaignEvent];
+    const stalled = reactTo(scheduled, { type: 'CampaignFailed', failureCode: 495, failureMessage: 'stalled', at });
+    expect(stalled.map((o) => o.message.type)).toEqual(['CampaignStatusChanged', 'CampaignFailed', 'ReleaseCredits']);
+    const running = [...scheduled, { type: 'CampaignStarted', at } as CampaignEvent];
+    const overRun = reactTo(running, { type: 'CampaignFailed', failureCode: 496, failureMessage: 'run limit', at });
+    expect(overRun.map((o) => o.message.type)).toEqual(['CampaignStatusChanged', 'CampaignFailed']); // the hold waits for the count
+    const failed = [...running, { type: 'CampaignFailed', failureCode: 496, failureMessage: 'run limit', at } as CampaignEvent];
+    const settled = reactTo(failed, { type: 'FailedCampaignSettled', usedCredits: 2, at });
+    expect(settled.map((o) => [o.message.type, o.message.data])).toEqual([['CommitCredits', { holdId: def.campaignSid, enterpriseSid: def.enterpriseSid, amount: 2 }]]);
   });
 });

@@ -8,6 +8,7 @@ import {
   type BalanceView,
   type CommitCredits,
   type CreditEntryView,
+  type ExpireHold,
   type GetBalance,
   type GetCredit,
   type Message,
@@ -15,7 +16,7 @@ import {
   type ReserveCredits,
   type SearchCredits,
 } from '@clarion/contracts';
-import { Platform, type MessageContext, type Tx } from '@clarion/platform';
+import { Platform, intFromEnv, type MessageContext, type Tx } from '@clarion/platform';
 import { available, decide, emptyAccount, evolve, type Account, type Hold, type LedgerCommand, type LedgerEvent, type LedgerState } from './ledger';
 
 /**
@@ -39,7 +40,10 @@ export class LedgerHandlers {
   @EventPattern('ReserveCredits')
   async reserve(@Payload() m: ReserveCredits, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
-    const r = await apply(ctx.db, m, { type: 'Reserve', holdId: d.holdId, enterpriseSid: d.enterpriseSid, amount: d.amount, at: now() });
+    const at = now();
+    // Older senders name no deadline: the hold then lives CREDIT_HOLD_TTL_MS from its reservation.
+    const expiresAt = d.expiresAt ?? new Date(Date.parse(at) + holdTtlMs).toISOString();
+    const r = await apply(ctx.db, m, { type: 'Reserve', holdId: d.holdId, enterpriseSid: d.enterpriseSid, amount: d.amount, expiresAt, at });
     if (!r.ok) {
       // Refusal is a business outcome the campaign must hear about, not a failure to retry.
       ctx.db.publish(TOPIC.creditEvents, d.enterpriseSid, message('CreditReservationRefused', { ...d, code: r.error.code, message: r.error.message }, { causedBy: m }));
@@ -58,6 +62,13 @@ export class LedgerHandlers {
     const d = m.data;
     const r = await apply(ctx.db, m, { type: 'Release', holdId: d.holdId, enterpriseSid: d.enterpriseSid, at: now() });
     if (!r.ok) console.error(`[credit-svc] release of ${d.holdId} refused: ${r.error.code} ${r.error.message}`);
+  }
+
+  @EventPattern('ExpireHold')
+  async expire(@Payload() m: ExpireHold, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    const r = await apply(ctx.db, m, { type: 'Expire', holdId: d.holdId, enterpriseSid: d.enterpriseSid, at: now() });
+    if (!r.ok) console.error(`[credit-svc] expiry of ${d.holdId} refused: ${r.error.code} ${r.error.message}`);
   }
 
   @EventPattern('GetBalance')
@@ -94,6 +105,7 @@ export class LedgerHandlers {
 }
 
 const now = () => new Date().toISOString();
+const holdTtlMs = intFromEnv('CREDIT_HOLD_TTL_MS', 7 * 24 * 3600_000);
 
 async function apply(tx: Tx, causedBy: Message, command: LedgerCommand, accountEmail: string | null = null) {
   const enterpriseSid = command.enterpriseSid;
@@ -121,7 +133,7 @@ async function apply(tx: Tx, causedBy: Message, command: LedgerCommand, accountE
     await tx.query('UPDATE accounts SET credited = $2, reserved = $3, used = $4, updated_at = now() WHERE enterprise_sid = $1', [a.enterpriseSid, a.credited, a.reserved, a.used]);
   } else if (command.type === 'Reserve' && state.hold?.status === 'pending') {
     // A replayed reservation must still be answered, or a campaign waiting on a lost reply would stall.
-    publish(tx, causedBy, { type: 'CreditsReserved', holdId: command.holdId, enterpriseSid, amount: state.hold.amount, at: command.at });
+    publish(tx, causedBy, { type: 'CreditsReserved', holdId: command.holdId, enterpriseSid, amount: state.hold.amount, expiresAt: state.hold.expiresAt, at: command.at });
   }
   return decision;
 }
@@ -140,9 +152,9 @@ async function persist(tx: Tx, event: LedgerEvent, state: LedgerState, accountEm
     case 'HoldVoided': {
       const h = state.hold!;
       await tx.query(
-        `INSERT INTO holds (hold_id, enterprise_sid, amount, status, posted_amount, commit_request) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO holds (hold_id, enterprise_sid, amount, status, posted_amount, commit_request, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (hold_id) DO UPDATE SET status = EXCLUDED.status, posted_amount = EXCLUDED.posted_amount, commit_request = EXCLUDED.commit_request, updated_at = now()`,
-        [h.holdId, h.enterpriseSid, h.amount, h.status, h.postedAmount, h.commitRequest],
+        [h.holdId, h.enterpriseSid, h.amount, h.status, h.postedAmount, h.commitRequest, h.expiresAt],
       );
       return;
     }
@@ -163,7 +175,7 @@ function publish(tx: Tx, causedBy: Message, event: LedgerEvent): void {
     case 'HoldPosted':
       return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsCommitted', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.posted, released: event.released }, opts));
     case 'HoldVoided':
-      return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsReleased', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.released }, opts));
+      return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsReleased', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.released, reason: event.reason }, opts));
     default: {
       const never: never = event;
       throw new Error(`unhandled ledger event ${JSON.stringify(never)}`);
@@ -183,6 +195,7 @@ function toHold(row: Record<string, unknown>): Hold {
     status: row.status as Hold['status'],
     postedAmount: Number(row.posted_amount),
     commitRequest: row.commit_request === null ? null : Number(row.commit_request),
+    expiresAt: new Date(row.expires_at as string).toISOString(),
   };
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { available, decide, emptyAccount, evolve, type Entry, type Hold, type LedgerCommand, type LedgerState } from './ledger';
+import { available, emptyAccount, type LedgerCommand } from './ledger';
+import { applyToWorld, type World } from './ledger-world.test-support';
 
 const E = 'EN' + 'b'.repeat(32);
 const at = '2026-01-01T00:00:00.000Z';
@@ -10,29 +11,13 @@ const entrySid = fc.constantFrom('ENC1', 'ENC2', 'ENC3', 'ENC4');
 const amount = fc.oneof(fc.integer({ min: -5, max: 200 }), fc.constantFrom(0, Number.MAX_SAFE_INTEGER, 2 ** 60, 0.5));
 const command: fc.Arbitrary<LedgerCommand> = fc.oneof(
   fc.record({ type: fc.constant('AddCredit' as const), entrySid, enterpriseSid: fc.constant(E), credit: amount, description: fc.constantFrom(null, 'a'), accountSid: fc.constant(null), at: fc.constant(at) }),
-  fc.record({ type: fc.constant('Reserve' as const), holdId, enterpriseSid: fc.constant(E), amount, at: fc.constant(at) }),
+  fc.record({ type: fc.constant('Reserve' as const), holdId, enterpriseSid: fc.constant(E), amount, expiresAt: fc.constant('2026-01-08T00:00:00.000Z'), at: fc.constant(at) }),
+  fc.record({ type: fc.constant('Expire' as const), holdId, enterpriseSid: fc.constant(E), at: fc.constantFrom(at, '2026-02-01T00:00:00.000Z') }),
   fc.record({ type: fc.constant('Commit' as const), holdId, enterpriseSid: fc.constant(E), amount, at: fc.constant(at) }),
   fc.record({ type: fc.constant('Release' as const), holdId, enterpriseSid: fc.constant(E), at: fc.constant(at) }),
 );
 
-/** A tiny in-memory adapter: the account plus every hold and entry by id. */
-interface World {
-  account: LedgerState['account'];
-  holds: Map<string, Hold>;
-  entries: Map<string, Entry>;
-}
-function apply(w: World, c: LedgerCommand) {
-  const state: LedgerState = { account: w.account, hold: 'holdId' in c ? (w.holds.get(c.holdId) ?? null) : null, entry: c.type === 'AddCredit' ? (w.entries.get(c.entrySid) ?? null) : null };
-  const d = decide(c, state);
-  if (!d.ok) return { d, next: w };
-  let s = state;
-  for (const e of d.events) s = evolve(s, e);
-  const holds = new Map(w.holds);
-  const entries = new Map(w.entries);
-  if (s.hold) holds.set(s.hold.holdId, s.hold);
-  if (s.entry) entries.set(s.entry.entrySid, s.entry);
-  return { d, next: { account: s.account, holds, entries } };
-}
+const apply = applyToWorld;
 
 describe('credit ledger properties', () => {
   it('keeps balances consistent, non-negative and replay-proof under any command sequence', () => {

@@ -3,7 +3,7 @@ import { Errors, type ClarionError } from '@clarion/contracts';
 /**
  * The credit ledger's pure core: two-phase transfers in the style of TigerBeetle. Reserve puts a
  * pending hold on credits, Commit posts part or all of it (the rest is released in the same step),
- * Release voids it. A hold resolves at most once. Replaying a request by its id changes nothing;
+ * Release voids it, and so does Expire once the hold's deadline has passed. A hold resolves at most once. Replaying a request by its id changes nothing;
  * the same id with other content is refused. Balances are integers and never below zero.
  */
 
@@ -22,6 +22,8 @@ export interface Hold {
   postedAmount: number;
   /** The amount of the commit that posted the hold, to recognise its replay. */
   commitRequest: number | null;
+  /** When a hold still pending is released by the expiry watchdog (ISO-8601). */
+  expiresAt: string;
 }
 export interface Entry {
   entrySid: string;
@@ -34,15 +36,17 @@ export interface Entry {
 
 export type LedgerCommand =
   | { type: 'AddCredit'; entrySid: string; enterpriseSid: string; credit: number; description: string | null; accountSid: string | null; at: string }
-  | { type: 'Reserve'; holdId: string; enterpriseSid: string; amount: number; at: string }
+  | { type: 'Reserve'; holdId: string; enterpriseSid: string; amount: number; expiresAt: string; at: string }
   | { type: 'Commit'; holdId: string; enterpriseSid: string; amount: number; at: string }
-  | { type: 'Release'; holdId: string; enterpriseSid: string; at: string };
+  | { type: 'Release'; holdId: string; enterpriseSid: string; at: string }
+  /** The expiry watchdog's command: a hold still pending past its deadline is released. */
+  | { type: 'Expire'; holdId: string; enterpriseSid: string; at: string };
 
 export type LedgerEvent =
   | { type: 'CreditAdded'; entry: Entry }
-  | { type: 'CreditsReserved'; holdId: string; enterpriseSid: string; amount: number; at: string }
+  | { type: 'CreditsReserved'; holdId: string; enterpriseSid: string; amount: number; expiresAt: string; at: string }
   | { type: 'HoldPosted'; holdId: string; enterpriseSid: string; posted: number; released: number; at: string }
-  | { type: 'HoldVoided'; holdId: string; enterpriseSid: string; released: number; at: string };
+  | { type: 'HoldVoided'; holdId: string; enterpriseSid: string; released: number; reason: 'released' | 'expired'; at: string };
 
 export interface LedgerState {
   account: Account;
@@ -97,7 +101,8 @@ export function decide(command: LedgerCommand, loaded: LedgerState): Decision {
       const bad = badAmount(command.amount, 'amount', 1);
       if (bad) return refuse(bad);
       if (command.amount > available(state.account)) return refuse(Errors.creditNotEnough);
-      return accept({ type: 'CreditsReserved', holdId: command.holdId, enterpriseSid: command.enterpriseSid, amount: command.amount, at: command.at });
+      if (Number.isNaN(Date.parse(command.expiresAt))) return refuse(Errors.invalidParameter('expiresAt must be an ISO-8601 time.'));
+      return accept({ type: 'CreditsReserved', holdId: command.holdId, enterpriseSid: command.enterpriseSid, amount: command.amount, expiresAt: command.expiresAt, at: command.at });
     }
     case 'Commit': {
       const hold = state.hold;
@@ -121,7 +126,7 @@ export function decide(command: LedgerCommand, loaded: LedgerState): Decision {
       if (!hold) return refuse(Errors.holdNotFound);
       switch (hold.status) {
         case 'pending':
-          return accept({ type: 'HoldVoided', holdId: hold.holdId, enterpriseSid: hold.enterpriseSid, released: hold.amount, at: command.at });
+          return accept({ type: 'HoldVoided', holdId: hold.holdId, enterpriseSid: hold.enterpriseSid, released: hold.amount, reason: 'released', at: command.at });
         case 'voided':
           return replay();
         case 'posted':
@@ -129,6 +134,14 @@ export function decide(command: LedgerCommand, loaded: LedgerState): Decision {
         default:
           return assertNever(hold.status);
       }
+    }
+    case 'Expire': {
+      const hold = state.hold;
+      if (!hold) return refuse(Errors.holdNotFound);
+      // A timer fires late, early (clock skew between instances) or twice: only a hold still
+      // pending past its deadline expires; anything else is a no-op.
+      if (hold.status !== 'pending' || Date.parse(command.at) < Date.parse(hold.expiresAt)) return replay();
+      return accept({ type: 'HoldVoided', holdId: hold.holdId, enterpriseSid: hold.enterpriseSid, released: hold.amount, reason: 'expired', at: command.at });
     }
     default:
       return assertNever(command);
@@ -144,7 +157,7 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
       return {
         ...state,
         account: { ...a, reserved: a.reserved + event.amount },
-        hold: { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.amount, status: 'pending', postedAmount: 0, commitRequest: null },
+        hold: { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.amount, status: 'pending', postedAmount: 0, commitRequest: null, expiresAt: event.expiresAt },
       };
     case 'HoldPosted': {
       const hold = state.hold!;

@@ -17,7 +17,9 @@ function given(...commands: LedgerCommand[]): LedgerState {
   return state;
 }
 const topUp = (credit: number, entrySid = `ENC${credit}`): LedgerCommand => ({ type: 'AddCredit', entrySid, enterpriseSid: E, credit, description: 'top-up', accountSid: null, at });
-const reserve = (holdId: string, amount: number): LedgerCommand => ({ type: 'Reserve', holdId, enterpriseSid: E, amount, at });
+const deadline = '2026-01-08T00:00:00.000Z';
+const reserve = (holdId: string, amount: number): LedgerCommand => ({ type: 'Reserve', holdId, enterpriseSid: E, amount, expiresAt: deadline, at });
+const expire = (holdId: string, when: string): LedgerCommand => ({ type: 'Expire', holdId, enterpriseSid: E, at: when });
 const commit = (holdId: string, amount: number): LedgerCommand => ({ type: 'Commit', holdId, enterpriseSid: E, amount, at });
 const release = (holdId: string): LedgerCommand => ({ type: 'Release', holdId, enterpriseSid: E, at });
 const events = (d: ReturnType<typeof decide>): LedgerEvent[] => (d.ok ? d.events : []);
@@ -26,7 +28,7 @@ const code = (d: ReturnType<typeof decide>): number | null => (d.ok ? null : d.e
 describe('credit ledger', () => {
   it('reserves exactly the available amount, and refuses one more with 488', () => {
     const s = given(topUp(100));
-    expect(events(decide(reserve('CP1', 100), s))).toEqual([{ type: 'CreditsReserved', holdId: 'CP1', enterpriseSid: E, amount: 100, at }]);
+    expect(events(decide(reserve('CP1', 100), s))).toEqual([{ type: 'CreditsReserved', holdId: 'CP1', enterpriseSid: E, amount: 100, expiresAt: deadline, at }]);
     expect(code(decide(reserve('CP1', 101), s))).toBe(488);
   });
 
@@ -81,5 +83,24 @@ describe('credit ledger', () => {
     expect(code(decide(topUp(-41, 'ENCx'), s))).toBe(488);
     expect(events(decide(topUp(-40, 'ENCx'), s))).toHaveLength(1);
     expect(code(decide(topUp(0, 'ENCz'), s))).toBe(4001);
+  });
+
+  it('expires a hold still pending past its deadline, releasing it with reason expired', () => {
+    const s = given(topUp(100), reserve('CP1', 60));
+    const d = decide(expire('CP1', '2026-01-08T00:00:01.000Z'), s);
+    expect(events(d)).toEqual([{ type: 'HoldVoided', holdId: 'CP1', enterpriseSid: E, released: 60, reason: 'expired', at: '2026-01-08T00:00:01.000Z' }]);
+    const after = evolve(s, events(d)[0]);
+    expect(after.account).toMatchObject({ reserved: 0, used: 0 });
+    expect(available(after.account)).toBe(100);
+    // A second tick finds nothing left to expire, and a late commit is refused: the hold resolved once.
+    expect(decide(expire('CP1', '2026-01-09T00:00:00.000Z'), after)).toEqual({ ok: true, events: [], replay: true });
+    expect(code(decide(commit('CP1', 10), after))).toBe(493);
+  });
+
+  it('leaves a hold alone before its deadline, and after it was committed or released', () => {
+    expect(decide(expire('CP1', '2026-01-07T23:59:59.000Z'), given(topUp(100), reserve('CP1', 60)))).toEqual({ ok: true, events: [], replay: true });
+    expect(decide(expire('CP1', '2026-02-01T00:00:00.000Z'), given(topUp(100), reserve('CP1', 60), commit('CP1', 10)))).toEqual({ ok: true, events: [], replay: true });
+    expect(decide(expire('CP1', '2026-02-01T00:00:00.000Z'), given(topUp(100), reserve('CP1', 60), release('CP1')))).toEqual({ ok: true, events: [], replay: true });
+    expect(code(decide(expire('CP9', '2026-02-01T00:00:00.000Z'), fresh()))).toBe(494);
   });
 });

@@ -1,9 +1,10 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TOPIC, message, type RecipientOutcome } from '@clarion/contracts';
-import { Platform, SpanKind, contextFromHeaders, sleep, withSpan, type Tx } from '@clarion/platform';
+import { Platform, SpanKind, contextFromHeaders, intFromEnv, retryWhileRetriable, sleep, withSpan, type Tx } from '@clarion/platform';
 import { SmppCarrier, type DeliveryReceipt } from '@clarion/smpp';
 import { readDispatchConfig, type DispatchConfig } from './dispatch.config';
-import { CHARGED_STATES, afterSubmit, fromNumberFor, stateFromReceipt } from './send-rules';
+import { afterSubmit, fromNumberFor, stateFromReceipt } from './send-rules';
+import { publishDispatchCompleted } from './completion';
 
 interface SendingCampaign {
   campaign_sid: string;
@@ -55,9 +56,16 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     for (let i = 0; i < this.config.batchesInFlight; i++) this.loops.push(this.senderLoop());
   }
 
+  /**
+   * Stops claiming, then waits for the carrier's answers to the submits in flight and records them,
+   * up to DISPATCH_SHUTDOWN_DRAIN_MS; what is still unanswered then is settled after the restart
+   * (receipt, query or 'unknown'), never re-sent.
+   */
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    await Promise.allSettled(this.loops);
+    const drainMs = intFromEnv('DISPATCH_SHUTDOWN_DRAIN_MS', 20000);
+    const drained = await Promise.race([Promise.allSettled(this.loops).then(() => true), sleep(drainMs).then(() => false)]);
+    if (!drained) console.error(`[dispatch-svc] shutdown: carrier answers still in flight after ${drainMs} ms; they are settled after the restart`);
     await this.carrier?.close().catch(() => undefined);
   }
 
@@ -142,7 +150,9 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     });
     const settled = rows.filter((r) => r.state !== 'sending');
     if (settled.length > 0) {
-      await this.platform.tx(async (tx) => {
+      // The carrier has answered: its answers are recorded even if the database is away for a while
+      // (they are retried, not dropped), so an outage never turns a sent message into a doubt.
+      await retryWhileRetriable(`[dispatch-svc] recording ${settled.length} carrier answers`, () => this.platform.tx(async (tx) => {
         const updated = await tx.query(
           `UPDATE sends s SET state = x.state, carrier_message_id = COALESCE(x.mid, s.carrier_message_id), error_code = x.err, updated_at = now()
            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(msisdn, state, mid, err)
@@ -151,7 +161,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
           [c.campaign_sid, settled.map((r) => r.msisdn), settled.map((r) => r.state), settled.map((r) => r.mid), settled.map((r) => r.err)],
         );
         this.publishOutcomes(tx, c.campaign_sid, c.enterprise_sid, updated.filter((u: { state: string }) => u.state !== 'queued'));
-      });
+      }));
     }
     // The carrier asked us to slow down: give it a moment before the next claim.
     if (throttled) await sleep(100);
@@ -196,7 +206,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     const again: typeof due = [];
     for (let i = 0; i < due.length; i += 2000) {
       const batch = due.slice(i, i + 2000);
-      await this.platform.tx(async (tx) => {
+      const applied = this.platform.tx(async (tx) => {
         const byId = await tx.query(
           `UPDATE sends s SET state = x.state, updated_at = now()
            FROM unnest($1::text[], $2::text[]) AS x(mid, state)
@@ -221,6 +231,13 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
         }
         await this.publishGrouped(tx, [...byId, ...byNumber]);
       });
+      try {
+        await applied;
+      } catch (err) {
+        // The database is away: keep every receipt not yet applied for the next tick, in order.
+        this.receipts.unshift(...due.slice(i), ...again);
+        throw err;
+      }
     }
     this.receipts.push(...again);
   }
@@ -263,8 +280,13 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     });
   }
 
-  /** A send left 'sending' past the reconcile timeout got no answer and no receipt: final 'unknown'. */
+  /**
+   * A send left 'sending' past the reconcile timeout got no answer and no receipt: final 'unknown'.
+   * Where the carrier can be asked, nobody decides that before asking it: while the carrier is not
+   * bound (a restart after a crash) the timeout waits.
+   */
   private async settleInDoubt(): Promise<void> {
+    if (this.config.referenceQueries && !this.carrier?.isBound()) return;
     await this.platform.tx(async (tx) => {
       const rows = await tx.query(
         `UPDATE sends SET state = 'unknown', updated_at = now()
@@ -285,23 +307,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
       await this.platform.tx(async (tx) => {
         const [c] = await tx.query(`UPDATE dispatch_campaigns SET status = 'completed', updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' RETURNING *`, [campaign_sid]);
         if (!c) return;
-        const counts: Record<string, number> = {};
-        for (const r of await tx.query('SELECT state, count(*)::int AS n FROM sends WHERE campaign_sid = $1 GROUP BY state', [campaign_sid])) counts[r.state] = r.n;
-        const charged = CHARGED_STATES.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
-        tx.publish(
-          TOPIC.dispatchEvents,
-          campaign_sid,
-          message('DispatchCompleted', {
-            campaignSid: campaign_sid,
-            enterpriseSid: c.enterprise_sid,
-            sent: charged,
-            failed: counts.failed ?? 0,
-            unknown: counts.unknown ?? 0,
-            optedOut: counts['opted-out'] ?? 0,
-            usedCredits: charged * c.credits_per_recipient,
-            completedAt: new Date().toISOString(),
-          }),
-        );
+        await publishDispatchCompleted(tx, c);
       });
     }
   }
