@@ -4,7 +4,12 @@ import { Errors, type ClarionError, type Result } from '@clarion/contracts';
 
 /** A business error on its way to the HTTP edge, where it becomes the seed's body and status. */
 export class ApiError extends Error {
-  constructor(readonly error: ClarionError, readonly data: unknown = null) {
+  constructor(
+    readonly error: ClarionError,
+    readonly data: unknown = null,
+    /** Response headers the error calls for, e.g. Retry-After on 429. */
+    readonly headers: Record<string, string> = {},
+  ) {
     super(error.message);
   }
 }
@@ -24,6 +29,7 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (res.headersSent) return;
     if (exception instanceof ApiError) {
       if (exception.error.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="clarion"');
+      for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
       res.status(exception.error.status).json({ code: exception.error.code, message: exception.error.message, data: exception.data });
       return;
     }
