@@ -3,6 +3,7 @@
 //   npm run kafka -- console-consumer --topic campaign.status.v1 --from-beginning --property print.key=true
 //   npm run kafka -- topics --list
 //   npm run kafka -- consumer-groups --describe --all-groups
+//   npm run kafka -- dead-letters list | replay --partition P --offset O [--value-file F]
 // --bootstrap-server defaults to KAFKA_BROKERS, else the local broker on 127.0.0.1:9092.
 const path = require('node:path');
 const os = require('node:os');
@@ -19,6 +20,17 @@ const TOOLS = {
 };
 
 const [tool, ...args] = process.argv.slice(2);
+if (tool === 'dead-letters') {
+  // Listing and replaying dead letters needs no JVM: it runs on kafkajs.
+  require('./dead-letters')
+    .cli(args)
+    .then((code) => process.exit(code))
+    .catch((err) => {
+      console.error(err.message);
+      process.exit(1);
+    });
+  return;
+}
 // A fully qualified class name runs any other tool in the jars.
 const mainClass = TOOLS[tool] ?? (/^[a-z][\w]*(\.[\w$]+)+$/.test(tool ?? '') ? tool : null);
 if (!mainClass) {

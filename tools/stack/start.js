@@ -4,20 +4,24 @@
 const { randomBytes } = require('node:crypto');
 const { ensureKafka } = require('./kafka');
 const { ensurePostgres, databaseUrl } = require('./postgres');
-const { SERVICES, spawnProcess, waitForOutput, stopProcess } = require('./processes');
+const { SERVICES } = require('./processes');
+const { Supervised } = require('./supervisor');
+
+// Where each service answers GET /health and GET /ready (the gateway on its API port).
+const HEALTH_PORTS = { 'credit-svc': 3001, 'dnd-svc': 3002, 'campaign-svc': 3003, 'dispatch-svc': 3004 };
 
 async function main() {
   const started = [];
-  const children = [];
+  const services = [];
+  let sim = null;
   let stopping = false;
   const stopAll = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     console.log('stopping Clarion…');
     // Services first, so that nothing they do while stopping meets a carrier that is already gone.
-    const sim = children.find((c) => c.clarionName === 'smsc-sim');
-    await Promise.all(children.filter((c) => c !== sim).map((c) => stopProcess(c)));
-    await stopProcess(sim);
+    await Promise.all(services.map((s) => s.stop()));
+    if (sim) await sim.stop();
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     process.exit(code);
   };
@@ -37,27 +41,17 @@ async function main() {
   env.DATABASE_URL = pg.fromEnv ? pg.serverUrl : databaseUrl(pg.serverUrl, 'clarion');
 
   if (!process.env.SMPP_URL) {
-    const sim = spawnProcess('smsc-sim', { SMSC_PORT: '2775', SMSC_HTTP_PORT: '2776' });
-    sim.clarionName = 'smsc-sim';
-    children.push(sim);
-    await waitForOutput(sim, 'listening');
+    sim = new Supervised('smsc-sim', { SMSC_PORT: '2775', SMSC_HTTP_PORT: '2776' });
+    await sim.start();
     env.SMPP_URL = 'smpp://clarion:clarion@127.0.0.1:2775';
     // The simulator answers query_sm by Clarion's own submit reference, which settles sends a crash left in doubt.
     env.SMPP_REFERENCE_QUERY = '1';
     console.log('SMPP_URL is not set: using the bundled SMSC simulator (stats on http://127.0.0.1:2776/stats)');
   }
 
-  for (const name of SERVICES) {
-    const child = spawnProcess(name, env);
-    children.push(child);
-    child.on('exit', (code, signal) => {
-      if (!stopping) {
-        console.error(`${name} exited (${code ?? signal}); stopping everything`);
-        stopAll(1);
-      }
-    });
-  }
-  await Promise.all(children.slice(-SERVICES.length).map((c, i) => waitForOutput(c, `${SERVICES[i]} started`)));
+  // Each service is supervised: one that exits or is killed is started again (with backoff), the rest go on.
+  for (const name of SERVICES) services.push(new Supervised(name, { ...env, HEALTH_PORT: String(HEALTH_PORTS[name] ?? 0) }));
+  await Promise.all(services.map((s) => s.start()));
   console.log(`Clarion is up: http://127.0.0.1:${process.env.PORT || 3000} (Ctrl-C stops it)`);
 }
 
