@@ -48,7 +48,7 @@ describe('crash safety', () => {
       await stack.kill('dispatch-svc', 'SIGKILL');
       const atKill = stack.smsc.submits().length;
       expect(atKill).toBeLessThan(COUNT); // the kill really happened mid-campaign
-      await stack.start('dispatch-svc');
+      await stack.waitForRestart('dispatch-svc'); // the supervisor starts it again, as npm start does
     });
   });
 
@@ -57,7 +57,7 @@ describe('crash safety', () => {
     await runCampaign(100_000, async () => {
       await stack.kill('campaign-svc', 'SIGKILL');
       expect(stack.smsc.submits().length).toBe(before); // nothing of this campaign was sent yet
-      await stack.start('campaign-svc');
+      await stack.waitForRestart('campaign-svc');
     });
   });
 

@@ -1,13 +1,15 @@
 /* Test harness: a whole Clarion (five services and an SMSC simulator) on the real broker and database. */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import type { ChildProcess } from 'node:child_process';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { TOPIC, TOPIC_SPECS } from '@clarion/contracts';
 import { SmscSimulator } from '../../tools/smsc-sim/src/smsc-simulator';
+import { FaultProxy } from './fault-proxy';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { spawnProcess, waitForOutput, stopProcess, SERVICES } = require('../../tools/stack/processes');
+const { SERVICES } = require('../../tools/stack/processes');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Supervised } = require('../../tools/stack/supervisor');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { databaseUrl } = require('../../tools/stack/postgres');
 
@@ -21,8 +23,17 @@ export interface Stack {
   prefix: string;
   databaseUrl: string;
   kafka: Kafka;
+  /** With `pgProxy: true`: the proxy every service reaches Postgres through. */
+  pgProxy: FaultProxy | null;
+  /** Signals instance 0 of a service; its supervisor starts it again, as `npm start` does. */
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  /** Starts a service; a second instance of one already running joins its consumer group. */
+  /** Resolves once the supervisor's next start of the service is ready. */
+  waitForRestart(name: ServiceName, instance?: number): Promise<void>;
+  /** How often the supervisor restarted the service. */
+  restarts(name: ServiceName, instance?: number): number;
+  /** The process id of a running service instance (for RSS readings and signals). */
+  pid(name: ServiceName, instance?: number): number | undefined;
+  /** Starts a (supervised) service; a second instance of one already running joins its consumer group. */
   start(name: ServiceName, instance?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -39,14 +50,16 @@ export async function freePort(): Promise<number> {
 
 /** A fresh database and topic prefix for one test file. */
 export async function freshNamespace(): Promise<{ prefix: string; databaseUrl: string; kafka: Kafka }> {
-  const id = randomBytes(5).toString('hex');
+  // The run id lets the global teardown drop everything this run created, even after a failed test.
+  const run = process.env.CLARION_TEST_RUN_ID ?? 'adhoc';
+  const id = randomBytes(4).toString('hex');
   const server = process.env.CLARION_TEST_PG_SERVER ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `clarion_t_${id}`;
+  const dbName = `clarion_t_${run}_${id}`;
   const admin = new Client({ connectionString: server });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${dbName}"`);
   await admin.end();
-  const prefix = `t${id}.`;
+  const prefix = `t${run}_${id}.`;
   const kafka = new Kafka({ clientId: 'test', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.ERROR });
   const a = kafka.admin();
   await a.connect();
@@ -55,13 +68,21 @@ export async function freshNamespace(): Promise<{ prefix: string; databaseUrl: s
   return { prefix, databaseUrl: databaseUrl(server, dbName), kafka };
 }
 
-export async function startStack(options: { smsc?: ConstructorParameters<typeof SmscSimulator>[0]; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(options: { smsc?: ConstructorParameters<typeof SmscSimulator>[0]; env?: Record<string, string>; pgProxy?: boolean } = {}): Promise<Stack> {
   const ns = await freshNamespace();
+  let pgProxy: FaultProxy | null = null;
+  let databaseUrl = ns.databaseUrl;
+  if (options.pgProxy) {
+    const target = new URL(ns.databaseUrl);
+    pgProxy = new FaultProxy({ targetHost: target.hostname, targetPort: Number(target.port || 5432) });
+    target.port = String(await pgProxy.start());
+    databaseUrl = target.toString();
+  }
   const smsc = new SmscSimulator({ port: 0, systemId: 'clarion', password: 'clarion', ...options.smsc });
   const { port: smscPort } = await smsc.start();
   const port = await freePort();
   const env: Record<string, string> = {
-    DATABASE_URL: ns.databaseUrl,
+    DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     KAFKA_TOPIC_PREFIX: ns.prefix,
     SMPP_URL: `smpp://clarion:clarion@127.0.0.1:${smscPort}`,
@@ -73,11 +94,16 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     SMPP_REFERENCE_QUERY: '1',
     ...options.env,
   };
-  const children = new Map<string, ChildProcess>();
+  const supervised = new Map<string, InstanceType<typeof Supervised>>();
   const start = async (name: ServiceName, instance = 0) => {
-    const child: ChildProcess = spawnProcess(name, env, { quiet: !process.env.CLARION_TEST_VERBOSE });
-    children.set(`${name}#${instance}`, child);
-    await waitForOutput(child, `${name} started`, 120000);
+    const s = new Supervised(name, env, { quiet: !process.env.CLARION_TEST_VERBOSE, label: `${name}#${instance}` });
+    supervised.set(`${name}#${instance}`, s);
+    await s.start();
+  };
+  const instance = (name: ServiceName, i = 0) => {
+    const s = supervised.get(`${name}#${i}`);
+    if (!s) throw new Error(`${name}#${i} was never started`);
+    return s;
   };
   await Promise.all((SERVICES as ServiceName[]).map((name) => start(name)));
   return {
@@ -87,13 +113,16 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     prefix: ns.prefix,
     databaseUrl: ns.databaseUrl,
     kafka: ns.kafka,
+    pgProxy,
     start,
-    kill: async (name, signal = 'SIGKILL') => {
-      await stopProcess(children.get(`${name}#0`), signal);
-    },
+    pid: (name, i = 0) => supervised.get(`${name}#${i}`)?.pid(),
+    kill: (name, signal = 'SIGKILL') => instance(name).kill(signal),
+    waitForRestart: (name, i = 0) => instance(name, i).restarted(),
+    restarts: (name, i = 0) => instance(name, i).restarts,
     stop: async () => {
-      await Promise.all([...children.values()].map((c) => stopProcess(c)));
+      await Promise.all([...supervised.values()].map((s) => s.stop()));
       await smsc.stop();
+      await pgProxy?.stop();
     },
   };
 }
@@ -140,7 +169,7 @@ export async function provisionTenant(base: string, credits: number): Promise<Te
   const acc = await api(base, 'POST', `/campaignmanager/enterprises/${enterpriseSid}/accounts`, { auth: op, json: { email: 'ops@acme.test' } });
   if (acc.status !== 201) throw new Error(`account: ${acc.status} ${JSON.stringify(acc.body)}`);
   if (credits !== 0) {
-    const c = await api(base, 'POST', '/campaignmanager/credits', { auth: op, json: { enterpriseSid, credit: credits, description: 'test top-up' } });
+    const c = await api(base, 'POST', '/campaignmanager/credits', { auth: op, json: { enterpriseSid, credit: credits, description: 'test top-up', idempotencyKey: `initial-${enterpriseSid}` } });
     if (c.status !== 201) throw new Error(`credit: ${c.status} ${JSON.stringify(c.body)}`);
   }
   return { enterpriseSid, accountSid: acc.body.data.sid, authToken: acc.body.data.authToken, auth: [acc.body.data.sid, acc.body.data.authToken] };

@@ -86,7 +86,7 @@ async function oneRun(serverUrl: string, brokers: string, extraEnv: Record<strin
     const op = `operator:${OPERATOR}`;
     const ent = (await call(base, 'POST', '/campaignmanager/enterprises', op, { name: 'bench' })).body.data.sid;
     const acc = (await call(base, 'POST', `/campaignmanager/enterprises/${ent}/accounts`, op, { email: 'bench@example.com' })).body.data;
-    await call(base, 'POST', '/campaignmanager/credits', op, { enterpriseSid: ent, credit: RECIPIENTS, description: 'bench' });
+    await call(base, 'POST', '/campaignmanager/credits', op, { enterpriseSid: ent, credit: RECIPIENTS, description: 'bench', idempotencyKey: `bench-${ent}` });
     const me = `${acc.sid}:${acc.authToken}`;
     const lines = Array.from({ length: RECIPIENTS }, (_, i) => `1${String(3_000_000_000 + i)}`);
     const form = new FormData();

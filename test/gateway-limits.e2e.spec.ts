@@ -1,0 +1,181 @@
+/**
+ * The gateway under abuse: aborted uploads leave nothing behind, ten concurrent 50 MB uploads do
+ * not grow its memory with the files, an account's 11th concurrent upload and its requests past
+ * the rate get 429 with Retry-After, repeated query parameters are a 400, and operator top-ups are
+ * idempotent by key.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request, type ClientRequest } from 'node:http';
+import { OPERATOR_TOKEN, api, provisionTenant, startStack, waitFor, type Stack, type Tenant } from './support/stack';
+
+const MB = 1024 * 1024;
+const BOUNDARY = 'clarion-limits-test';
+
+/** RSS of a process in MB, from /proc. */
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.replace(/\D/g, '')) / 1024;
+}
+
+/**
+ * 64 KB of 13-byte lines of valid numbers, sent again and again up to `bytes`: what matters here is
+ * the gateway's memory while it streams, not the numbers, and the test process stays idle.
+ */
+function numberLines(startAt: number, bytes: number): () => Buffer | null {
+  const lines: string[] = [];
+  for (let i = 0; i < 5000; i++) lines.push(`+1415${String((startAt + i) % 10_000_000).padStart(7, '0')}\n`);
+  const block = Buffer.from(lines.join(''));
+  let sent = 0;
+  return () => {
+    if (sent >= bytes) return null;
+    sent += block.length;
+    return block;
+  };
+}
+
+interface Upload {
+  req: ClientRequest;
+  answer: Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>;
+  /** Streams the rest of the file and the closing boundary. */
+  finish(): void;
+}
+
+/**
+ * A campaign upload over a raw HTTP request: the first `headBytes` of the file go out at once, the
+ * rest only after finish(), so a test can hold many uploads open at the same time.
+ */
+function startUpload(stack: Stack, tenant: Tenant, fileBytes: number, headBytes: number, seed: number): Upload {
+  const url = new URL(stack.url);
+  const req = request({
+    host: url.hostname,
+    port: url.port,
+    method: 'POST',
+    path: '/campaignmanager/campaigns',
+    headers: {
+      authorization: 'Basic ' + Buffer.from(tenant.auth.join(':')).toString('base64'),
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+    },
+  });
+  const answer = new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+  });
+  const field = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  req.write(field('name', `big ${seed}`) + field('body', 'Hello') + field('fromPrefix', '1'));
+  req.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="toFile"; filename="to.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const next = numberLines(seed * 10_000_000, fileBytes);
+  let written = 0;
+  while (written < headBytes) {
+    const chunk = next();
+    if (!chunk) break;
+    req.write(chunk);
+    written += chunk.length;
+  }
+  const finish = () => {
+    const pump = () => {
+      for (;;) {
+        const chunk = next();
+        if (!chunk) {
+          req.end(`\r\n--${BOUNDARY}--\r\n`);
+          return;
+        }
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  };
+  return { req, answer, finish };
+}
+
+describe('gateway limits', () => {
+  let stack: Stack;
+  let uploadDir: string;
+  beforeAll(async () => {
+    uploadDir = mkdtempSync(join(tmpdir(), 'clarion-uploads-'));
+    stack = await startStack({ env: { CLARION_UPLOAD_DIR: uploadDir, GATEWAY_REQUESTS_PER_SECOND: '20', GATEWAY_REQUESTS_BURST: '30', GATEWAY_UPLOADS_CONCURRENT_MAX: '10' } });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('removes the spooled file of an aborted 50 MB upload at once', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    const upload = startUpload(stack, tenant, 50 * MB, 8 * MB, 1);
+    upload.answer.catch(() => undefined);
+    await waitFor('the upload to be spooled', async () => readdirSync(uploadDir).length > 0, 30_000, 20);
+    upload.req.destroy(); // the client goes away mid-upload
+    await waitFor('the spooled file to be removed', async () => readdirSync(uploadDir).length === 0, 5_000, 20);
+  });
+
+  it('keeps its memory flat through ten concurrent 50 MB uploads, and refuses an 11th with 429', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    const pid = stack.pid('gateway')!;
+    const idleMb = rssMb(pid);
+    const uploads = Array.from({ length: 10 }, (_, i) => startUpload(stack, tenant, 50 * MB, 1 * MB, 10 + i));
+    await waitFor('ten uploads to be spooling', async () => readdirSync(uploadDir).length >= 10, 30_000, 50);
+    const eleventh = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: (() => {
+      const f = new FormData();
+      f.append('name', 'eleventh');
+      f.append('body', 'Hello');
+      f.append('toFile', new Blob(['+14155550100\n']), 'to.csv');
+      return f;
+    })() });
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.body).toMatchObject({ code: 429 });
+
+    let peakMb = idleMb;
+    const sampler = setInterval(() => (peakMb = Math.max(peakMb, rssMb(pid))), 100);
+    for (const u of uploads) u.finish();
+    const answers = await Promise.all(uploads.map((u) => u.answer));
+    clearInterval(sampler);
+    // Each file has more lines than a campaign may hold: the gateway reads it through and refuses it.
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(413));
+    console.log(`[figures] gateway RSS idle ${idleMb.toFixed(0)} MB, peak ${peakMb.toFixed(0)} MB during ten concurrent 50 MB uploads (+${(peakMb - idleMb).toFixed(0)} MB)`);
+    expect(peakMb - idleMb).toBeLessThan(100);
+    await waitFor('every spooled file to be removed', async () => readdirSync(uploadDir).length === 0, 10_000, 50);
+    // The slots are free again.
+    const after = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+    expect(after.status).toBe(200);
+  });
+
+  it('answers 429 with Retry-After past an account’s request rate, and other accounts are unaffected', async () => {
+    const [busy, calm] = [await provisionTenant(stack.url, 0), await provisionTenant(stack.url, 0)];
+    const answers = await Promise.all(Array.from({ length: 60 }, () => fetch(`${stack.url}/campaignmanager/credits/balance`, { headers: { authorization: 'Basic ' + Buffer.from(busy.auth.join(':')).toString('base64') } })));
+    const limited = answers.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await limited[0].json()).toMatchObject({ code: 429 });
+    expect((await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: calm.auth })).status).toBe(200);
+  });
+
+  it('answers a repeated or array-valued query parameter with 400 / 4001', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    for (const query of ['name=a&name=b', 'name[]=a', 'name[x]=1']) {
+      const r = await api(stack.url, 'GET', `/campaignmanager/campaigns/search?${query}`, { auth: tenant.auth });
+      expect([r.status, r.body.code]).toEqual([400, 4001]);
+      expect(r.body.message).toContain('"name"');
+    }
+  });
+
+  it('adds an operator top-up once per idempotency key, and refuses one without a key', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    const op: [string, string] = ['operator', OPERATOR_TOKEN];
+    const topUp = () => api(stack.url, 'POST', '/campaignmanager/credits', { auth: op, json: { enterpriseSid: tenant.enterpriseSid, credit: 250 }, headers: { 'Idempotency-Key': 'retry-me' } });
+    const [first, retry] = [await topUp(), await topUp()];
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.body.data.sid).toBe(first.body.data.sid);
+    const conflicting = await api(stack.url, 'POST', '/campaignmanager/credits', { auth: op, json: { enterpriseSid: tenant.enterpriseSid, credit: 999 }, headers: { 'Idempotency-Key': 'retry-me' } });
+    expect(conflicting.status).toBe(409);
+    const balance = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+    expect(balance.body.data.available).toBe(250);
+    const keyless = await api(stack.url, 'POST', '/campaignmanager/credits', { auth: op, json: { enterpriseSid: tenant.enterpriseSid, credit: 250 } });
+    expect([keyless.status, keyless.body.code]).toEqual([409, 4000]);
+  });
+});
