@@ -59,6 +59,23 @@ describe('SMPP carrier and SMSC simulator', () => {
     console.log(`[figures] carrier submits: ${perSecond}/s through a window of 200`);
   });
 
+  it('carries Hindi, Cyrillic and emoji bodies of 1 to 5 segments intact, each with its receipt, and the simulator stays up', async () => {
+    const { s, url } = await sim();
+    const receipts: DeliveryReceipt[] = [];
+    const c = carrier(url, { onReceipt: (r) => receipts.push(r) });
+    await c.connect();
+    // UCS-2: 70 characters in one segment, 67 per segment beyond; these run from 1 to 5 segments.
+    const seeds = ['नमस्ते दुनिया ', 'Привет мир ', '🎉 Sale today ', 'Ünïcödé ✓ '];
+    const texts = seeds.flatMap((seed) => [20, 100, 180, 260, 330].map((n) => Array.from(seed.repeat(n)).slice(0, n).join('')));
+    const outcomes = await Promise.all(texts.map((text, i) => c.submit({ from: '+14155550000', to: `+1415700${String(i).padStart(4, '0')}`, text, registeredDelivery: true })));
+    expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
+    expect(s.submits().map((m) => m.text).sort()).toEqual([...texts].sort());
+    await waitUntil('a receipt for every message', () => receipts.length === texts.length);
+    expect(receipts.every((r) => r.stat === 'DELIVRD')).toBe(true);
+    // Still serving after all of them.
+    expect(await c.submit({ from: '+1555', to: '+15557000000', text: 'after' })).toMatchObject({ kind: 'accepted' });
+  });
+
   it('reports throttling as retriable and a refused number as final', async () => {
     const { url } = await sim({ throttlePerSecond: 5, failNumbers: ['+15550000001'] });
     const c = carrier(url);

@@ -77,7 +77,20 @@ export function parseReceiptText(text: string): ReceiptText | null {
 
 export function formatReceiptText(r: { id: string; stat: string; err?: string; submitDate: string; doneDate: string; text: string }): string {
   const delivered = r.stat === 'DELIVRD' ? '001' : '000';
-  return `id:${r.id} sub:001 dlvrd:${delivered} submit date:${r.submitDate} done date:${r.doneDate} stat:${r.stat} err:${r.err ?? '000'} text:${r.text.slice(0, 20)}`;
+  return `id:${r.id} sub:001 dlvrd:${delivered} submit date:${r.submitDate} done date:${r.doneDate} stat:${r.stat} err:${r.err ?? '000'} text:${receiptQuote(r.text)}`;
+}
+
+/**
+ * The first 20 characters of the original, as a receipt quotes them. The receipt itself is plain
+ * text in the default alphabet, so anything outside printable ASCII (Hindi, Cyrillic, an emoji)
+ * becomes '?': quoting it as UCS-2 would double the receipt's size past one short_message (254
+ * bytes), which the smpp package refuses to encode.
+ */
+function receiptQuote(text: string): string {
+  return Array.from(text)
+    .slice(0, 20)
+    .map((ch) => (/^[\x20-\x7e]$/.test(ch) ? ch : '?'))
+    .join('');
 }
 
 /** An address as SMPP carries it: digits without '+' (TON 1 international) or an alphanumeric sender (TON 5). */

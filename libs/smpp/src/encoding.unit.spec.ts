@@ -1,4 +1,4 @@
-import { decodeMessage, encodeForSubmit, isGsm7, parseReceiptText, segmentsFor, toSmppAddress, fromSmppAddress } from './encoding';
+import { decodeMessage, encodeForSubmit, formatReceiptText, isGsm7, parseReceiptText, segmentsFor, toSmppAddress, fromSmppAddress } from './encoding';
 import { parseSmppUrl } from './url';
 
 describe('SMS encoding and pricing', () => {
@@ -33,6 +33,16 @@ describe('SMS encoding and pricing', () => {
     expect(parseReceiptText('id:0123abc sub:001 dlvrd:001 submit date:2601011200 done date:2601011201 stat:DELIVRD err:000 text:Hello')).toMatchObject({ id: '0123abc', stat: 'DELIVRD', err: '000' });
     expect(parseReceiptText('id:9 stat:undeliv err:021')).toMatchObject({ id: '9', stat: 'UNDELIV', err: '021' });
     expect(parseReceiptText('hello there')).toBeNull();
+  });
+
+  it('quotes any text in a receipt as plain ASCII that fits one short_message, and parses back', () => {
+    for (const text of ['नमस्ते दुनिया, यह एक परीक्षण संदेश है', 'Привет, это тестовое сообщение', '🎉🎉 Sale 🎉 today only 🎉🎉🎉', 'Hello']) {
+      const receipt = formatReceiptText({ id: 'a1b2c3d4e5f60708', stat: 'DELIVRD', submitDate: '2612011200', doneDate: '2612011201', text });
+      const enc = encodeForSubmit(receipt);
+      expect(enc.dataCoding).toBe(0);
+      expect(enc.bytes.length).toBeLessThanOrEqual(140);
+      expect(parseReceiptText(receipt)).toMatchObject({ id: 'a1b2c3d4e5f60708', stat: 'DELIVRD' });
+    }
   });
   it('maps addresses to SMPP TON/NPI and back', () => {
     expect(toSmppAddress('+919960639903')).toEqual({ addr: '919960639903', ton: 1, npi: 1 });

@@ -220,16 +220,25 @@ export class SmscSimulator {
     const stamp = smppDate(new Date(r.submit.receivedAt));
     const text = formatReceiptText({ id: r.submit.messageId, stat: r.stat, submitDate: stamp, doneDate: smppDate(new Date()), text: r.submit.text });
     const enc = encodeForSubmit(text);
-    // A receipt travels back: from the handset to the sender.
+    // A receipt travels back: from the handset to the sender. One too long for short_message (it
+    // never is, but the text is quoted from the sender's) goes in message_payload, as a submit would.
     const pdu = new smpp.PDU('deliver_sm', {
       ...addressFields(r.submit.to, r.submit.from),
       esm_class: 0x04,
       data_coding: enc.dataCoding,
-      short_message: enc.bytes,
+      ...(enc.payload ? { message_payload: enc.bytes } : { short_message: enc.bytes }),
       receipted_message_id: r.submit.messageId,
       message_state: r.stat === 'DELIVRD' ? 2 : 5,
     });
-    if (!session.send(pdu)) {
+    let sent: boolean;
+    try {
+      sent = session.send(pdu);
+    } catch (err) {
+      // A PDU that cannot be encoded is the simulator's bug, never a reason to stop serving everyone.
+      console.error(`[smsc-sim] receipt for ${r.submit.messageId} not encodable: ${(err as Error).message}`);
+      return;
+    }
+    if (!sent) {
       this.queued.set(systemId, [...(this.queued.get(systemId) ?? []), r]);
       return;
     }
