@@ -104,6 +104,14 @@ export interface RecipientOutcome {
   occurredAt: string;
 }
 
+/**
+ * How dispatch-svc writes outcomes: one outbox row per batch, which the outbox relay turns into one
+ * RecipientOutcomeRecorded record per item on campaign.deliveries.v1 (subscribers never see the
+ * batch). At most OUTCOMES_PER_BATCH_MAX items, so a batch stays far below a topic's message size.
+ */
+export type RecipientOutcomesRecorded = Message<'RecipientOutcomesRecorded', { itemType: 'RecipientOutcomeRecorded'; items: RecipientOutcome[] }>;
+export const OUTCOMES_PER_BATCH_MAX = 500;
+
 // ---- Queries (topic campaign.queries.v1) ----
 export type GetCampaign = Message<'GetCampaign', { campaignSid: string; enterpriseSid: string }>;
 export type SearchCampaigns = Message<

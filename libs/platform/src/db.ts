@@ -14,7 +14,7 @@ export async function openDatabase(options: { url: string; schema: string; migra
     type: 'postgres',
     url: options.url,
     schema: options.schema,
-    migrations: [PlatformTables, PlatformTables2, ...options.migrations],
+    migrations: [PlatformTables, PlatformTables2, PlatformQueueTables3, ...options.migrations],
     migrationsTableName: 'migrations',
     migrationsRun: false,
     logging: false,
@@ -113,5 +113,25 @@ export class PlatformTables2 implements MigrationInterface {
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE outbox_rejected');
+  }
+}
+
+/**
+ * The outbox and the inbox churn: every row of the outbox is deleted seconds after its insert, and
+ * the inbox gets a row for every handled message. Left to the default thresholds (20% of the table
+ * dead before a vacuum) they bloat faster than autovacuum reclaims them, so they are vacuumed after
+ * a fixed number of dead rows, without the cost-based pauses, and the outbox leaves room on each
+ * page (fillfactor) for its few updates.
+ */
+export class PlatformQueueTables3 implements MigrationInterface {
+  name = 'PlatformQueueTables31764500000000';
+  async up(q: QueryRunner): Promise<void> {
+    for (const table of ['outbox', 'inbox']) {
+      await q.query(`ALTER TABLE ${table} SET (fillfactor = 90, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000,
+        autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 20000, autovacuum_vacuum_cost_delay = 0, autovacuum_analyze_scale_factor = 0.05)`);
+    }
+  }
+  async down(q: QueryRunner): Promise<void> {
+    for (const table of ['outbox', 'inbox']) await q.query(`ALTER TABLE ${table} RESET (fillfactor, autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_vacuum_insert_scale_factor, autovacuum_vacuum_insert_threshold, autovacuum_vacuum_cost_delay, autovacuum_analyze_scale_factor)`);
   }
 }

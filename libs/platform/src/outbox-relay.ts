@@ -13,6 +13,27 @@ export function wireValue(topic: string, value: Message): string {
   return JSON.stringify({ ...(value.data as object), type: value.type, metadata: value.metadata });
 }
 
+/**
+ * A batch message: one outbox row that goes out as one record per item, each a message of
+ * `itemType` with the item as its data. The hot path writes one row per batch instead of one per
+ * recipient; subscribers still get one record per recipient, each with its own message id.
+ */
+export interface FanOutData {
+  itemType: string;
+  items: object[];
+}
+
+function isFanOut(data: unknown): data is FanOutData {
+  return !!data && typeof (data as FanOutData).itemType === 'string' && Array.isArray((data as FanOutData).items);
+}
+
+/** The values a row puts on the wire: one, or one per item of a batch message. */
+export function wireValues(topic: string, value: Message): string[] {
+  if (!isFanOut(value.data)) return [wireValue(topic, value)];
+  const { itemType, items } = value.data;
+  return items.map((item, i) => wireValue(topic, { type: itemType, data: item, metadata: { ...value.metadata, messageId: `${value.metadata.messageId}.${i}` } } as Message));
+}
+
 /** Bytes a record adds to its batch besides key, value and headers (Kafka's record framing, generously). */
 const RECORD_OVERHEAD_BYTES = 64;
 
@@ -27,7 +48,8 @@ interface OutboxRow {
 interface WireRecord {
   row: OutboxRow;
   key: string;
-  value: string;
+  /** One value, or one per item of a batch message; all of one row go out in one produce. */
+  values: string[];
   headers: Record<string, string>;
   bytes: number;
 }
@@ -149,22 +171,24 @@ export class OutboxRelay {
       if (batch.length > 0) {
         await this.producer.sendBatch({
           acks: -1,
-          topicMessages: groupByTopic(batch.map((r) => ({ topic: this.topicPrefix + r.row.topic, message: { key: r.key, value: r.value, headers: r.headers } }))),
+          topicMessages: groupByTopic(batch.flatMap((r) => r.values.map((value) => ({ topic: this.topicPrefix + r.row.topic, message: { key: r.key, value, headers: r.headers } })))),
         });
       }
       for (const r of rejected) await this.reject(m, r);
       const done = [...batch, ...rejected].map((r) => r.row.id);
       await m.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
-      this.relayed += batch.length;
+      this.relayed += batch.reduce((n, r) => n + r.values.length, 0);
       return done.length;
     });
   }
 
   private toWire(row: OutboxRow): WireRecord {
-    const value = wireValue(row.topic, row.value);
+    const values = wireValues(row.topic, row.value);
     const headers = row.headers ?? {};
     const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
-    return { row, key: row.key, value, headers, bytes: Buffer.byteLength(value) + Buffer.byteLength(row.key) + headerBytes + RECORD_OVERHEAD_BYTES };
+    // Every record of a row has the same key, so they share one record batch: their sum is what the broker checks.
+    const bytes = values.reduce((n, v) => n + Buffer.byteLength(v) + Buffer.byteLength(row.key) + headerBytes + RECORD_OVERHEAD_BYTES, 0);
+    return { row, key: row.key, values, headers, bytes };
   }
 
   /** A record no topic accepts can never be sent: keep it for ops, tell them, and let the rest flow. */
