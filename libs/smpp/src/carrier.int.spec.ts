@@ -1,6 +1,7 @@
 /** The carrier client against the SMSC simulator over real TCP on loopback. */
 import { SmscSimulator } from '../../../tools/smsc-sim/src/smsc-simulator';
 import { SmppCarrier, type DeliveryReceipt } from './carrier';
+import { segmentsFor } from './encoding';
 
 const waitUntil = async (what: string, ok: () => boolean, ms = 10000) => {
   const end = Date.now() + ms;
@@ -43,7 +44,7 @@ describe('SMPP carrier and SMSC simulator', () => {
     // 2,000 at once: 200 in the window, the rest in the bounded queue (10 × window).
     const c = carrier(url, { windowSize: 200, onReceipt: (r) => receipts.push(r) });
     await c.connect();
-    const texts = ['Hello', 'Привет мир', 'L'.repeat(300)];
+    const texts = ['Hello', 'Привет мир', 'L'.repeat(160)]; // one part each: the window counts parts
     const t0 = Date.now();
     const outcomes = await Promise.all(
       Array.from({ length: 2000 }, (_, i) => c.submit({ from: '+14155550000', to: `+1415600${String(i).padStart(4, '0')}`, text: texts[i % 3], registeredDelivery: true })),
@@ -66,14 +67,55 @@ describe('SMPP carrier and SMSC simulator', () => {
     await c.connect();
     // UCS-2: 70 characters in one segment, 67 per segment beyond; these run from 1 to 5 segments.
     const seeds = ['नमस्ते दुनिया ', 'Привет мир ', '🎉 Sale today ', 'Ünïcödé ✓ '];
-    const texts = seeds.flatMap((seed) => [20, 100, 180, 260, 330].map((n) => Array.from(seed.repeat(n)).slice(0, n).join('')));
+    // A text of at most `units` UTF-16 code units, cut between characters.
+    const ofUnits = (seed: string, units: number) => {
+      let t = '';
+      for (const ch of Array.from(seed.repeat(units))) {
+        if (t.length + ch.length > units) break;
+        t += ch;
+      }
+      return t;
+    };
+    const texts = seeds.flatMap((seed) => [20, 130, 195, 262, 330].map((n) => ofUnits(seed, n)));
     const outcomes = await Promise.all(texts.map((text, i) => c.submit({ from: '+14155550000', to: `+1415700${String(i).padStart(4, '0')}`, text, registeredDelivery: true })));
     expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
     expect(s.submits().map((m) => m.text).sort()).toEqual([...texts].sort());
+    // Long ones arrive as UDH-concatenated UCS-2 parts, as many as the message is charged for.
+    for (const m of s.submits()) expect(m.concatenation?.parts.length ?? 1).toBe(segmentsFor(m.text));
+    expect(new Set(s.submits().map((m) => m.concatenation?.parts.length ?? 1))).toEqual(new Set([1, 2, 3, 4, 5]));
+    expect(s.submits().filter((m) => m.concatenation).every((m) => m.concatenation!.mode === 'udh' && m.concatenation!.dataCoding === 8)).toBe(true);
     await waitUntil('a receipt for every message', () => receipts.length === texts.length);
     expect(receipts.every((r) => r.stat === 'DELIVRD')).toBe(true);
     // Still serving after all of them.
     expect(await c.submit({ from: '+1555', to: '+15557000000', text: 'after' })).toMatchObject({ kind: 'accepted' });
+  });
+
+  it('splits long GSM-7 messages into 153-septet parts, with UDH by default or SAR TLVs, keeping extension characters whole', async () => {
+    const { s, url } = await sim();
+    const udh = carrier(url);
+    const sar = carrier(url, { concatenation: 'sar' });
+    await Promise.all([udh.connect(), sar.connect()]);
+    // 152 plain characters then '€' (two septets) would straddle the 153-septet boundary: it moves to part 2.
+    const straddling = 'a'.repeat(152) + '€' + 'b'.repeat(100);
+    const texts = ['x'.repeat(160), 'y'.repeat(161), 'z'.repeat(459), straddling];
+    const sent = await Promise.all([
+      ...texts.map((text, i) => udh.submit({ from: '+1555', to: `+1555800000${i}`, text })),
+      ...texts.map((text, i) => sar.submit({ from: '+1555', to: `+1555810000${i}`, text })),
+    ]);
+    expect(sent.every((o) => o.kind === 'accepted')).toBe(true);
+    const byTo = new Map(s.submits().map((m) => [m.to, m]));
+    texts.forEach((text, i) => {
+      for (const [prefix, mode] of [['+1555800000', 'udh'], ['+1555810000', 'sar']] as const) {
+        const m = byTo.get(`${prefix}${i}`)!;
+        expect(m.text).toBe(text);
+        const parts = m.concatenation?.parts ?? [m.text];
+        expect(parts.length).toBe(segmentsFor(text));
+        if (m.concatenation) expect(m.concatenation).toMatchObject({ mode, dataCoding: 0 });
+      }
+    });
+    expect(segmentsFor('y'.repeat(161))).toBe(2);
+    expect(segmentsFor('z'.repeat(459))).toBe(3);
+    expect(byTo.get('+15558000003')!.concatenation!.parts).toEqual(['a'.repeat(152), '€' + 'b'.repeat(100)]);
   });
 
   it('reports throttling as retriable and a refused number as final', async () => {

@@ -1,5 +1,5 @@
 import * as smpp from 'smpp';
-import { addressFields, decodeMessage, encodeForSubmit, fromSmppAddress, parseReceiptText } from './encoding';
+import { addressFields, decodeMessage, encodeParts, fromSmppAddress, parseReceiptText, type ConcatenationMode } from './encoding';
 import { parseSmppUrl, type SmppEndpoint } from './url';
 
 export interface DeliveryReceipt {
@@ -23,8 +23,15 @@ export interface SmppCarrierOptions {
   responseTimeoutMs?: number;
   reconnectDelayMsMax?: number;
   enquireLinkIntervalMs?: number;
-  onReceipt?: (r: DeliveryReceipt) => void;
+  /**
+   * Called for every delivery receipt. The deliver_sm is acknowledged only once the returned
+   * promise resolves (the receipt is stored); a rejection answers ESME_RX_T_APPN, so the SMSC
+   * delivers it again later. A crash before the answer loses nothing either: the SMSC re-sends.
+   */
+  onReceipt?: (r: DeliveryReceipt) => void | Promise<void>;
   onInbound?: (m: { from: string; to: string; text: string }) => void;
+  /** How the parts of a long message are tied together: a UDH in each part (default) or SAR TLVs. */
+  concatenation?: ConcatenationMode;
 }
 
 /**
@@ -43,6 +50,8 @@ export const ESME_RQUERYFAIL = 0x67;
 export const ESME_RMSGQFUL = 0x14;
 export const ESME_RSYSERR = 0x08;
 export const ESME_RTHROTTLED = 0x58;
+/** ESME receiver temporary application error: "try this deliver_sm again later". */
+export const ESME_RX_T_APPN = 0x64;
 /** The carrier never saw it: not bound, socket not writable. Safe to try again. */
 export const NOT_WRITTEN = 0x0400_0000;
 const RETRIABLE = new Set([ESME_RTHROTTLED, ESME_RMSGQFUL, ESME_RSYSERR, NOT_WRITTEN]);
@@ -64,6 +73,9 @@ export class SmppCarrier {
   private readonly pending = new Map<number, (o: SubmitOutcome) => void>();
   private bindWaiters: (() => void)[] = [];
   private reconnectAttempt = 0;
+  /** The reference that ties the parts of one concatenated message together, rolling over at 256. */
+  private nextConcatRef = Math.floor(Math.random() * 256);
+  private statusState: { state: 'connected' | 'connecting' | 'unreachable'; since: string; detail?: string } = { state: 'connecting', since: new Date().toISOString() };
 
   constructor(private readonly options: SmppCarrierOptions) {
     this.endpoint = parseSmppUrl(options.url);
@@ -73,6 +85,19 @@ export class SmppCarrier {
 
   isBound(): boolean {
     return this.bound;
+  }
+
+  /** Connected, connecting (never bound yet, or a first reconnect), or unreachable since when and why. */
+  status(): { state: 'connected' | 'connecting' | 'unreachable'; since: string; detail?: string } {
+    return this.statusState;
+  }
+
+  private setStatus(state: 'connected' | 'connecting' | 'unreachable', detail?: string): void {
+    if (this.statusState.state === state) {
+      if (detail) this.statusState = { ...this.statusState, detail };
+      return;
+    }
+    this.statusState = { state, since: new Date().toISOString(), ...(detail ? { detail } : {}) };
   }
 
   connect(): Promise<void> {
@@ -91,6 +116,7 @@ export class SmppCarrier {
           }
           this.bound = true;
           this.reconnectAttempt = 0;
+          this.setStatus('connected');
           settled = true;
           const waiters = this.bindWaiters;
           this.bindWaiters = [];
@@ -105,6 +131,7 @@ export class SmppCarrier {
         session.close();
       });
       session.on('error', (err: Error) => {
+        if (!this.bound) this.setStatus(this.reconnectAttempt >= 2 ? 'unreachable' : 'connecting', err.message);
         if (!settled) {
           settled = true;
           reject(err);
@@ -131,19 +158,37 @@ export class SmppCarrier {
     this.bound = false;
   }
 
+  /**
+   * Submits one message: a single submit_sm, or the parts of a concatenated message (UDH or SAR),
+   * written together within the window. A receipt is asked for on the last part only, so one
+   * receipt reports the message, under the last part's message id, which is what is returned.
+   * Parts that disagree (some accepted, some refused) cannot be taken back: the message is final
+   * as refused, with the refusing part's status, and is never re-sent (that would repeat parts).
+   */
   async submit(msg: { from: string; to: string; text: string; registeredDelivery?: boolean; reference?: string }): Promise<SubmitOutcome> {
+    const parts = encodeParts(msg.text, this.options.concatenation ?? 'udh', this.nextConcatRef++ & 0xff);
+    const outcomes = await Promise.all(
+      parts.map((part, i) =>
+        this.submitPdu({
+          ...addressFields(msg.from, msg.to),
+          registered_delivery: msg.registeredDelivery && i === parts.length - 1 ? 1 : 0,
+          esm_class: part.esmClass,
+          data_coding: part.dataCoding,
+          short_message: part.shortMessage,
+          ...(part.sar ? { sar_msg_ref_num: part.sar.ref, sar_total_segments: part.sar.total, sar_segment_seqnum: part.sar.seq } : {}),
+          ...(msg.reference ? { clarion_reference: msg.reference } : {}),
+        }),
+      ),
+    );
+    return combineParts(outcomes);
+  }
+
+  private async submitPdu(fields: Record<string, unknown>): Promise<SubmitOutcome> {
     await this.takeSlot();
     try {
       if (!this.bound && !(await this.waitForBind())) return { kind: 'rejected', commandStatus: NOT_WRITTEN, retriable: true };
       const session = this.session!;
-      const enc = encodeForSubmit(msg.text);
-      const pdu = new smpp.PDU('submit_sm', {
-        ...addressFields(msg.from, msg.to),
-        registered_delivery: msg.registeredDelivery ? 1 : 0,
-        data_coding: enc.dataCoding,
-        ...(msg.reference ? { clarion_reference: msg.reference } : {}),
-        ...(enc.payload ? { short_message: Buffer.alloc(0), message_payload: enc.bytes } : { short_message: enc.bytes }),
-      });
+      const pdu = new smpp.PDU('submit_sm', fields);
       return await new Promise<SubmitOutcome>((resolve) => {
         let done = false;
         const finish = (o: SubmitOutcome) => {
@@ -212,21 +257,37 @@ export class SmppCarrier {
   }
 
   private onDeliver(session: smpp.Session, pdu: smpp.PDU): void {
-    // Answer first: the SMSC re-sends an unanswered deliver_sm, and a callback error must not stop that.
-    session.send(pdu.response());
+    const answer = (status = ESME_ROK) => {
+      try {
+        session.send(pdu.response({ command_status: status }));
+      } catch {
+        /* the session is gone: the SMSC delivers it again on the next bind */
+      }
+    };
+    let receipt: DeliveryReceipt | null = null;
     try {
       const text = decodeMessage(pdu.message_payload ?? pdu.short_message, pdu.data_coding ?? 0);
       if ((pdu.esm_class & 0x04) !== 0) {
         const parsed = parseReceiptText(text);
         const messageId = pdu.receipted_message_id ? String(pdu.receipted_message_id) : parsed?.id;
-        if (!messageId) return;
-        this.options.onReceipt?.({ messageId, stat: parsed?.stat ?? 'UNKNOWN', err: parsed?.err ?? '000', from: fromSmppAddress(pdu.source_addr), to: fromSmppAddress(pdu.destination_addr) });
+        if (messageId) receipt = { messageId, stat: parsed?.stat ?? 'UNKNOWN', err: parsed?.err ?? '000', from: fromSmppAddress(pdu.source_addr), to: fromSmppAddress(pdu.destination_addr) };
       } else {
         this.options.onInbound?.({ from: fromSmppAddress(pdu.source_addr), to: fromSmppAddress(pdu.destination_addr), text });
       }
     } catch (err) {
-      console.error(`[smpp] deliver_sm handler failed: ${(err as Error).message}`);
+      console.error(`[smpp] deliver_sm not understood: ${(err as Error).message}`);
     }
+    // Only a receipt waits for its handler: it is acknowledged once stored, so none is lost.
+    if (!receipt || !this.options.onReceipt) return answer();
+    Promise.resolve()
+      .then(() => this.options.onReceipt!(receipt!))
+      .then(
+        () => answer(),
+        (err: Error) => {
+          console.error(`[smpp] receipt ${receipt!.messageId} not stored, the SMSC will deliver it again: ${err.message}`);
+          answer(ESME_RX_T_APPN);
+        },
+      );
   }
 
   private onClose(session: smpp.Session): void {
@@ -236,10 +297,27 @@ export class SmppCarrier {
     for (const finish of [...this.pending.values()]) finish({ kind: 'unknown', reason: 'connection closed before submit_sm_resp' });
     this.pending.clear();
     if (this.closing) return;
+    this.setStatus(this.reconnectAttempt >= 2 ? 'unreachable' : 'connecting', this.statusState.detail ?? 'connection closed');
     const delay = Math.min(this.options.reconnectDelayMsMax ?? 10000, 100 * 2 ** this.reconnectAttempt++);
     setTimeout(() => {
       if (this.closing) return;
       this.connect().catch((err: Error) => console.error(`[smpp] reconnect failed: ${err.message}`));
     }, delay);
   }
+}
+
+/**
+ * One outcome for the parts of a message: accepted when every part was (under the last part's
+ * id); unknown when any part's answer is missing; the first refusal when none was accepted (and
+ * retriable only if every refusal was); and refused for good when some parts were accepted and
+ * others refused, since sending it again would repeat the accepted parts.
+ */
+export function combineParts(outcomes: SubmitOutcome[]): SubmitOutcome {
+  if (outcomes.length === 1) return outcomes[0];
+  const unknown = outcomes.find((o) => o.kind === 'unknown');
+  if (unknown) return unknown;
+  const refused = outcomes.filter((o): o is Extract<SubmitOutcome, { kind: 'rejected' }> => o.kind === 'rejected');
+  if (refused.length === 0) return outcomes[outcomes.length - 1];
+  const someAccepted = refused.length < outcomes.length;
+  return { kind: 'rejected', commandStatus: refused[0].commandStatus, retriable: !someAccepted && refused.every((o) => o.retriable) };
 }

@@ -15,21 +15,77 @@ export function isGsm7(text: string): boolean {
   return true;
 }
 
-function gsmSeptets(text: string): number {
-  let n = 0;
-  for (const ch of text) n += EXTENDED.has(ch) ? 2 : 1;
-  return n;
+/** Characters of one segment: alone, and each part of a concatenated message (the UDH takes the rest). */
+const GSM_SEPTETS_SINGLE = 160;
+const GSM_SEPTETS_PART = 153;
+const UCS2_UNITS_SINGLE = 70;
+const UCS2_UNITS_PART = 67;
+/** A concatenated message has at most 255 parts (one octet counts them); Clarion allows far fewer. */
+export const SEGMENTS_MAX = 10;
+
+/**
+ * Splits a text into the parts it travels in, never inside a character: a GSM extension character
+ * (two septets) or a UCS-2 surrogate pair (an emoji, two code units) stays whole, so a part may
+ * hold one unit less than the maximum. `segmentsFor` counts with the same split, so what a
+ * recipient is charged is exactly what is sent.
+ */
+export function splitText(text: string): { gsm: boolean; parts: string[] } {
+  const gsm = isGsm7(text);
+  const cost = gsm ? (ch: string) => (EXTENDED.has(ch) ? 2 : 1) : (ch: string) => ch.length;
+  const chars = Array.from(text);
+  const total = chars.reduce((n, ch) => n + cost(ch), 0);
+  if (total <= (gsm ? GSM_SEPTETS_SINGLE : UCS2_UNITS_SINGLE)) return { gsm, parts: [text] };
+  const limit = gsm ? GSM_SEPTETS_PART : UCS2_UNITS_PART;
+  const parts: string[] = [];
+  let part = '';
+  let used = 0;
+  for (const ch of chars) {
+    const c = cost(ch);
+    if (used + c > limit) {
+      parts.push(part);
+      part = '';
+      used = 0;
+    }
+    part += ch;
+    used += c;
+  }
+  parts.push(part);
+  return { gsm, parts };
 }
 
 /** How many SMS segments a text costs: what one recipient is charged, in credits. */
 export function segmentsFor(text: string): number {
-  if (text.length === 0) return 1;
-  if (isGsm7(text)) {
-    const septets = gsmSeptets(text);
-    return septets <= 160 ? 1 : Math.ceil(septets / 153);
-  }
-  const units = text.length; // UTF-16 code units, as UCS-2 counts them
-  return units <= 70 ? 1 : Math.ceil(units / 67);
+  return splitText(text).parts.length;
+}
+
+/** How the parts of a concatenated message are tied together on the wire. */
+export type ConcatenationMode = 'udh' | 'sar';
+
+export interface SubmitPart {
+  dataCoding: number;
+  /** short_message: the UDH (when mode is udh) followed by the part's bytes. */
+  shortMessage: Buffer;
+  /** esm_class: 0x40 (UDH indicator) for UDH parts. */
+  esmClass: number;
+  /** SAR TLVs for mode sar: reference, total, this part's number (from 1). */
+  sar: { ref: number; total: number; seq: number } | null;
+}
+
+/**
+ * The submit_sm payloads of one message: a single one, or the parts of a concatenated message with
+ * a UDH (IE 0x00, 8-bit reference) or with SAR TLVs. `ref` ties the parts together (0–255).
+ */
+export function encodeParts(text: string, mode: ConcatenationMode, ref: number): SubmitPart[] {
+  const { gsm, parts } = splitText(text);
+  const dataCoding = gsm ? DATA_CODING_GSM : DATA_CODING_UCS2;
+  const encode = (t: string) => (gsm ? smpp.encodings.ASCII.encode(t) : Buffer.from(t, 'utf16le').swap16());
+  if (parts.length === 1) return [{ dataCoding, shortMessage: encode(text), esmClass: 0, sar: null }];
+  const r = ref & 0xff;
+  return parts.map((p, i) =>
+    mode === 'udh'
+      ? { dataCoding, shortMessage: Buffer.concat([Buffer.from([0x05, 0x00, 0x03, r, parts.length, i + 1]), encode(p)]), esmClass: 0x40, sar: null }
+      : { dataCoding, shortMessage: encode(p), esmClass: 0, sar: { ref: r, total: parts.length, seq: i + 1 } },
+  );
 }
 
 /**

@@ -1,4 +1,6 @@
-import { decodeMessage, encodeForSubmit, formatReceiptText, isGsm7, parseReceiptText, segmentsFor, toSmppAddress, fromSmppAddress } from './encoding';
+import fc from 'fast-check';
+import { combineParts } from './carrier';
+import { decodeMessage, encodeForSubmit, encodeParts, formatReceiptText, splitText, isGsm7, parseReceiptText, segmentsFor, toSmppAddress, fromSmppAddress } from './encoding';
 import { parseSmppUrl } from './url';
 
 describe('SMS encoding and pricing', () => {
@@ -55,5 +57,37 @@ describe('SMS encoding and pricing', () => {
     expect(() => parseSmppUrl('http://a:b@host:1')).toThrow(/smpp:\/\//);
     expect(() => parseSmppUrl('smpp://host:1')).toThrow(/system_id/);
     expect(() => parseSmppUrl('not a url')).toThrow(/not a URL/);
+  });
+});
+
+describe('long messages', () => {
+  const gsmChar = fc.constantFrom(...'abcXYZ 019@£$.,!?€[]{}^~|\\'.split(''));
+  const anyChar = fc.oneof(gsmChar, fc.constantFrom('न', 'म', 'П', 'ж', '🎉', '😀', 'é', '✓'));
+
+  it('splits between characters into parts within the limits, charging exactly the parts sent', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(gsmChar, anyChar), { maxLength: 700 }).map((cs) => cs.join('')), (text) => {
+        const { gsm, parts } = splitText(text);
+        expect(parts.join('')).toBe(text);
+        expect(segmentsFor(text)).toBe(parts.length);
+        const units = (p: string) => (gsm ? Array.from(p).reduce((n, ch) => n + ('^{}\\[~]|€\f'.includes(ch) ? 2 : 1), 0) : p.length);
+        if (parts.length > 1) for (const p of parts) expect(units(p)).toBeLessThanOrEqual(gsm ? 153 : 67);
+        else expect(units(text)).toBeLessThanOrEqual(gsm ? 160 : 70);
+        const wire = encodeParts(text, 'udh', 7);
+        expect(wire).toHaveLength(parts.length);
+        for (const w of wire) expect(w.shortMessage.length).toBeLessThanOrEqual(gsm ? 160 : 140);
+        if (wire.length > 1) expect(wire.map((w) => [...w.shortMessage.subarray(0, 6)])).toEqual(wire.map((_, i) => [5, 0, 3, 7, wire.length, i + 1]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('combines the answers to the parts of one message', () => {
+    const ok = (id: string) => ({ kind: 'accepted', messageId: id }) as const;
+    const throttled = { kind: 'rejected', commandStatus: 0x58, retriable: true } as const;
+    expect(combineParts([ok('a'), ok('b')])).toEqual(ok('b'));
+    expect(combineParts([throttled, throttled])).toEqual(throttled);
+    expect(combineParts([ok('a'), throttled])).toEqual({ kind: 'rejected', commandStatus: 0x58, retriable: false });
+    expect(combineParts([ok('a'), { kind: 'unknown', reason: 'timeout' }])).toEqual({ kind: 'unknown', reason: 'timeout' });
   });
 });

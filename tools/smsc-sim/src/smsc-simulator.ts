@@ -13,6 +13,19 @@ export interface Submit {
   receivedAt: number;
   /** Which bound session sent it (numbered from 1 in connection order). */
   session: number;
+  /** A concatenated message: how its parts were tied together, and each part's text in order. */
+  concatenation?: { mode: 'udh' | 'sar'; parts: string[]; dataCoding: number };
+}
+
+/** Where a submit_sm says it belongs in a concatenated message, by UDH (IE 0x00 or 0x08) or SAR TLVs. */
+function partOf(pdu: smpp.PDU): { mode: 'udh' | 'sar'; ref: number; total: number; seq: number } | null {
+  if (pdu.sar_total_segments > 1) return { mode: 'sar', ref: Number(pdu.sar_msg_ref_num), total: Number(pdu.sar_total_segments), seq: Number(pdu.sar_segment_seqnum) };
+  const udh: Buffer[] | undefined = pdu.short_message?.udh;
+  for (const ie of udh ?? []) {
+    if (ie[0] === 0x00 && ie.length >= 5) return { mode: 'udh', ref: ie[2], total: ie[3], seq: ie[4] };
+    if (ie[0] === 0x08 && ie.length >= 6) return { mode: 'udh', ref: ie.readUInt16BE(2), total: ie[4], seq: ie[5] };
+  }
+  return null;
 }
 
 export interface SmscOptions {
@@ -40,6 +53,8 @@ const ESME_RINVBNDSTS = 0x04;
 const QUEUED_RECEIPTS_MAX = 1_000_000;
 const SESSIONS_MAX = 64;
 const SUBMITS_KEPT_MAX = 2_000_000;
+/** Concatenated messages waiting for their other parts; past it the oldest is forgotten. */
+const PARTIAL_MESSAGES_MAX = 100_000;
 
 interface PendingReceipt {
   submit: Submit;
@@ -57,6 +72,7 @@ export class SmscSimulator {
   private readonly received: Submit[] = [];
   private readonly byId = new Map<string, { submit: Submit; doneAt: number }>();
   private readonly byReference = new Map<string, string>();
+  private readonly partial = new Map<string, { parts: Map<number, string>; total: number; mode: 'udh' | 'sar' }>();
   private readonly receivers = new Map<string, Set<smpp.Session>>();
   private readonly queued = new Map<string, PendingReceipt[]>();
   private windowStart = 0;
@@ -109,6 +125,7 @@ export class SmscSimulator {
     this.received.length = 0;
     this.byId.clear();
     this.byReference.clear();
+    this.partial.clear();
   }
 
   stats() {
@@ -192,8 +209,15 @@ export class SmscSimulator {
     const hasPayload = payload !== undefined && !(Buffer.isBuffer(payload) && payload.length === 0);
     const text = decodeMessage(hasPayload ? payload : pdu.short_message, pdu.data_coding ?? 0);
     const messageId = randomBytes(8).toString('hex');
-    const submit: Submit = { messageId, systemId, from: fromSmppAddress(String(pdu.source_addr)), to, text, receivedAt: Date.now(), session: sessionNo };
-    if (this.received.length < SUBMITS_KEPT_MAX) this.received.push(submit);
+    const from = fromSmppAddress(String(pdu.source_addr));
+    const submit: Submit = { messageId, systemId, from, to, text, receivedAt: Date.now(), session: sessionNo };
+    // A part of a concatenated message is recorded as a message once all its parts are in, as a handset shows it.
+    const part = partOf(pdu);
+    if (!part) {
+      if (this.received.length < SUBMITS_KEPT_MAX) this.received.push(submit);
+    } else {
+      this.collectPart(systemId, from, to, part, text, submit, pdu.data_coding ?? 0);
+    }
     const delay = this.options.receiptDelayMs ?? 20;
     this.byId.set(messageId, { submit, doneAt: Date.now() + delay });
     if (pdu.clarion_reference) this.byReference.set(String(pdu.clarion_reference), messageId);
@@ -206,6 +230,21 @@ export class SmscSimulator {
       }, delay);
       this.timers.add(t);
     }
+  }
+
+  private collectPart(systemId: string, from: string, to: string, part: NonNullable<ReturnType<typeof partOf>>, text: string, submit: Submit, dataCoding: number): void {
+    const key = `${systemId}|${from}|${to}|${part.mode}|${part.ref}|${part.total}`;
+    let m = this.partial.get(key);
+    if (!m) {
+      if (this.partial.size >= PARTIAL_MESSAGES_MAX) this.partial.delete(this.partial.keys().next().value!);
+      m = { parts: new Map(), total: part.total, mode: part.mode };
+      this.partial.set(key, m);
+    }
+    m.parts.set(part.seq, text);
+    if (m.parts.size < m.total) return;
+    this.partial.delete(key);
+    const parts = Array.from({ length: m.total }, (_, i) => m!.parts.get(i + 1) ?? '');
+    if (this.received.length < SUBMITS_KEPT_MAX) this.received.push({ ...submit, text: parts.join(''), concatenation: { mode: m.mode, parts, dataCoding } });
   }
 
   private deliverReceipt(systemId: string, r: PendingReceipt): void {
