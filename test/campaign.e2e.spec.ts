@@ -82,6 +82,33 @@ describe('SMS campaign end to end', () => {
     expect([...outcomes.entries()].filter(([, v]) => v === 'opted-out').map(([to]) => to).sort()).toEqual(optedOut.map((n) => `+${n}`).sort());
   });
 
+  it('sends long GSM-7 and UCS-2 bodies as UDH-concatenated parts and charges every part', async () => {
+    const tenant = await provisionTenant(stack.url, 1000);
+    const cases = [
+      { body: 'Sale! '.repeat(40).trim() + ' {today} €5 off', parts: 2, dataCoding: 0, base: 50_000 }, // 257 septets ({, } and € count two): 153 + 104
+      { body: 'Скидка сегодня! '.repeat(10).trim(), parts: 3, dataCoding: 8, base: 60_000 }, // 159 UCS-2 units: 67 + 67 + 25
+    ];
+    for (const c of cases) {
+      const numbers = uniqueNumbers(40, c.base).map((n) => `+${n}`);
+      const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name: `long ${c.parts}`, body: c.body, fromPrefix: '1' }, numbers) });
+      expect(created.status).toBe(201);
+      const done = await waitForStatus(stack, tenant, created.body.data.sid, 'completed');
+      expect(done.total).toBe(40 * c.parts); // credits = parts × recipients
+      const mine = stack.smsc.submits().filter((m) => numbers.includes(m.to));
+      expect(mine).toHaveLength(40);
+      for (const m of mine) {
+        expect(m.text).toBe(c.body);
+        expect(m.concatenation).toMatchObject({ mode: 'udh', dataCoding: c.dataCoding });
+        expect(m.concatenation!.parts).toHaveLength(c.parts);
+      }
+    }
+    const balance = await waitFor('credits to settle', async () => {
+      const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+      return b.body?.data?.reserved === 0 ? b.body.data : null;
+    });
+    expect(balance).toMatchObject({ used: 40 * 2 + 40 * 3, available: 1000 - 200 });
+  });
+
   it('fails a campaign with 488 when credits are not enough, sending and holding nothing', async () => {
     const tenant = await provisionTenant(stack.url, 10);
     const numbers = uniqueNumbers(20, 10_000).map((n) => `+${n}`);

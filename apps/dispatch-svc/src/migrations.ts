@@ -38,3 +38,70 @@ export class DispatchTables1 implements MigrationInterface {
     await q.query('DROP TABLE sends; DROP TABLE dispatch_campaigns');
   }
 }
+
+/**
+ * The send pipeline's tables, designed for churn (each recipient's row changes three or four times
+ * within seconds):
+ * - no index on a column that changes on every step (state), so those updates are HOT, with room
+ *   left on each page (fillfactor) and vacuum thresholds in rows instead of a fraction;
+ * - sends are claimed by ranges of `seq` (the campaign's claim cursor), not by scanning for state;
+ * - receipts match through (carrier_message_id, msisdn), which is written once per send;
+ * - progress is counted (`remaining`, `loaded`), never scanned for;
+ * - a claim records which live instance holds its sends (`dispatch_claims`, with instance
+ *   heartbeats), so a send is in doubt only once no live process holds it.
+ */
+export class DispatchPipeline2 implements MigrationInterface {
+  name = 'DispatchPipeline21764500000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX IF EXISTS sends_queue');
+    await q.query('DROP INDEX IF EXISTS sends_in_doubt');
+    await q.query('DROP INDEX IF EXISTS sends_carrier_id');
+    await q.query('ALTER TABLE sends ADD COLUMN claim_id bigint');
+    await q.query('CREATE UNIQUE INDEX sends_seq ON sends (campaign_sid, seq)');
+    await q.query('CREATE INDEX sends_receipt ON sends (carrier_message_id, msisdn) WHERE carrier_message_id IS NOT NULL');
+    await q.query(`ALTER TABLE sends SET (fillfactor = 70, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 50000,
+      autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 100000, autovacuum_vacuum_cost_delay = 0, autovacuum_analyze_scale_factor = 0.05)`);
+    // Recipients arrive batch by batch, before or after the schedule: what has been loaded, and up to which seq.
+    await q.query(`CREATE TABLE dispatch_intake (
+      campaign_sid text PRIMARY KEY,
+      loaded integer NOT NULL DEFAULT 0,
+      seq_end integer NOT NULL DEFAULT 0)`);
+    await q.query(`ALTER TABLE dispatch_campaigns
+      ADD COLUMN claim_cursor integer NOT NULL DEFAULT 0,
+      ADD COLUMN remaining integer,
+      ADD COLUMN final_counts jsonb`);
+    // Campaigns recorded before this migration: their counters from their rows, once.
+    await q.query(`INSERT INTO dispatch_intake (campaign_sid, loaded, seq_end)
+      SELECT campaign_sid, count(*) FILTER (WHERE state <> 'opted-out'), COALESCE(max(seq) + 1, 0) FROM sends GROUP BY campaign_sid`);
+    await q.query(`UPDATE dispatch_campaigns c SET remaining = CASE WHEN c.status IN ('scheduled', 'starting') THEN c.accepted_count
+      ELSE (SELECT count(*) FROM sends s WHERE s.campaign_sid = c.campaign_sid AND s.state IN ('queued', 'sending')) END`);
+    await q.query(`UPDATE dispatch_campaigns c SET final_counts = (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM sends s WHERE s.campaign_sid = c.campaign_sid GROUP BY state) x)
+      WHERE status = 'completed'`);
+    await q.query(`ALTER TABLE dispatch_campaigns SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0)`);
+    await q.query(`CREATE TABLE dispatch_instances (instance_id text PRIMARY KEY, heartbeat_at timestamptz NOT NULL)`);
+    await q.query(`CREATE TABLE dispatch_claims (
+      id bigserial PRIMARY KEY,
+      campaign_sid text NOT NULL,
+      seq_lo integer NOT NULL,
+      seq_hi integer NOT NULL,
+      instance_id text NOT NULL,
+      claimed_at timestamptz NOT NULL DEFAULT now(),
+      -- The holder gave up on some of its sends (no answer came): they are in doubt now.
+      released boolean NOT NULL DEFAULT false)`);
+    await q.query(`ALTER TABLE dispatch_claims SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000, autovacuum_vacuum_cost_delay = 0)`);
+    // A receipt that overtook the recording of its send's answer waits here (durably: it was
+    // acknowledged to the carrier) until its send has the message id, or until it expires.
+    await q.query(`CREATE TABLE receipts_pending (
+      carrier_message_id text NOT NULL,
+      msisdn text NOT NULL,
+      state text NOT NULL,
+      received_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (carrier_message_id, msisdn))`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE receipts_pending; DROP TABLE dispatch_claims; DROP TABLE dispatch_instances; DROP TABLE dispatch_intake');
+    await q.query('ALTER TABLE dispatch_campaigns DROP COLUMN claim_cursor, DROP COLUMN remaining, DROP COLUMN final_counts');
+    await q.query('DROP INDEX sends_receipt; DROP INDEX sends_seq; ALTER TABLE sends DROP COLUMN claim_id');
+    await q.query('CREATE INDEX sends_queue ON sends (campaign_sid, state, seq)');
+  }
+}

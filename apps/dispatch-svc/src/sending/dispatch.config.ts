@@ -10,8 +10,18 @@ export interface DispatchConfig {
   ratePerSecondMax: number;
   responseTimeoutMs: number;
   reconcileTimeoutMs: number;
-  /** A 'sending' row this old is not in flight in any live process: its outcome is in doubt. */
-  inDoubtAfterMs: number;
+  /** A claim whose holder has not beaten for this long is held by nobody: its unanswered sends are in doubt. */
+  leaseMs: number;
+  /** Batches of answers being recorded behind the sender at once. */
+  recordingsMax: number;
+  /** Receipts are stored (and acknowledged) in batches gathered for at most this long. */
+  receiptFlushMs: number;
+  /** A receipt whose send never gets its message id is dropped after this long. */
+  pendingReceiptKeepMs: number;
+  /** Sends of a finished campaign are kept this long (late receipts, reports), then pruned. */
+  sendsRetentionMs: number;
+  /** How the parts of a long SMS are tied together: a UDH in each part, or SAR TLVs. */
+  concatenation: 'udh' | 'sar';
   /** The carrier answers query_sm by our own submit reference (the bundled simulator does). */
   referenceQueries: boolean;
   tickMs: number;
@@ -29,10 +39,15 @@ export function readDispatchConfig(env: NodeJS.ProcessEnv = process.env): Dispat
     // How long an in-doubt send waits for a delivery receipt before it is final as 'unknown'.
     reconcileTimeoutMs: intFromEnv('DISPATCH_RECONCILE_TIMEOUT_MS', 60000, env),
     tickMs: intFromEnv('DISPATCH_TICK_MS', 250, env),
-    inDoubtAfterMs: 0,
+    leaseMs: intFromEnv('DISPATCH_LEASE_MS', 10000, env),
+    recordingsMax: intFromEnv('DISPATCH_RECORDINGS_MAX', 8, env),
+    receiptFlushMs: intFromEnv('DISPATCH_RECEIPT_FLUSH_MS', 20, env),
+    pendingReceiptKeepMs: intFromEnv('DISPATCH_PENDING_RECEIPT_KEEP_MS', 10 * 60_000, env),
+    sendsRetentionMs: intFromEnv('DISPATCH_SENDS_RETENTION_MS', 3 * 24 * 3600_000, env),
     referenceQueries: env.SMPP_REFERENCE_QUERY === '1',
+    concatenation: env.SMPP_CONCATENATION === 'sar' ? 'sar' : 'udh',
   };
-  config.inDoubtAfterMs = config.responseTimeoutMs + 2000;
+  if (env.SMPP_CONCATENATION && !['udh', 'sar'].includes(env.SMPP_CONCATENATION)) throw new Error(`SMPP_CONCATENATION must be udh or sar, not ${env.SMPP_CONCATENATION}`);
   // Every claimed send must be written to the carrier at once: a send recorded as 'sending' but
   // still waiting for a window slot would be lost by a crash (never written, never re-sent). So
   // what the sender loops can claim together never exceeds the window.

@@ -1,6 +1,18 @@
 import type { RecipientFinalState } from '@clarion/contracts';
 
-/** Pure rules of the sender: what a carrier answer means for one recipient. */
+/**
+ * The life of one send, as pure rules: what each thing that can happen to it (a claim, the
+ * carrier's answer, a delivery receipt, the answer to a query by reference, the reconcile timeout,
+ * the campaign failing) makes of its state. The repository's SQL applies exactly these transitions
+ * (each UPDATE names the state it starts from), so a late or repeated input changes nothing.
+ *
+ *   queued ──claim──▶ sending ──accepted──▶ sent ──receipt──▶ delivered | undelivered | expired | unknown
+ *     ▲                 │ │ └──rejected, final──▶ failed
+ *     └─not written, or─┘ └──no answer──▶ (in doubt) ──query: found──▶ sent
+ *       throttled (retriable)                 ├──query: never received──▶ queued
+ *       within the attempts                   └──reconcile timeout──▶ unknown
+ *   queued ──campaign failed──▶ expired
+ */
 
 export type CarrierAnswer =
   | { kind: 'accepted'; messageId: string }
@@ -58,4 +70,48 @@ export function fromNumberFor(seq: number, fromNumbers: readonly string[], fromP
   let digits = prefix;
   while (digits.length < 12) digits += Math.floor(random() * 10).toString();
   return '+' + digits;
+}
+
+/** States a send is not finished in: what a campaign waits for before it completes. */
+export const OPEN_STATES: readonly SendState[] = ['queued', 'sending'];
+
+export type SendState = 'queued' | 'sending' | RecipientFinalState;
+
+export type SendInput =
+  | { type: 'claimed' }
+  | { type: 'answered'; answer: CarrierAnswer; attempts: number; maxAttempts: number }
+  | { type: 'receipt'; stat: string }
+  | { type: 'queried'; found: true; messageId: string }
+  | { type: 'queried'; found: false }
+  | { type: 'reconcile-timed-out' }
+  | { type: 'campaign-failed' };
+
+/** What the input makes of the state, or null where it does not apply (late, repeated, or out of order). */
+export function nextSendState(state: SendState, input: SendInput): { state: SendState; messageId?: string; errorCode?: string } | null {
+  switch (input.type) {
+    case 'claimed':
+      return state === 'queued' ? { state: 'sending' } : null;
+    case 'answered': {
+      if (state !== 'sending') return null;
+      const t = afterSubmit(input.answer, input.attempts, input.maxAttempts);
+      return t.state === 'sending' ? null : t;
+    }
+    case 'receipt': {
+      // A receipt is matched by the carrier's message id, which a send has only once it was accepted.
+      if (state !== 'sent') return null;
+      const next = stateFromReceipt(input.stat);
+      return next === 'sent' ? null : { state: next };
+    }
+    case 'queried':
+      if (state !== 'sending') return null;
+      return input.found ? { state: 'sent', messageId: input.messageId } : { state: 'queued', errorCode: 'not-received-by-carrier' };
+    case 'reconcile-timed-out':
+      return state === 'sending' ? { state: 'unknown' } : null;
+    case 'campaign-failed':
+      return state === 'queued' ? { state: 'expired', errorCode: 'campaign-failed' } : null;
+    default: {
+      const never: never = input;
+      throw new Error(`unhandled send input ${JSON.stringify(never)}`);
+    }
+  }
 }

@@ -1,0 +1,173 @@
+import { Platform, SpanKind, contextFromHeaders, retryWhileRetriable, sleep, withSpan } from '@clarion/platform';
+import { segmentsFor } from '@clarion/smpp';
+import type { CarrierPort } from './carrier.port';
+import type { DispatchConfig } from './dispatch.config';
+import { afterSubmit, fromNumberFor } from './send.decider';
+import { claimRange, publishOutcomes, recordAnswers, sendingCampaigns, type Answer, type Claim, type SendingCampaign } from './sends.repository';
+import type { Lease } from './lease';
+
+/** How long the list of running campaigns is reused before it is read again. */
+const CAMPAIGNS_REFRESH_MS = 250;
+
+/**
+ * The send loop: claim a range (committed before any submit is written), submit it, record the
+ * answers in one transaction. Several loops run at once, and what they claim together never
+ * exceeds the carrier window, so every claimed send is written at once. Recording runs behind
+ * the next claim (bounded by `recordingsMax`), so the carrier is never idle while the database
+ * writes. A crash loses nothing: an unrecorded answer leaves its send 'sending' under a claim whose
+ * holder is gone, which the in-doubt timer settles.
+ */
+export class Sender {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly recordings = new Set<Promise<void>>();
+  private campaigns: SendingCampaign[] = [];
+  private campaignsReadAt = 0;
+  private nextCampaign = 0;
+  private rateWindowStart = Date.now();
+  private rateWindowCount = 0;
+  /** Messages the carrier accepted since start, for the figures in the log. */
+  submitted = 0;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly carrier: CarrierPort,
+    private readonly config: DispatchConfig,
+    private readonly lease: Lease,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    for (let i = 0; i < this.config.batchesInFlight; i++) this.loops.push(this.loop());
+  }
+
+  /** Stops claiming; resolves once every answer in flight has been recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.allSettled(this.loops);
+    await Promise.allSettled([...this.recordings]);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let sent = 0;
+      try {
+        if (this.carrier.isReady() && this.lease.isHeld()) sent = await this.sendOne();
+      } catch (err) {
+        console.error(`[dispatch-svc] sender: ${(err as Error).message}`);
+      }
+      if (sent === 0) await sleep(this.config.tickMs);
+    }
+  }
+
+  /** One claim of the next campaign in turn; returns how many sends it moved (0: nothing to do). */
+  private async sendOne(): Promise<number> {
+    const campaigns = await this.runningCampaigns();
+    for (let tried = 0; tried < campaigns.length; tried++) {
+      const c = campaigns[this.nextCampaign++ % campaigns.length];
+      // The window counts submit_sm PDUs, and a long message is several: claim no more messages than
+      // their parts fit, so every claimed send is written at once.
+      const width = Math.max(1, Math.floor((await this.allowance(this.config.claimBatchSize)) / segmentsFor(c.body)));
+      const claim = await claimRange(this.platform, c.campaign_sid, width, this.lease.instanceId);
+      if (!claim) continue; // this campaign has nothing left to claim
+      if (claim.sends.length === 0) {
+        // A range of sends all done already (the cursor was rewound past them): give the claim back.
+        await this.platform.tx((tx) => recordAnswers(tx, { id: claim.id, campaignSid: c.campaign_sid }, [], 0));
+        return 1;
+      }
+      await this.submit(c, claim);
+      return claim.sends.length;
+    }
+    return 0;
+  }
+
+  private async runningCampaigns(): Promise<SendingCampaign[]> {
+    if (Date.now() - this.campaignsReadAt > CAMPAIGNS_REFRESH_MS) {
+      this.campaigns = await sendingCampaigns(this.platform, 20);
+      this.campaignsReadAt = Date.now();
+    }
+    return this.campaigns;
+  }
+
+  private async submit(c: SendingCampaign, claim: Claim): Promise<void> {
+    const carrier = this.carrier;
+    const answers = await withSpan(
+      'carrier.submit_sm',
+      { parent: contextFromHeaders(c.trace_headers), kind: SpanKind.CLIENT, attributes: { 'clarion.campaign.sid': c.campaign_sid, 'clarion.submit.count': claim.sends.length } },
+      () =>
+        Promise.all(
+          claim.sends.map((s) =>
+            carrier.submit({ from: fromNumberFor(s.seq, c.from_numbers, c.from_prefix), to: s.msisdn, text: c.body, reference: `${c.campaign_sid}:${s.seq}` }),
+          ),
+        ),
+    );
+    let throttled = false;
+    let inFlight = 0;
+    const rows: Answer[] = [];
+    claim.sends.forEach((s, i) => {
+      const t = afterSubmit(answers[i], s.attempts, this.config.maxAttempts);
+      if (t.state === 'sending') {
+        inFlight++; // no answer: in doubt, left for the in-doubt timer, never re-sent blindly
+        return;
+      }
+      if (t.state === 'queued') throttled = true;
+      if (t.state === 'sent') this.submitted++;
+      rows.push({ seq: s.seq, state: t.state, messageId: t.state === 'sent' ? t.messageId : null, errorCode: t.state === 'failed' || t.state === 'queued' ? t.errorCode : null });
+    });
+    this.record(c, claim, rows, inFlight);
+    // The carrier asked us to slow down: give it a moment before the next claim.
+    if (throttled) await sleep(100);
+  }
+
+  /**
+   * Records the answers behind the next claim. The carrier has answered, so its answers are kept
+   * through a database outage (retried, never dropped) and an outage never turns a sent message
+   * into a doubt. At most `recordingsMax` wait at once; past that the loop waits for one.
+   */
+  private record(c: SendingCampaign, claim: Claim, rows: Answer[], inFlight: number): void {
+    const p = retryWhileRetriable(`[dispatch-svc] recording ${rows.length} carrier answers`, () =>
+      this.platform.tx(async (tx) => {
+        const finished = await recordAnswers(tx, claim, rows, inFlight);
+        publishOutcomes(tx, c.campaign_sid, c.enterprise_sid, finished);
+      }),
+    )
+      .catch(async (err: Error) => {
+        console.error(`[dispatch-svc] answers of claim ${claim.id} not recorded; the in-doubt timer settles them: ${err.message}`);
+        // Hand the claim over: while this process holds it, nobody else would settle its sends.
+        await this.platform.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [claim.id]).catch(() => undefined);
+      })
+      .finally(() => this.recordings.delete(p));
+    this.recordings.add(p);
+  }
+
+  /** Resolves once the answers being recorded at this moment are committed (or given up). */
+  recorded(): Promise<unknown> {
+    return Promise.allSettled([...this.recordings]);
+  }
+
+  /** Waits while too many recordings are behind, so memory and doubt stay bounded. */
+  async backpressure(): Promise<void> {
+    while (this.recordings.size >= this.config.recordingsMax) await Promise.race(this.recordings);
+  }
+
+  /** A fixed one-second window rate limit; 0 means as fast as the carrier's window allows. */
+  private async allowance(want: number): Promise<number> {
+    await this.backpressure();
+    const max = this.config.ratePerSecondMax;
+    if (max === 0) return want;
+    for (;;) {
+      const now = Date.now();
+      if (now - this.rateWindowStart >= 1000) {
+        this.rateWindowStart = now;
+        this.rateWindowCount = 0;
+      }
+      const left = max - this.rateWindowCount;
+      if (left > 0) {
+        const n = Math.min(want, left);
+        this.rateWindowCount += n;
+        return n;
+      }
+      await sleep(1000 - (now - this.rateWindowStart));
+    }
+  }
+}

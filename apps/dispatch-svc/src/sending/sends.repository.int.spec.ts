@@ -1,0 +1,97 @@
+/**
+ * The send pipeline's statements against the real Postgres: claims by range never overlap, even
+ * from concurrent claimers; a send queued again is claimed again and nothing else is; the remaining
+ * count is exact; a receipt matches only its own send (by message id and number), also when it
+ * overtakes its send's answer.
+ */
+import type { DataSource } from 'typeorm';
+import { openDatabase, runInTx } from '@clarion/platform';
+import { freshNamespace } from '../../../../test/support/stack';
+import { DispatchPipeline2, DispatchTables1 } from '../migrations';
+import { applyPendingReceipts, applyReceipts, claimRange, loadBatch, recordAnswers, type Claim } from './sends.repository';
+
+describe('sends repository', () => {
+  let ds: DataSource;
+  const sql = { query: <T = any>(q: string, p: unknown[] = []) => ds.query(q, p) as Promise<T[]> };
+  const tx = <T>(work: Parameters<typeof runInTx<T>>[1]) => runInTx(ds, work);
+
+  beforeAll(async () => {
+    const ns = await freshNamespace();
+    ds = await openDatabase({ url: ns.databaseUrl, schema: 'dispatch', migrations: [DispatchTables1, DispatchPipeline2] });
+  });
+  afterAll(async () => ds?.destroy());
+
+  async function campaign(sid: string, numbers: string[], optedOut: string[] = []): Promise<void> {
+    await loadBatch(sql, sid, 0, numbers, optedOut);
+    await sql.query(
+      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, accepted_count, remaining, credits_per_recipient)
+       VALUES ($1, 'EN1', 'sending', 'hi', '[]'::jsonb, $2, $2, 1)`,
+      [sid, numbers.length],
+    );
+  }
+  const remaining = async (sid: string) => (await sql.query('SELECT remaining FROM dispatch_campaigns WHERE campaign_sid = $1', [sid]))[0].remaining;
+  const states = async (sid: string) => Object.fromEntries((await sql.query('SELECT msisdn, state FROM sends WHERE campaign_sid = $1', [sid])).map((r: any) => [r.msisdn, r.state]));
+  const numbers = (n: number, base = 0) => Array.from({ length: n }, (_, i) => `+1555${String(base + i).padStart(7, '0')}`);
+
+  it('claims each send once across concurrent claimers, re-claims only what was queued again, and counts down exactly', async () => {
+    await campaign('CPclaims', numbers(1000), numbers(100, 5000));
+    // Eight claimers race over the campaign in ranges of 50.
+    const claims: Claim[] = [];
+    const claimer = async () => {
+      for (;;) {
+        const c = await claimRange(sql, 'CPclaims', 50, 'test-instance');
+        if (!c) return;
+        claims.push(c);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, claimer));
+    const claimed = claims.flatMap((c) => c.sends.map((s) => s.msisdn));
+    expect(claimed).toHaveLength(1000);
+    expect(new Set(claimed).size).toBe(1000); // no send in two claims; no opted-out send claimed
+    // Every claim answered: all sent except three throttled ones, which go back to the queue.
+    const throttled = new Set(claimed.slice(500, 503));
+    for (const c of claims) {
+      await tx((t) => recordAnswers(t, c, c.sends.map((s) => ({ seq: s.seq, state: throttled.has(s.msisdn) ? 'queued' : 'sent', messageId: throttled.has(s.msisdn) ? null : `m-${s.msisdn}`, errorCode: null })), 0));
+    }
+    expect(await remaining('CPclaims')).toBe(3); // the three throttled ones are still to send
+    const again = await claimRange(sql, 'CPclaims', 1000, 'test-instance');
+    expect(again!.sends.map((s) => s.msisdn).sort()).toEqual([...throttled].sort());
+    expect(again!.sends.every((s) => s.attempts === 2)).toBe(true);
+    await tx((t) => recordAnswers(t, again!, again!.sends.map((s) => ({ seq: s.seq, state: 'sent', messageId: `m-${s.msisdn}`, errorCode: null })), 0));
+    expect(await remaining('CPclaims')).toBe(0);
+    expect(await claimRange(sql, 'CPclaims', 1000, 'test-instance')).toBeNull();
+    expect((await sql.query(`SELECT count(*)::int AS n FROM dispatch_claims WHERE campaign_sid = 'CPclaims'`))[0].n).toBe(0);
+    // An answer repeated for a claim already settled changes nothing.
+    const repeat = await tx((t) => recordAnswers(t, claims[0], claims[0].sends.map((s) => ({ seq: s.seq, state: 'failed', messageId: null, errorCode: 'x' })), 0));
+    expect(repeat).toEqual([]);
+    expect(await remaining('CPclaims')).toBe(0);
+  });
+
+  it('applies a receipt only to its own send: never to another campaign’s send to the same number', async () => {
+    const [shared] = numbers(1, 9000);
+    await campaign('CPa', [shared]);
+    await campaign('CPb', [shared]);
+    const a = (await claimRange(sql, 'CPa', 10, 'test-instance'))!;
+    const b = (await claimRange(sql, 'CPb', 10, 'test-instance'))!;
+    await tx((t) => recordAnswers(t, a, [{ seq: a.sends[0].seq, state: 'sent', messageId: 'mid-a', errorCode: null }], 0));
+    await tx((t) => recordAnswers(t, b, [{ seq: b.sends[0].seq, state: 'sent', messageId: 'mid-b', errorCode: null }], 0));
+    // A's receipt, and one with A's id but another number (an id the carrier reused): only A changes, once.
+    const applied = await tx((t) => applyReceipts(t, [{ messageId: 'mid-a', msisdn: shared, state: 'undelivered' }, { messageId: 'mid-a', msisdn: '+19999999999', state: 'delivered' }]));
+    expect(applied.map((r) => r.campaign_sid)).toEqual(['CPa']);
+    expect(await states('CPa')).toEqual({ [shared]: 'undelivered' });
+    expect(await states('CPb')).toEqual({ [shared]: 'sent' });
+    await tx((t) => applyPendingReceipts(t, 0, 100)); // the stray one is dropped, B untouched
+    expect(await states('CPb')).toEqual({ [shared]: 'sent' });
+  });
+
+  it('keeps a receipt that overtook its send’s answer, and applies it once the answer is recorded', async () => {
+    const [n] = numbers(1, 9500);
+    await campaign('CPfast', [n]);
+    const c = (await claimRange(sql, 'CPfast', 10, 'test-instance'))!;
+    expect(await tx((t) => applyReceipts(t, [{ messageId: 'mid-fast', msisdn: n, state: 'delivered' }]))).toEqual([]);
+    await tx((t) => recordAnswers(t, c, [{ seq: c.sends[0].seq, state: 'sent', messageId: 'mid-fast', errorCode: null }], 0));
+    const { applied } = await tx((t) => applyPendingReceipts(t, 60_000, 100));
+    expect(applied.map((r) => [r.msisdn, r.state])).toEqual([[n, 'delivered']]);
+    expect((await sql.query('SELECT count(*)::int AS n FROM receipts_pending'))[0].n).toBe(0);
+  });
+});

@@ -1,0 +1,321 @@
+import { LIMITS, OUTCOMES_PER_BATCH_MAX, TOPIC, message, type Message, type RecipientOutcome } from '@clarion/contracts';
+import type { Tx } from '@clarion/platform';
+
+/**
+ * Every statement of the send pipeline, each one per batch, never one per message. The states a
+ * statement starts from are those of send.decider.ts; each UPDATE names them, so a late or
+ * repeated input matches nothing. The tables are described in migrations.ts (DispatchPipeline2).
+ */
+
+/** Anything that runs SQL: a transaction, or the platform outside one. */
+export interface Sql {
+  query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface SendingCampaign {
+  campaign_sid: string;
+  enterprise_sid: string;
+  body: string;
+  from_numbers: string[];
+  from_prefix: string | null;
+  trace_headers: Record<string, string>;
+}
+
+export interface ClaimedSend {
+  msisdn: string;
+  seq: number;
+  attempts: number;
+}
+
+export interface Claim {
+  id: string;
+  campaignSid: string;
+  sends: ClaimedSend[];
+}
+
+/** A send's row as outcomes are published from it. */
+export interface OutcomeRow {
+  campaign_sid: string;
+  msisdn: string;
+  state: string;
+  carrier_message_id: string | null;
+  error_code: string | null;
+}
+
+export interface Answer {
+  seq: number;
+  state: string;
+  messageId: string | null;
+  errorCode: string | null;
+}
+
+/**
+ * seq orders a campaign's sends as uploaded and drives the from-number round robin and the claim
+ * cursor: accepted recipients of batch b take b × batchSize + i (0, 1, 2 …), so claim ranges are
+ * dense; opted-out ones take negative numbers, which no claim range ever covers.
+ */
+export function seqsFor(batchNo: number, accepted: number, optedOut: number): { accepted: number[]; optedOut: number[] } {
+  const base = batchNo * LIMITS.recipientBatchSize;
+  return {
+    accepted: Array.from({ length: accepted }, (_, i) => base + i),
+    optedOut: Array.from({ length: optedOut }, (_, i) => -(base + i + 1)),
+  };
+}
+
+/** Records one filtered batch and counts what it added; a repeated batch adds nothing. */
+export async function loadBatch(sql: Sql, campaignSid: string, batchNo: number, accepted: string[], optedOut: string[]): Promise<void> {
+  const seqs = seqsFor(batchNo, accepted.length, optedOut.length);
+  await sql.query(
+    `WITH ins AS (
+       INSERT INTO sends (campaign_sid, msisdn, seq, state)
+       SELECT $1, n, s, st FROM unnest($2::text[], $3::int[], $4::text[]) AS x(n, s, st)
+       ON CONFLICT DO NOTHING RETURNING seq, state)
+     INSERT INTO dispatch_intake (campaign_sid, loaded, seq_end)
+     SELECT $1, count(*) FILTER (WHERE state = 'queued'), COALESCE(max(seq) FILTER (WHERE state = 'queued') + 1, 0) FROM ins
+     ON CONFLICT (campaign_sid) DO UPDATE SET loaded = dispatch_intake.loaded + EXCLUDED.loaded, seq_end = GREATEST(dispatch_intake.seq_end, EXCLUDED.seq_end)`,
+    [
+      campaignSid,
+      [...accepted, ...optedOut],
+      [...seqs.accepted, ...seqs.optedOut],
+      [...accepted.map(() => 'queued'), ...optedOut.map(() => 'opted-out')],
+    ],
+  );
+}
+
+export function sendingCampaigns(sql: Sql, limit: number): Promise<SendingCampaign[]> {
+  return sql.query(
+    `SELECT campaign_sid, enterprise_sid, body, from_numbers, from_prefix, trace_headers FROM dispatch_campaigns
+     WHERE status = 'sending' ORDER BY created_at LIMIT $1`,
+    [limit],
+  );
+}
+
+/**
+ * Claims the next range of a campaign's seq for this instance, in one statement: it moves the
+ * campaign's cursor, records the claim, and turns the range's queued sends into 'sending'. Returns
+ * null when the cursor is at the end; a claim whose range held nothing queued comes back with no
+ * sends (its row is deleted by the caller's next step).
+ */
+export async function claimRange(sql: Sql, campaignSid: string, width: number, instanceId: string): Promise<Claim | null> {
+  const rows = await sql.query<{ claim_id: string; msisdn: string | null; seq: number | null; attempts: number | null }>(
+    `WITH cur AS (
+       SELECT c.claim_cursor AS lo, LEAST(i.seq_end, c.claim_cursor + $2) AS hi
+       FROM dispatch_campaigns c JOIN dispatch_intake i USING (campaign_sid)
+       WHERE c.campaign_sid = $1 AND c.status = 'sending' AND c.claim_cursor < i.seq_end
+       FOR UPDATE OF c),
+     moved AS (UPDATE dispatch_campaigns c SET claim_cursor = cur.hi FROM cur WHERE c.campaign_sid = $1 RETURNING cur.lo, cur.hi),
+     claim AS (INSERT INTO dispatch_claims (campaign_sid, seq_lo, seq_hi, instance_id) SELECT $1, lo, hi, $3 FROM moved RETURNING id, seq_lo, seq_hi),
+     taken AS (
+       UPDATE sends s SET state = 'sending', claim_id = claim.id, claimed_at = now(), attempts = s.attempts + 1
+       FROM claim WHERE s.campaign_sid = $1 AND s.seq >= claim.seq_lo AND s.seq < claim.seq_hi AND s.state = 'queued'
+       RETURNING s.msisdn, s.seq, s.attempts)
+     SELECT claim.id AS claim_id, taken.msisdn, taken.seq, taken.attempts FROM claim LEFT JOIN taken ON true ORDER BY taken.seq`,
+    [campaignSid, width, instanceId],
+  );
+  if (rows.length === 0) return null;
+  return {
+    id: rows[0].claim_id,
+    campaignSid,
+    sends: rows.filter((r) => r.msisdn !== null).map((r) => ({ msisdn: r.msisdn!, seq: r.seq!, attempts: r.attempts! })),
+  };
+}
+
+/**
+ * The carrier's answers to one claim, in one transaction: the sends' new states, the campaign's
+ * counters (finished sends off `remaining`; a send queued again rewinds the cursor to it), and the
+ * claim itself, deleted when nothing of it is left in flight, else handed over as in doubt.
+ * Returns the rows that reached a final state, for publishing.
+ */
+export async function recordAnswers(tx: Sql, claim: { id: string; campaignSid: string }, answers: Answer[], leftInFlight: number): Promise<OutcomeRow[]> {
+  const settled = answers.length === 0 ? [] : await tx.query<OutcomeRow & { seq: number }>(
+    `UPDATE sends s SET state = x.state, carrier_message_id = COALESCE(x.mid, s.carrier_message_id), error_code = x.err
+     FROM unnest($3::int[], $4::text[], $5::text[], $6::text[]) AS x(seq, state, mid, err)
+     WHERE s.campaign_sid = $1 AND s.seq = x.seq AND s.claim_id = $2 AND s.state = 'sending'
+     RETURNING s.campaign_sid, s.msisdn, s.seq, s.state, s.carrier_message_id, s.error_code`,
+    [claim.campaignSid, claim.id, answers.map((a) => a.seq), answers.map((a) => a.state), answers.map((a) => a.messageId), answers.map((a) => a.errorCode)],
+  );
+  const finished = settled.filter((r) => r.state !== 'queued');
+  await adjustCampaign(tx, claim.campaignSid, finished.length, settled.filter((r) => r.state === 'queued').map((r) => r.seq));
+  if (leftInFlight === 0) await tx.query('DELETE FROM dispatch_claims WHERE id = $1', [claim.id]);
+  else await tx.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [claim.id]);
+  return finished;
+}
+
+/** `finished` sends off the campaign's remaining count; the cursor back to the first re-queued seq. */
+async function adjustCampaign(tx: Sql, campaignSid: string, finished: number, requeuedSeqs: number[]): Promise<void> {
+  if (finished === 0 && requeuedSeqs.length === 0) return;
+  const rewindTo = requeuedSeqs.length > 0 ? Math.min(...requeuedSeqs) : null;
+  await tx.query(
+    `UPDATE dispatch_campaigns SET remaining = remaining - $2, claim_cursor = LEAST(claim_cursor, COALESCE($3::int, claim_cursor)), updated_at = now() WHERE campaign_sid = $1`,
+    [campaignSid, finished, rewindTo],
+  );
+}
+
+/** Claims that no live instance holds: released by their holder, or whose holder's lease ran out. */
+export function claimsInDoubt(sql: Sql, leaseMs: number, limit: number): Promise<{ id: string; campaign_sid: string; seq_lo: number; seq_hi: number; claimed_at: Date }[]> {
+  return sql.query(
+    `SELECT c.id, c.campaign_sid, c.seq_lo, c.seq_hi, c.claimed_at FROM dispatch_claims c LEFT JOIN dispatch_instances i USING (instance_id)
+     WHERE c.released OR i.heartbeat_at IS NULL OR i.heartbeat_at < now() - ($1::int * interval '1 millisecond')
+     ORDER BY c.id LIMIT $2`,
+    [leaseMs, limit],
+  );
+}
+
+/** The sends of a claim still in flight. */
+export function sendsOfClaim(sql: Sql, claim: { id: string; campaign_sid: string; seq_lo: number; seq_hi: number }): Promise<{ msisdn: string; seq: number }[]> {
+  return sql.query(
+    `SELECT msisdn, seq FROM sends WHERE campaign_sid = $1 AND seq >= $2 AND seq < $3 AND claim_id = $4 AND state = 'sending' ORDER BY seq`,
+    [claim.campaign_sid, claim.seq_lo, claim.seq_hi, claim.id],
+  );
+}
+
+/** Keeps this instance's lease: its claims are not in doubt while it beats. */
+export async function heartbeat(sql: Sql, instanceId: string): Promise<void> {
+  await sql.query(`INSERT INTO dispatch_instances (instance_id, heartbeat_at) VALUES ($1, now()) ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now()`, [instanceId]);
+}
+
+/** Instances gone for an hour are forgotten (their claims are settled long before). */
+export async function forgetInstances(sql: Sql): Promise<void> {
+  await sql.query(`DELETE FROM dispatch_instances WHERE heartbeat_at < now() - interval '1 hour'`);
+}
+
+/**
+ * Receipts, matched by the carrier's message id together with the number, through an index.
+ * Applied ones change their send; the rest (a receipt that overtook its send's answer, or a repeat)
+ * wait in receipts_pending for the pending pass. Returns the applied rows.
+ */
+export async function applyReceipts(tx: Sql, receipts: { messageId: string; msisdn: string; state: string }[]): Promise<OutcomeRow[]> {
+  if (receipts.length === 0) return [];
+  const ids = receipts.map((r) => r.messageId);
+  const numbers = receipts.map((r) => r.msisdn);
+  const states = receipts.map((r) => r.state);
+  const applied = await tx.query<OutcomeRow>(
+    `UPDATE sends s SET state = x.state FROM unnest($1::text[], $2::text[], $3::text[]) AS x(mid, msisdn, state)
+     WHERE s.carrier_message_id = x.mid AND s.msisdn = x.msisdn AND s.state = 'sent'
+     RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
+    [ids, numbers, states],
+  );
+  if (applied.length === receipts.length) return applied;
+  const done = new Set(applied.map((r) => `${r.carrier_message_id} ${r.msisdn}`));
+  const rest = receipts.filter((r) => !done.has(`${r.messageId} ${r.msisdn}`));
+  // Kept without looking for their send again: its answer may commit between the statements, and
+  // the pending pass applies it then (or drops it as a repeat when the send is already past 'sent').
+  await tx.query(
+    `INSERT INTO receipts_pending (carrier_message_id, msisdn, state)
+     SELECT x.mid, x.msisdn, x.state FROM unnest($1::text[], $2::text[], $3::text[]) AS x(mid, msisdn, state)
+     ON CONFLICT DO NOTHING`,
+    [rest.map((r) => r.messageId), rest.map((r) => r.msisdn), rest.map((r) => r.state)],
+  );
+  return applied;
+}
+
+/** Pending receipts whose send now has its message id are applied; ones past their time are dropped. */
+export async function applyPendingReceipts(tx: Sql, keepMs: number, limit: number): Promise<{ applied: OutcomeRow[]; dropped: number }> {
+  const matched = await tx.query<OutcomeRow & { pending_state: string }>(
+    `WITH p AS (
+       DELETE FROM receipts_pending p USING sends s
+       WHERE p.ctid IN (SELECT ctid FROM receipts_pending ORDER BY received_at LIMIT $1)
+         AND s.carrier_message_id = p.carrier_message_id AND s.msisdn = p.msisdn
+       RETURNING p.carrier_message_id, p.msisdn, p.state)
+     UPDATE sends s SET state = p.state FROM p
+     WHERE s.carrier_message_id = p.carrier_message_id AND s.msisdn = p.msisdn AND s.state = 'sent'
+     RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
+    [limit],
+  );
+  const dropped = await tx.query(`DELETE FROM receipts_pending WHERE received_at < now() - ($1::int * interval '1 millisecond') RETURNING 1`, [keepMs]);
+  return { applied: matched, dropped: dropped.length };
+}
+
+/** Campaigns whose every send is final, not yet reported. */
+export function finishedCampaigns(sql: Sql): Promise<{ campaign_sid: string }[]> {
+  return sql.query(`SELECT campaign_sid FROM dispatch_campaigns WHERE status = 'sending' AND remaining <= 0 LIMIT 100`);
+}
+
+/** Scheduled campaigns whose time has come and whose every accepted recipient has arrived. */
+export function dueCampaigns(sql: Sql): Promise<{ campaign_sid: string; trace_headers: Record<string, string> }[]> {
+  return sql.query(
+    `SELECT c.campaign_sid, c.trace_headers FROM dispatch_campaigns c JOIN dispatch_intake i USING (campaign_sid)
+     WHERE c.status = 'scheduled' AND (c.start_time IS NULL OR c.start_time <= now()) AND i.loaded >= c.accepted_count
+     LIMIT 100`,
+  );
+}
+
+/** The campaign's final count by state: read once, when it completes (or when asked again). */
+export async function countsByState(sql: Sql, campaignSid: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const r of await sql.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM sends WHERE campaign_sid = $1 GROUP BY state', [campaignSid])) counts[r.state] = r.n;
+  return counts;
+}
+
+/** The opted-out recipients of a campaign (negative seq), in pages. */
+export function optedOutNumbers(sql: Sql, campaignSid: string): Promise<{ msisdn: string }[]> {
+  return sql.query(`SELECT msisdn FROM sends WHERE campaign_sid = $1 AND seq < 0 ORDER BY seq DESC`, [campaignSid]);
+}
+
+/** A campaign failed while sending: what was not sent yet expires, and leaves the remaining count. */
+export async function expireQueued(tx: Sql, campaignSid: string): Promise<OutcomeRow[]> {
+  const rows = await tx.query<OutcomeRow>(
+    `UPDATE sends s SET state = 'expired', error_code = 'campaign-failed' FROM dispatch_campaigns c
+     WHERE c.campaign_sid = $1 AND c.status = 'sending' AND s.campaign_sid = c.campaign_sid AND s.seq >= 0 AND s.state = 'queued'
+     RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
+    [campaignSid],
+  );
+  await adjustCampaign(tx, campaignSid, rows.length, []);
+  return rows;
+}
+
+/**
+ * Publishes outcomes as batch messages (one outbox row per OUTCOMES_PER_BATCH_MAX recipients); the
+ * outbox relay puts one RecipientOutcomeRecorded record per recipient on campaign.deliveries.v1.
+ */
+export function publishOutcomes(tx: Tx, campaignSid: string, enterpriseSid: string, rows: Pick<OutcomeRow, 'msisdn' | 'state' | 'carrier_message_id' | 'error_code'>[], causedBy?: Message): void {
+  const occurredAt = new Date().toISOString();
+  for (let i = 0; i < rows.length; i += OUTCOMES_PER_BATCH_MAX) {
+    const items: RecipientOutcome[] = rows.slice(i, i + OUTCOMES_PER_BATCH_MAX).map((r) => ({
+      campaignSid,
+      enterpriseSid,
+      to: r.msisdn,
+      status: r.state as RecipientOutcome['status'],
+      carrierMessageId: r.carrier_message_id,
+      errorCode: r.error_code,
+      occurredAt,
+    }));
+    tx.publish(TOPIC.campaignDeliveries, campaignSid, message('RecipientOutcomesRecorded', { itemType: 'RecipientOutcomeRecorded', items }, causedBy ? { causedBy } : {}));
+  }
+}
+
+/** Outcomes of rows from several campaigns (receipts, in-doubt settling), grouped per campaign. */
+export async function publishGrouped(tx: Tx, rows: OutcomeRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const sids = [...new Set(rows.map((r) => r.campaign_sid))];
+  const owners = new Map<string, string>(
+    (await tx.query<{ campaign_sid: string; enterprise_sid: string }>('SELECT campaign_sid, enterprise_sid FROM dispatch_campaigns WHERE campaign_sid = ANY($1::text[])', [sids])).map((r) => [r.campaign_sid, r.enterprise_sid]),
+  );
+  for (const sid of sids) publishOutcomes(tx, sid, owners.get(sid) ?? '', rows.filter((r) => r.campaign_sid === sid));
+}
+
+/**
+ * Rows of campaigns finished longer ago than the retention are deleted, a bounded number per call,
+ * so the sends table holds live campaigns and recent history only.
+ */
+export async function pruneFinished(sql: Sql, retentionMs: number, rowsMax: number): Promise<number> {
+  const rows = await sql.query(
+    `DELETE FROM sends WHERE ctid IN (
+       SELECT s.ctid FROM dispatch_campaigns c JOIN sends s USING (campaign_sid)
+       WHERE c.status IN ('completed', 'cancelled', 'failed') AND c.updated_at < now() - ($1::bigint * interval '1 millisecond')
+       LIMIT $2)
+     RETURNING 1`,
+    [retentionMs, rowsMax],
+  );
+  if (rows.length < rowsMax) {
+    await sql.query(
+      `DELETE FROM dispatch_intake i USING dispatch_campaigns d WHERE d.campaign_sid = i.campaign_sid AND d.status IN ('completed', 'cancelled', 'failed') AND d.updated_at < now() - ($1::bigint * interval '1 millisecond')`,
+      [retentionMs],
+    );
+    await sql.query(
+      `DELETE FROM dispatch_claims c USING dispatch_campaigns d WHERE d.campaign_sid = c.campaign_sid AND d.status IN ('completed', 'cancelled', 'failed') AND d.updated_at < now() - ($1::bigint * interval '1 millisecond')`,
+      [retentionMs],
+    );
+  }
+  return rows.length;
+}

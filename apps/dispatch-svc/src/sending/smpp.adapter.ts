@@ -1,0 +1,48 @@
+import { SmppCarrier } from '@clarion/smpp';
+import type { CarrierPort, CarrierStatus, OutboundMessage, ReceiptHandler, ReferenceAnswer } from './carrier.port';
+import type { CarrierAnswer } from './send.decider';
+import type { DispatchConfig } from './dispatch.config';
+
+/** The carrier port over one SMPP v3.4 transceiver bind (libs/smpp). */
+export class SmppAdapter implements CarrierPort {
+  readonly name = 'smpp';
+  private readonly carrier: SmppCarrier;
+  readonly queryByReference: ((reference: string) => Promise<ReferenceAnswer>) | null;
+
+  constructor(config: DispatchConfig, onReceipt: ReceiptHandler) {
+    this.carrier = new SmppCarrier({
+      url: config.smppUrl,
+      windowSize: config.windowSize,
+      responseTimeoutMs: config.responseTimeoutMs,
+      concatenation: config.concatenation,
+      // The handset is the receipt's source address; together with the message id it names one send.
+      onReceipt: (r) => onReceipt({ messageId: r.messageId, msisdn: r.from, stat: r.stat }),
+    });
+    this.queryByReference = config.referenceQueries
+      ? async (reference) => {
+          const a = await this.carrier.queryByReference(reference);
+          return a.kind === 'found' ? { kind: 'found', messageId: a.messageId } : a;
+        }
+      : null;
+  }
+
+  connect(): Promise<void> {
+    return this.carrier.connect();
+  }
+
+  isReady(): boolean {
+    return this.carrier.isBound();
+  }
+
+  status(): CarrierStatus {
+    return this.carrier.status();
+  }
+
+  submit(m: OutboundMessage): Promise<CarrierAnswer> {
+    return this.carrier.submit({ from: m.from, to: m.to, text: m.text, registeredDelivery: true, reference: m.reference });
+  }
+
+  close(): Promise<void> {
+    return this.carrier.close();
+  }
+}

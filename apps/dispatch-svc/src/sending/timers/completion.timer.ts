@@ -1,0 +1,56 @@
+import { TOPIC, message, type DispatchCompleted, type Message } from '@clarion/contracts';
+import type { Platform, Tx } from '@clarion/platform';
+import { CHARGED_STATES } from '../send.decider';
+import { countsByState, finishedCampaigns } from '../sends.repository';
+
+interface CompletedCampaign {
+  campaign_sid: string;
+  enterprise_sid: string;
+  credits_per_recipient: number;
+  final_counts: Record<string, number> | null;
+}
+
+/**
+ * The completion timer: a campaign whose `remaining` count reached zero has every send final. It
+ * is marked completed, its final count by state is kept on the campaign row (so it can be reported
+ * again after its sends are pruned), and DispatchCompleted tells campaign-svc what to charge.
+ */
+export class CompletionTimer {
+  constructor(private readonly platform: Platform) {}
+
+  async tick(): Promise<number> {
+    const done = await finishedCampaigns(this.platform);
+    for (const { campaign_sid } of done) {
+      await this.platform.tx(async (tx) => {
+        const counts = await countsByState(tx, campaign_sid);
+        const [c] = await tx.query<CompletedCampaign>(
+          `UPDATE dispatch_campaigns SET status = 'completed', final_counts = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND remaining <= 0 RETURNING *`,
+          [campaign_sid, JSON.stringify(counts)],
+        );
+        if (c) publishDispatchCompleted(tx, c);
+      });
+    }
+    return done.length;
+  }
+}
+
+/**
+ * The campaign's final count, as DispatchCompleted reports it and campaign-svc charges it: every
+ * state the carrier took a message in costs the campaign's credits per recipient. Published when
+ * the campaign completes, and again whenever the campaign's watchdog asks.
+ */
+export function publishDispatchCompleted(tx: Tx, c: CompletedCampaign, causedBy?: Message): void {
+  const counts = c.final_counts ?? {};
+  const charged = CHARGED_STATES.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
+  const data: DispatchCompleted['data'] = {
+    campaignSid: c.campaign_sid,
+    enterpriseSid: c.enterprise_sid,
+    sent: charged,
+    failed: counts.failed ?? 0,
+    unknown: counts.unknown ?? 0,
+    optedOut: counts['opted-out'] ?? 0,
+    usedCredits: charged * c.credits_per_recipient,
+    completedAt: new Date().toISOString(),
+  };
+  tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCompleted', data, causedBy ? { causedBy } : {}));
+}

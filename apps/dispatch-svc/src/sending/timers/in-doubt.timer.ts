@@ -1,0 +1,54 @@
+import type { Platform } from '@clarion/platform';
+import type { CarrierPort } from '../carrier.port';
+import type { DispatchConfig } from '../dispatch.config';
+import { nextSendState } from '../send.decider';
+import { claimsInDoubt, publishGrouped, recordAnswers, sendsOfClaim, type Answer } from '../sends.repository';
+
+/** Claims looked at per tick. */
+const CLAIMS_PER_TICK_MAX = 50;
+
+/**
+ * The in-doubt timer: sends whose answer never came, under a claim no live process holds (its
+ * holder released it, or stopped beating). Where the carrier answers queries by Clarion's own
+ * reference it is asked: found → sent; never received → queued again, which is safe because the
+ * carrier says so. Otherwise, or while the carrier cannot be asked, a send stays in doubt until
+ * the reconcile timeout, and is then final as `unknown`: never re-sent blindly.
+ */
+export class InDoubtTimer {
+  constructor(
+    private readonly platform: Platform,
+    private readonly carrier: CarrierPort,
+    private readonly config: DispatchConfig,
+  ) {}
+
+  async tick(): Promise<number> {
+    const claims = await claimsInDoubt(this.platform, this.config.leaseMs, CLAIMS_PER_TICK_MAX);
+    let settled = 0;
+    for (const claim of claims) {
+      const sends = await sendsOfClaim(this.platform, claim);
+      const answers: Answer[] = [];
+      const query = this.carrier.queryByReference;
+      if (sends.length > 0 && query) {
+        // Nobody decides without asking the carrier, where it can be asked: wait until it can.
+        if (!this.carrier.isReady()) continue;
+        const replies = await Promise.all(sends.map((s) => query(`${claim.campaign_sid}:${s.seq}`)));
+        sends.forEach((s, i) => {
+          const r = replies[i];
+          if (r.kind === 'error') return;
+          const next = nextSendState('sending', r.kind === 'found' ? { type: 'queried', found: true, messageId: r.messageId } : { type: 'queried', found: false });
+          if (next) answers.push({ seq: s.seq, state: next.state, messageId: next.messageId ?? null, errorCode: next.errorCode ?? null });
+        });
+      } else if (sends.length > 0 && Date.now() - claim.claimed_at.getTime() > this.config.reconcileTimeoutMs) {
+        for (const s of sends) answers.push({ seq: s.seq, state: 'unknown', messageId: null, errorCode: null });
+      } else if (sends.length > 0) {
+        continue;
+      }
+      await this.platform.tx(async (tx) => {
+        const finished = await recordAnswers(tx, { id: claim.id, campaignSid: claim.campaign_sid }, answers, sends.length - answers.length);
+        await publishGrouped(tx, finished);
+      });
+      settled += answers.length;
+    }
+    return settled;
+  }
+}

@@ -1,0 +1,25 @@
+import { TOPIC, message } from '@clarion/contracts';
+import { contextFromHeaders, withSpan, type Platform } from '@clarion/platform';
+import { dueCampaigns } from '../sends.repository';
+
+/**
+ * The start timer: a scheduled campaign whose time has come and whose recipients have all arrived
+ * is asked to start. The aggregate decides: a cancel that got there first wins, and a repeated
+ * start changes nothing.
+ */
+export class StartTimer {
+  constructor(private readonly platform: Platform) {}
+
+  async tick(): Promise<number> {
+    const due = await dueCampaigns(this.platform);
+    for (const c of due) {
+      await withSpan('dispatch.start-timer', { parent: contextFromHeaders(c.trace_headers) }, () =>
+        this.platform.tx(async (tx) => {
+          const [claimed] = await tx.query(`UPDATE dispatch_campaigns SET status = 'starting', updated_at = now() WHERE campaign_sid = $1 AND status = 'scheduled' RETURNING campaign_sid`, [c.campaign_sid]);
+          if (claimed) tx.publish(TOPIC.campaignCommands, c.campaign_sid, message('StartCampaign', { campaignSid: c.campaign_sid, at: new Date().toISOString() }));
+        }),
+      );
+    }
+    return due.length;
+  }
+}
