@@ -117,6 +117,8 @@ export class PlatformTables2 implements MigrationInterface {
 }
 
 /**
+ * The outbox records each row's JSON size (`bytes`), by which the relay cuts its batches.
+ *
  * The outbox and the inbox churn: every row of the outbox is deleted seconds after its insert, and
  * the inbox gets a row for every handled message. Left to the default thresholds (20% of the table
  * dead before a vacuum) they bloat faster than autovacuum reclaims them, so they are vacuumed after
@@ -126,12 +128,14 @@ export class PlatformTables2 implements MigrationInterface {
 export class PlatformQueueTables3 implements MigrationInterface {
   name = 'PlatformQueueTables31764500000000';
   async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE outbox ADD COLUMN bytes integer');
     for (const table of ['outbox', 'inbox']) {
       await q.query(`ALTER TABLE ${table} SET (fillfactor = 90, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000,
         autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 20000, autovacuum_vacuum_cost_delay = 0, autovacuum_analyze_scale_factor = 0.05)`);
     }
   }
   async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE outbox DROP COLUMN bytes');
     for (const table of ['outbox', 'inbox']) await q.query(`ALTER TABLE ${table} RESET (fillfactor, autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_vacuum_insert_scale_factor, autovacuum_vacuum_insert_threshold, autovacuum_vacuum_cost_delay, autovacuum_analyze_scale_factor)`);
   }
 }

@@ -145,29 +145,32 @@ export class OutboxRelay {
     return this.ds.transaction(async (m) => {
       const [lock] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext('outbox:' || current_schema())) AS got`);
       if (!lock.got) return 0;
-      // The running total in SQL keeps a round from reading a thousand large rows it cannot send.
+      // The running total in SQL keeps a round from reading a thousand large rows it cannot send;
+      // `bytes` is the row's JSON size, written with it (older rows fall back to their stored size).
       const rows: OutboxRow[] = await m.query(
         `SELECT id, topic, key, value, headers FROM (
-           SELECT id, topic, key, value, headers, sum(pg_column_size(value)) OVER (ORDER BY id) AS running
+           SELECT id, topic, key, value, headers, sum(COALESCE(bytes, pg_column_size(value))) OVER (ORDER BY id) AS running, COALESCE(bytes, pg_column_size(value)) AS size
            FROM (SELECT * FROM outbox ORDER BY id LIMIT $1) first_rows) sized
-         WHERE running - pg_column_size(value) <= $2 ORDER BY id`,
+         WHERE running - size <= $2 ORDER BY id`,
         [batchSize, bytesMax],
       );
       if (rows.length === 0) return 0;
-      const records = rows.map((row) => this.toWire(row));
-      const tooLarge = records.filter((r) => r.bytes > TOPIC_MESSAGE_BYTES_MAX - RECORD_OVERHEAD_BYTES);
+      // In order, each row turned into its records only until the cut: rows after it stay for the
+      // next round, untouched. A row too large for any topic is set aside as it is reached, so
+      // nothing overtakes a row still waiting.
       const batch: WireRecord[] = [];
+      const rejected: WireRecord[] = [];
       let bytes = 0;
-      for (const r of records) {
-        if (tooLarge.includes(r)) continue;
+      for (const row of rows) {
+        const r = this.toWire(row);
+        if (r.bytes > TOPIC_MESSAGE_BYTES_MAX - RECORD_OVERHEAD_BYTES) {
+          rejected.push(r);
+          continue;
+        }
         if (batch.length > 0 && bytes + r.bytes > bytesMax) break;
         batch.push(r);
         bytes += r.bytes;
       }
-      // Rows after the cut stay for the next round, in order; a too-large row is set aside only
-      // when it is not behind the cut, so nothing overtakes a row still waiting.
-      const lastSentId = batch.length > 0 ? BigInt(batch[batch.length - 1].row.id) : -1n;
-      const rejected = tooLarge.filter((r) => batch.length === 0 || BigInt(r.row.id) < lastSentId);
       if (batch.length > 0) {
         await this.producer.sendBatch({
           acks: -1,

@@ -33,10 +33,12 @@ export class Tx {
     // One multi-row insert per chunk keeps a 1,000-recipient batch to a few round trips.
     for (let i = 0; i < this.outgoing.length; i += 500) {
       const chunk = this.outgoing.slice(i, i + 500);
+      const values = chunk.map((r) => JSON.stringify(r.message));
+      // The JSON size goes with the row, so the relay can cut its batches by bytes without reading them.
       await this.manager.query(
-        `INSERT INTO outbox (topic, key, value, headers)
-         SELECT t, k, v::jsonb, $4::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS x(t, k, v)`,
-        [chunk.map((r) => r.topic), chunk.map((r) => r.key), chunk.map((r) => JSON.stringify(r.message)), headers],
+        `INSERT INTO outbox (topic, key, value, headers, bytes)
+         SELECT t, k, v::jsonb, $4::jsonb, b FROM unnest($1::text[], $2::text[], $3::text[], $5::int[]) AS x(t, k, v, b)`,
+        [chunk.map((r) => r.topic), chunk.map((r) => r.key), values, headers, values.map((v) => Buffer.byteLength(v))],
       );
     }
     return this.outgoing.length;
