@@ -11,7 +11,10 @@ function entryOf(name) {
 }
 
 function spawnProcess(name, env, { quiet = false } = {}) {
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'register.js'), entryOf(name)], {
+  // CLARION_NODE_ARGS passes flags Node refuses in NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+  // to profile every service of a stack or a benchmark run.
+  const nodeArgs = (env.CLARION_NODE_ARGS ?? process.env.CLARION_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', path.join(__dirname, 'register.js'), entryOf(name)], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -46,7 +46,7 @@ export class DispatchTables1 implements MigrationInterface {
  *   left on each page (fillfactor) and vacuum thresholds in rows instead of a fraction;
  * - sends are claimed by ranges of `seq` (the campaign's claim cursor), not by scanning for state;
  * - receipts match through (carrier_message_id, msisdn), which is written once per send;
- * - progress is counted (`remaining`, `loaded`), never scanned for;
+ * - progress is counted (`dispatch_progress`, `loaded`), never scanned for;
  * - a claim records which live instance holds its sends (`dispatch_claims`, with instance
  *   heartbeats), so a send is in doubt only once no live process holds it.
  */
@@ -68,16 +68,25 @@ export class DispatchPipeline2 implements MigrationInterface {
       seq_end integer NOT NULL DEFAULT 0)`);
     await q.query(`ALTER TABLE dispatch_campaigns
       ADD COLUMN claim_cursor integer NOT NULL DEFAULT 0,
-      ADD COLUMN remaining integer,
       ADD COLUMN final_counts jsonb`);
     // Campaigns recorded before this migration: their counters from their rows, once.
     await q.query(`INSERT INTO dispatch_intake (campaign_sid, loaded, seq_end)
       SELECT campaign_sid, count(*) FILTER (WHERE state <> 'opted-out'), COALESCE(max(seq) + 1, 0) FROM sends GROUP BY campaign_sid`);
-    await q.query(`UPDATE dispatch_campaigns c SET remaining = CASE WHEN c.status IN ('scheduled', 'starting') THEN c.accepted_count
-      ELSE (SELECT count(*) FROM sends s WHERE s.campaign_sid = c.campaign_sid AND s.state IN ('queued', 'sending')) END`);
+
     await q.query(`UPDATE dispatch_campaigns c SET final_counts = (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM sends s WHERE s.campaign_sid = c.campaign_sid GROUP BY state) x)
       WHERE status = 'completed'`);
     await q.query(`ALTER TABLE dispatch_campaigns SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0)`);
+    // Finished sends, counted in a few rows per campaign (a slot each writer picks at random), so
+    // concurrent writers never queue behind one hot counter row; remaining = accepted - sum(finished).
+    await q.query(`CREATE TABLE dispatch_progress (
+      campaign_sid text NOT NULL,
+      slot smallint NOT NULL,
+      finished integer NOT NULL,
+      PRIMARY KEY (campaign_sid, slot))`);
+    await q.query(`INSERT INTO dispatch_progress (campaign_sid, slot, finished)
+      SELECT c.campaign_sid, 0, c.accepted_count - (SELECT count(*) FROM sends s WHERE s.campaign_sid = c.campaign_sid AND s.state IN ('queued', 'sending'))
+      FROM dispatch_campaigns c WHERE c.status = 'sending'`);
+    await q.query(`ALTER TABLE dispatch_progress SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000, autovacuum_vacuum_cost_delay = 0)`);
     await q.query(`CREATE TABLE dispatch_instances (instance_id text PRIMARY KEY, heartbeat_at timestamptz NOT NULL)`);
     await q.query(`CREATE TABLE dispatch_claims (
       id bigserial PRIMARY KEY,
@@ -99,8 +108,8 @@ export class DispatchPipeline2 implements MigrationInterface {
       PRIMARY KEY (carrier_message_id, msisdn))`);
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE receipts_pending; DROP TABLE dispatch_claims; DROP TABLE dispatch_instances; DROP TABLE dispatch_intake');
-    await q.query('ALTER TABLE dispatch_campaigns DROP COLUMN claim_cursor, DROP COLUMN remaining, DROP COLUMN final_counts');
+    await q.query('DROP TABLE receipts_pending; DROP TABLE dispatch_claims; DROP TABLE dispatch_progress; DROP TABLE dispatch_instances; DROP TABLE dispatch_intake');
+    await q.query('ALTER TABLE dispatch_campaigns DROP COLUMN claim_cursor, DROP COLUMN final_counts');
     await q.query('DROP INDEX sends_receipt; DROP INDEX sends_seq; ALTER TABLE sends DROP COLUMN claim_id');
     await q.query('CREATE INDEX sends_queue ON sends (campaign_sid, state, seq)');
   }

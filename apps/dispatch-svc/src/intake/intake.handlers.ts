@@ -12,7 +12,7 @@ import {
 } from '@clarion/contracts';
 import { currentTraceHeaders, type MessageContext } from '@clarion/platform';
 import { publishDispatchCompleted } from '../sending/timers/completion.timer';
-import { expireQueued, loadBatch, optedOutNumbers, publishOutcomes } from '../sending/sends.repository';
+import { FINISHED_SQL, expireQueued, loadBatch, optedOutNumbers, publishOutcomes } from '../sending/sends.repository';
 
 /** Records what dispatch needs to know from the other services' events. */
 @Controller()
@@ -32,8 +32,8 @@ export class IntakeHandlers {
   async scheduled(@Payload() m: CampaignScheduled, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
     await ctx.db.query(
-      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, remaining, credits_per_recipient, trace_headers)
-       VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $7, $8, $9::jsonb)
+      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, credits_per_recipient, trace_headers)
+       VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)
        ON CONFLICT (campaign_sid) DO UPDATE SET status = 'scheduled', updated_at = now() WHERE dispatch_campaigns.status = 'starting'`,
       [d.campaignSid, d.enterpriseSid, d.body, JSON.stringify(d.fromNumbers), d.fromPrefix, d.startTime, d.acceptedCount, d.creditsPerRecipient, JSON.stringify(currentTraceHeaders())],
     );
@@ -69,7 +69,10 @@ export class IntakeHandlers {
   /** The campaign's watchdog asks how it is going: the final count again, or what is left. */
   @EventPattern('DispatchStatusRequested')
   async statusRequested(@Payload() m: DispatchStatusRequested, @Ctx() ctx: MessageContext): Promise<void> {
-    const [c] = await ctx.db.query('SELECT campaign_sid, enterprise_sid, status, credits_per_recipient, final_counts, remaining FROM dispatch_campaigns WHERE campaign_sid = $1', [m.data.campaignSid]);
+    const [c] = await ctx.db.query(
+      `SELECT campaign_sid, enterprise_sid, status, credits_per_recipient, final_counts, accepted_count - ${FINISHED_SQL} AS remaining FROM dispatch_campaigns c WHERE campaign_sid = $1`,
+      [m.data.campaignSid],
+    );
     if (!c) return; // never scheduled here: the start re-request will bring it
     if (c.status === 'completed') return publishDispatchCompleted(ctx.db, c, m);
     if (c.status !== 'sending') return;

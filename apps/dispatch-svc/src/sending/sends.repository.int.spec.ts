@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { openDatabase, runInTx } from '@clarion/platform';
 import { freshNamespace } from '../../../../test/support/stack';
 import { DispatchPipeline2, DispatchTables1 } from '../migrations';
-import { applyPendingReceipts, applyReceipts, claimRange, loadBatch, recordAnswers, type Claim } from './sends.repository';
+import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, loadBatch, recordAnswers, type Claim } from './sends.repository';
 
 describe('sends repository', () => {
   let ds: DataSource;
@@ -24,12 +24,13 @@ describe('sends repository', () => {
   async function campaign(sid: string, numbers: string[], optedOut: string[] = []): Promise<void> {
     await loadBatch(sql, sid, 0, numbers, optedOut);
     await sql.query(
-      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, accepted_count, remaining, credits_per_recipient)
-       VALUES ($1, 'EN1', 'sending', 'hi', '[]'::jsonb, $2, $2, 1)`,
+      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, accepted_count, credits_per_recipient)
+       VALUES ($1, 'EN1', 'sending', 'hi', '[]'::jsonb, $2, 1)`,
       [sid, numbers.length],
     );
   }
-  const remaining = async (sid: string) => (await sql.query('SELECT remaining FROM dispatch_campaigns WHERE campaign_sid = $1', [sid]))[0].remaining;
+  const remaining = async (sid: string) =>
+    (await sql.query(`SELECT accepted_count - ${FINISHED_SQL} AS n FROM dispatch_campaigns c WHERE campaign_sid = $1`, [sid]))[0].n;
   const states = async (sid: string) => Object.fromEntries((await sql.query('SELECT msisdn, state FROM sends WHERE campaign_sid = $1', [sid])).map((r: any) => [r.msisdn, r.state]));
   const numbers = (n: number, base = 0) => Array.from({ length: n }, (_, i) => `+1555${String(base + i).padStart(7, '0')}`);
 

@@ -1,7 +1,7 @@
 import { TOPIC, message, type DispatchCompleted, type Message } from '@clarion/contracts';
 import type { Platform, Tx } from '@clarion/platform';
 import { CHARGED_STATES } from '../send.decider';
-import { countsByState, finishedCampaigns } from '../sends.repository';
+import { FINISHED_SQL, countsByState, finishedCampaigns } from '../sends.repository';
 
 interface CompletedCampaign {
   campaign_sid: string;
@@ -11,7 +11,7 @@ interface CompletedCampaign {
 }
 
 /**
- * The completion timer: a campaign whose `remaining` count reached zero has every send final. It
+ * The completion timer: a campaign whose finished count reached its accepted count has every send final. It
  * is marked completed, its final count by state is kept on the campaign row (so it can be reported
  * again after its sends are pruned), and DispatchCompleted tells campaign-svc what to charge.
  */
@@ -24,7 +24,7 @@ export class CompletionTimer {
       await this.platform.tx(async (tx) => {
         const counts = await countsByState(tx, campaign_sid);
         const [c] = await tx.query<CompletedCampaign>(
-          `UPDATE dispatch_campaigns SET status = 'completed', final_counts = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND remaining <= 0 RETURNING *`,
+          `UPDATE dispatch_campaigns c SET status = 'completed', final_counts = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND ${FINISHED_SQL} >= accepted_count RETURNING *`,
           [campaign_sid, JSON.stringify(counts)],
         );
         if (c) publishDispatchCompleted(tx, c);

@@ -12,6 +12,10 @@ export class StartTimer {
 
   async tick(): Promise<number> {
     const due = await dueCampaigns(this.platform);
+    // A campaign just loaded up to a million rows: without fresh statistics the planner takes the
+    // sends table for the small one it was and scans it for every claim until autovacuum's next
+    // round (up to a minute later).
+    if (due.length > 0) await this.platform.query('ANALYZE sends');
     for (const c of due) {
       await withSpan('dispatch.start-timer', { parent: contextFromHeaders(c.trace_headers) }, () =>
         this.platform.tx(async (tx) => {
