@@ -38,7 +38,9 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     this.sender = new Sender(platform, this.carrier, config, this.lease);
     this.carrier.connect().catch((err: Error) => console.error(`[dispatch-svc] carrier bind failed, retrying: ${err.message}`));
     const start = new StartTimer(platform);
-    const inDoubt = new InDoubtTimer(platform, this.carrier, config);
+    const lease = this.lease;
+    const sender = this.sender;
+    const inDoubt = new InDoubtTimer(platform, this.carrier, config, () => ({ instanceId: lease.instanceId, activeClaimIds: sender.activeClaimIds() }));
     const completion = new CompletionTimer(platform);
     const upkeep = new UpkeepTimer(platform, config);
     this.timers = [

@@ -9,6 +9,7 @@ import type { RecipientFinalState } from '@clarion/contracts';
  *   queued ──claim──▶ sending ──accepted──▶ sent ──receipt──▶ delivered | undelivered | expired | unknown
  *     ▲                 │ │ └──rejected, final──▶ failed
  *     └─not written, or─┘ └──no answer──▶ (in doubt) ──query: found──▶ sent
+ *       its claim was lost
  *       throttled (retriable)                 ├──query: never received──▶ queued
  *       within the attempts                   └──reconcile timeout──▶ unknown
  *   queued ──campaign failed──▶ expired
@@ -84,6 +85,8 @@ export type SendInput =
   | { type: 'queried'; found: true; messageId: string }
   | { type: 'queried'; found: false }
   | { type: 'reconcile-timed-out' }
+  /** Its claim committed but the claimer never saw the result (the connection broke): it was never written. */
+  | { type: 'claim-lost' }
   | { type: 'campaign-failed' };
 
 /** What the input makes of the state, or null where it does not apply (late, repeated, or out of order). */
@@ -107,6 +110,8 @@ export function nextSendState(state: SendState, input: SendInput): { state: Send
       return input.found ? { state: 'sent', messageId: input.messageId } : { state: 'queued', errorCode: 'not-received-by-carrier' };
     case 'reconcile-timed-out':
       return state === 'sending' ? { state: 'unknown' } : null;
+    case 'claim-lost':
+      return state === 'sending' ? { state: 'queued', errorCode: 'claim-lost' } : null;
     case 'campaign-failed':
       return state === 'queued' ? { state: 'expired', errorCode: 'campaign-failed' } : null;
     default: {

@@ -48,6 +48,9 @@ describe('send state machine', () => {
     expect(nextSendState('sending', { type: 'queried', found: true, messageId: 'm9' })).toEqual({ state: 'sent', messageId: 'm9' });
     expect(nextSendState('sending', { type: 'queried', found: false })).toEqual({ state: 'queued', errorCode: 'not-received-by-carrier' });
     expect(nextSendState('sending', { type: 'reconcile-timed-out' })).toEqual({ state: 'unknown' });
+    // A claim whose result its claimer never saw was never written: queued again at once.
+    expect(nextSendState('sending', { type: 'claim-lost' })).toEqual({ state: 'queued', errorCode: 'claim-lost' });
+    expect(nextSendState('sent', { type: 'claim-lost' })).toBeNull();
   });
 
   it('expires only what was never sent when the campaign fails', () => {
@@ -69,6 +72,7 @@ describe('send state machine', () => {
     fc.constant<SendInput>({ type: 'queried', found: true, messageId: 'q1' }),
     fc.constant<SendInput>({ type: 'queried', found: false }),
     fc.constant<SendInput>({ type: 'reconcile-timed-out' }),
+    fc.constant<SendInput>({ type: 'claim-lost' }),
     fc.constant<SendInput>({ type: 'campaign-failed' }),
   );
   const AFTER_SENT = new Set(['delivered', 'undelivered', 'expired', 'unknown']);

@@ -28,6 +28,8 @@ export class Sender {
   private rateWindowCount = 0;
   /** Messages the carrier accepted since start, for the figures in the log. */
   submitted = 0;
+  /** Claims this process received and has not finished recording: the in-doubt timer leaves these alone. */
+  private readonly active = new Set<string>();
 
   constructor(
     private readonly platform: Platform,
@@ -70,12 +72,20 @@ export class Sender {
       const width = Math.max(1, Math.floor((await this.allowance(this.config.claimBatchSize)) / segmentsFor(c.body)));
       const claim = await claimRange(this.platform, c.campaign_sid, width, this.lease.instanceId);
       if (!claim) continue; // this campaign has nothing left to claim
+      this.active.add(claim.id);
       if (claim.sends.length === 0) {
         // A range of sends all done already (the cursor was rewound past them): give the claim back.
-        await this.platform.tx((tx) => recordAnswers(tx, { id: claim.id, campaignSid: c.campaign_sid }, [], 0));
+        await this.platform.tx((tx) => recordAnswers(tx, { id: claim.id, campaignSid: c.campaign_sid }, [], 0)).finally(() => this.active.delete(claim.id));
         return 1;
       }
-      await this.submit(c, claim);
+      try {
+        await this.submit(c, claim);
+      } catch (err) {
+        // Nothing recorded this claim's answers: hand it to the in-doubt timer.
+        this.active.delete(claim.id);
+        await this.platform.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [claim.id]).catch(() => undefined);
+        throw err;
+      }
       return claim.sends.length;
     }
     return 0;
@@ -136,8 +146,15 @@ export class Sender {
         // Hand the claim over: while this process holds it, nobody else would settle its sends.
         await this.platform.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [claim.id]).catch(() => undefined);
       })
-      .finally(() => this.recordings.delete(p));
+      .finally(() => {
+        this.recordings.delete(p);
+        this.active.delete(claim.id);
+      });
     this.recordings.add(p);
+  }
+
+  activeClaimIds(): string[] {
+    return [...this.active];
   }
 
   /** Resolves once the answers being recorded at this moment are committed (or given up). */

@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { openDatabase, runInTx } from '@clarion/platform';
 import { freshNamespace } from '../../../../test/support/stack';
 import { DispatchPipeline2, DispatchTables1 } from '../migrations';
-import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, loadBatch, recordAnswers, type Claim } from './sends.repository';
+import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, claimsInDoubt, heartbeat, loadBatch, recordAnswers, type Claim } from './sends.repository';
 
 describe('sends repository', () => {
   let ds: DataSource;
@@ -66,6 +66,26 @@ describe('sends repository', () => {
     const repeat = await tx((t) => recordAnswers(t, claims[0], claims[0].sends.map((s) => ({ seq: s.seq, state: 'failed', messageId: null, errorCode: 'x' })), 0));
     expect(repeat).toEqual([]);
     expect(await remaining('CPclaims')).toBe(0);
+  });
+
+  it('finds the claims nobody holds: a dead holder’s, a released one, and one of this instance that its sender never saw', async () => {
+    await campaign('CPdoubt', numbers(40, 20_000));
+    await heartbeat(sql, 'alive');
+    const mine = (await claimRange(sql, 'CPdoubt', 10, 'alive'))!; // the sender is working on it
+    const lost = (await claimRange(sql, 'CPdoubt', 10, 'alive'))!; // committed, but its result never arrived
+    const dead = (await claimRange(sql, 'CPdoubt', 10, 'gone'))!; // an instance that never beat
+    const released = (await claimRange(sql, 'CPdoubt', 10, 'alive'))!;
+    await sql.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [released.id]);
+    const me = { instanceId: 'alive', activeClaimIds: [mine.id, released.id], lostAfterMs: 0 };
+    await new Promise((r) => setTimeout(r, 20));
+    const found = await claimsInDoubt(sql, 60_000, 100, me);
+    const byId = new Map(found.filter((c) => c.campaign_sid === 'CPdoubt').map((c) => [c.id, c.lost]));
+    expect(byId.has(mine.id)).toBe(false);
+    expect(byId.get(lost.id)).toBe(true);
+    expect(byId.get(dead.id)).toBe(false);
+    // Released while still being recorded: left to the sender until it lets go of it.
+    expect(byId.has(released.id)).toBe(false);
+    expect(new Map((await claimsInDoubt(sql, 60_000, 100, { ...me, activeClaimIds: [mine.id] })).map((c) => [c.id, c.lost])).get(released.id)).toBe(false);
   });
 
   it('applies a receipt only to its own send: never to another campaign’s send to the same number', async () => {

@@ -165,13 +165,27 @@ async function adjustCampaign(tx: Sql, campaignSid: string, finished: number, re
   }
 }
 
-/** Claims that no live instance holds: released by their holder, or whose holder's lease ran out. */
-export function claimsInDoubt(sql: Sql, leaseMs: number, limit: number): Promise<{ id: string; campaign_sid: string; seq_lo: number; seq_hi: number; claimed_at: Date }[]> {
+/**
+ * Claims that no live instance holds: released by their holder, or whose holder's lease ran out;
+ * and this instance's own claims that it does not know of (`lost`): the claim committed but its
+ * result never reached the claimer (the connection broke at that moment), so none of its sends was
+ * written.
+ */
+export function claimsInDoubt(
+  sql: Sql,
+  leaseMs: number,
+  limit: number,
+  me: { instanceId: string; activeClaimIds: string[]; lostAfterMs: number },
+): Promise<{ id: string; campaign_sid: string; seq_lo: number; seq_hi: number; claimed_at: Date; lost: boolean }[]> {
   return sql.query(
-    `SELECT c.id, c.campaign_sid, c.seq_lo, c.seq_hi, c.claimed_at FROM dispatch_claims c LEFT JOIN dispatch_instances i USING (instance_id)
-     WHERE c.released OR i.heartbeat_at IS NULL OR i.heartbeat_at < now() - ($1::int * interval '1 millisecond')
+    `SELECT c.id, c.campaign_sid, c.seq_lo, c.seq_hi, c.claimed_at,
+       (c.instance_id = $3 AND NOT c.released) AS lost
+     FROM dispatch_claims c LEFT JOIN dispatch_instances i USING (instance_id)
+     WHERE NOT (c.instance_id = $3 AND c.id = ANY($4::bigint[])) -- what this process is working on is its own to settle
+       AND (c.released OR i.heartbeat_at IS NULL OR i.heartbeat_at < now() - ($1::int * interval '1 millisecond')
+            OR (c.instance_id = $3 AND c.claimed_at < now() - ($5::int * interval '1 millisecond')))
      ORDER BY c.id LIMIT $2`,
-    [leaseMs, limit],
+    [leaseMs, limit, me.instanceId, me.activeClaimIds, me.lostAfterMs],
   );
 }
 
