@@ -10,7 +10,8 @@
  *   BENCH_CONFIGS='a:DISPATCH_WINDOW_SIZE=300;b:DISPATCH_WINDOW_SIZE=1000,DISPATCH_CLAIM_BATCH_SIZE=250' npm run bench
  *
  * BENCH_CONFIGS is `label:VAR=value,VAR=value;label:…`: the env given to every service of that
- * configuration (default: one configuration, "default", with no extra env). Configurations run
+ * configuration (default: one configuration, "window-1000": dispatch-svc with the bare client's window of
+ * 1,000 submits in flight, claims of 250 × 4). Configurations run
  * interleaved (run 1 of each, then run 2 of each, …) so they are compared on the same machine state.
  *
  * Every run has its own database, its own topics (a fresh KAFKA_TOPIC_PREFIX), its own simulator
@@ -112,7 +113,8 @@ function parseArgs(argv: string[]) {
     console.error(`--recipients is at most ${LIMITS.recipientsPerCampaignMax.toLocaleString('en-US')} (LIMITS.recipientsPerCampaignMax): the gateway refuses a larger campaign`);
     usage();
   }
-  const configs = (process.env.BENCH_CONFIGS || 'default:')
+  // The default gives dispatch-svc the same window as the bare client it is compared with.
+  const configs = (process.env.BENCH_CONFIGS || `window-${BARE_WINDOW}:DISPATCH_WINDOW_SIZE=${BARE_WINDOW},DISPATCH_CLAIM_BATCH_SIZE=250,DISPATCH_BATCHES_IN_FLIGHT=4`)
     .split(';')
     .filter(Boolean)
     .map((c) => {
