@@ -17,7 +17,8 @@ function spawnProcess(name, env, { quiet = false } = {}) {
   // A bound on each service's heap: left to itself V8 grows the heap of a busy service lazily
   // (dispatch-svc reached 920 MiB RSS in a 1,000,000-recipient campaign; 367 MiB with this bound).
   const heapMb = env.CLARION_SERVICE_HEAP_MB ?? process.env.CLARION_SERVICE_HEAP_MB ?? '320';
-  if (!nodeArgs.some((a) => a.startsWith('--max-old-space-size'))) nodeArgs.push(`--max-old-space-size=${heapMb}`);
+  // Not the SMSC simulator: it keeps every message it received, for its stats and the tests.
+  if (SERVICES.includes(name) && !nodeArgs.some((a) => a.startsWith('--max-old-space-size'))) nodeArgs.push(`--max-old-space-size=${heapMb}`);
   const child = spawn(process.execPath, [...nodeArgs, '-r', path.join(__dirname, 'register.js'), entryOf(name)], {
     cwd: root,
     env: { ...process.env, ...env },
