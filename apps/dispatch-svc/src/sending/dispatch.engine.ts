@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Platform, intFromEnv, sleep } from '@clarion/platform';
-import type { CarrierPort, CarrierStatus } from './carrier.port';
+import type { CarrierPort } from './carrier.port';
 import { readDispatchConfig, type DispatchConfig } from './dispatch.config';
 import { Lease } from './lease';
 import { ReceiptSink } from './receipt-sink';
@@ -67,10 +67,6 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     await Promise.all(this.timers.map((t) => t.stop()));
     await this.carrier?.close().catch(() => undefined);
     this.lease?.stop();
-  }
-
-  carrierStatus(): CarrierStatus | null {
-    return this.carrier?.status() ?? null;
   }
 
   /** While the carrier is unreachable, dispatch-svc's readiness says so, and since when. */

@@ -25,7 +25,6 @@ export class ReceiptSink {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private stopped = false;
-  stored = 0;
 
   /**
    * @param beforeFlush resolves once the answers being recorded now are committed. A receipt
@@ -71,7 +70,6 @@ export class ReceiptSink {
           }),
           { live: () => !this.stopped },
         );
-        this.stored += batch.length;
         for (const w of batch) w.resolve();
       } catch (err) {
         for (const w of batch) w.reject(err as Error);

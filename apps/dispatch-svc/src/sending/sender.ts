@@ -26,8 +26,6 @@ export class Sender {
   private nextCampaign = 0;
   private rateWindowStart = Date.now();
   private rateWindowCount = 0;
-  /** Messages the carrier accepted since start, for the figures in the log. */
-  submitted = 0;
   /** Claims this process received and has not finished recording: the in-doubt timer leaves these alone. */
   private readonly active = new Set<string>();
 
@@ -121,7 +119,6 @@ export class Sender {
         return;
       }
       if (t.state === 'queued') throttled = true;
-      if (t.state === 'sent') this.submitted++;
       rows.push({ seq: s.seq, state: t.state, messageId: t.state === 'sent' ? t.messageId : null, errorCode: t.state === 'failed' || t.state === 'queued' ? t.errorCode : null });
     });
     this.record(c, claim, rows, inFlight);

@@ -335,18 +335,13 @@ export async function pruneFinished(sql: Sql, retentionMs: number, rowsMax: numb
     [retentionMs, rowsMax],
   );
   if (rows.length < rowsMax) {
-    await sql.query(
-      `DELETE FROM dispatch_progress p USING dispatch_campaigns d WHERE d.campaign_sid = p.campaign_sid AND d.status IN ('completed', 'cancelled', 'failed') AND d.updated_at < now() - ($1::bigint * interval '1 millisecond')`,
-      [retentionMs],
-    );
-    await sql.query(
-      `DELETE FROM dispatch_intake i USING dispatch_campaigns d WHERE d.campaign_sid = i.campaign_sid AND d.status IN ('completed', 'cancelled', 'failed') AND d.updated_at < now() - ($1::bigint * interval '1 millisecond')`,
-      [retentionMs],
-    );
-    await sql.query(
-      `DELETE FROM dispatch_claims c USING dispatch_campaigns d WHERE d.campaign_sid = c.campaign_sid AND d.status IN ('completed', 'cancelled', 'failed') AND d.updated_at < now() - ($1::bigint * interval '1 millisecond')`,
-      [retentionMs],
-    );
+    // Once their sends are gone, the campaign's other bookkeeping rows go too.
+    for (const table of ['dispatch_progress', 'dispatch_intake', 'dispatch_claims']) {
+      await sql.query(
+        `DELETE FROM ${table} t USING dispatch_campaigns d WHERE d.campaign_sid = t.campaign_sid AND d.status IN ('completed', 'cancelled', 'failed') AND d.updated_at < now() - ($1::bigint * interval '1 millisecond')`,
+        [retentionMs],
+      );
+    }
   }
   return rows.length;
 }

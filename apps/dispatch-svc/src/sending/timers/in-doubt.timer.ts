@@ -51,7 +51,8 @@ export class InDoubtTimer {
           if (next) answers.push({ seq: s.seq, state: next.state, messageId: next.messageId ?? null, errorCode: next.errorCode ?? null });
         });
       } else if (sends.length > 0 && Date.now() - claim.claimed_at.getTime() > this.config.reconcileTimeoutMs) {
-        for (const s of sends) answers.push({ seq: s.seq, state: 'unknown', messageId: null, errorCode: null });
+        const next = nextSendState('sending', { type: 'reconcile-timed-out' })!;
+        for (const s of sends) answers.push({ seq: s.seq, state: next.state, messageId: null, errorCode: null });
       } else if (sends.length > 0) {
         continue;
       }
