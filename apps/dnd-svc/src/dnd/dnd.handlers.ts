@@ -21,11 +21,20 @@ export class DndHandlers {
   @EventPattern('FilterRecipients')
   async filter(@Payload() m: FilterRecipients, @Ctx() ctx: MessageContext): Promise<void> {
     const { campaignSid, enterpriseSid, batchNo, numbers, optIn } = m.data;
-    const out = await ctx.db.query<{ msisdn: string }>('SELECT msisdn FROM optouts WHERE enterprise_sid = $1 AND msisdn = ANY($2::text[])', [enterpriseSid, numbers]);
+    // One index probe per number (LATERAL … LIMIT 1), whatever the statistics say. With `msisdn =
+    // ANY(…)` the planner, trusting statistics from before a large opt-out upload, read every
+    // opt-out of the enterprise for each batch: 1.5 ms → 50 ms per 1,000 numbers against 200,000
+    // opt-outs, and growing with the list.
+    const out = await ctx.db.query<{ msisdn: string }>(
+      `SELECT o.msisdn FROM unnest($2::text[]) AS n(msisdn)
+       CROSS JOIN LATERAL (SELECT msisdn FROM optouts WHERE enterprise_sid = $1 AND msisdn = n.msisdn LIMIT 1) o`,
+      [enterpriseSid, numbers],
+    );
     let members: Set<string> | null = null;
     if (optIn) {
       const rows = await ctx.db.query<{ msisdn: string }>(
-        'SELECT msisdn FROM optin_numbers WHERE enterprise_sid = $1 AND list_name = $2 AND msisdn = ANY($3::text[])',
+        `SELECT o.msisdn FROM unnest($3::text[]) AS n(msisdn)
+         CROSS JOIN LATERAL (SELECT msisdn FROM optin_numbers WHERE enterprise_sid = $1 AND list_name = $2 AND msisdn = n.msisdn LIMIT 1) o`,
         [enterpriseSid, optIn, numbers],
       );
       members = new Set(rows.map((r) => r.msisdn));
