@@ -25,6 +25,8 @@ export interface Stack {
   kafka: Kafka;
   /** With `pgProxy: true`: the proxy every service reaches Postgres through. */
   pgProxy: FaultProxy | null;
+  /** With `smppProxy: true`: the proxy dispatch-svc reaches the SMSC through. */
+  smppProxy: FaultProxy | null;
   /** Signals instance 0 of a service; its supervisor starts it again, as `npm start` does. */
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Resolves once the supervisor's next start of the service is ready. */
@@ -68,7 +70,7 @@ export async function freshNamespace(): Promise<{ prefix: string; databaseUrl: s
   return { prefix, databaseUrl: databaseUrl(server, dbName), kafka };
 }
 
-export async function startStack(options: { smsc?: ConstructorParameters<typeof SmscSimulator>[0]; env?: Record<string, string>; pgProxy?: boolean } = {}): Promise<Stack> {
+export async function startStack(options: { smsc?: ConstructorParameters<typeof SmscSimulator>[0]; env?: Record<string, string>; pgProxy?: boolean; smppProxy?: boolean } = {}): Promise<Stack> {
   const ns = await freshNamespace();
   let pgProxy: FaultProxy | null = null;
   let databaseUrl = ns.databaseUrl;
@@ -79,7 +81,9 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     databaseUrl = target.toString();
   }
   const smsc = new SmscSimulator({ port: 0, systemId: 'clarion', password: 'clarion', ...options.smsc });
-  const { port: smscPort } = await smsc.start();
+  let { port: smscPort } = await smsc.start();
+  const smppProxy = options.smppProxy ? new FaultProxy({ targetHost: '127.0.0.1', targetPort: smscPort }) : null;
+  if (smppProxy) smscPort = await smppProxy.start();
   const port = await freePort();
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
@@ -114,6 +118,7 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     databaseUrl: ns.databaseUrl,
     kafka: ns.kafka,
     pgProxy,
+    smppProxy,
     start,
     pid: (name, i = 0) => supervised.get(`${name}#${i}`)?.pid(),
     kill: (name, signal = 'SIGKILL') => instance(name).kill(signal),
@@ -123,6 +128,7 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
       await Promise.all([...supervised.values()].map((s) => s.stop()));
       await smsc.stop();
       await pgProxy?.stop();
+      await smppProxy?.stop();
     },
   };
 }

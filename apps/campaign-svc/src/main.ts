@@ -5,7 +5,7 @@ import { PlatformModule, runMain, startService, type Platform, type ServiceDefin
 import { CampaignHandlers } from './campaign/campaign.handlers';
 import { InitiationTimer } from './campaign/initiation-timer';
 import { CampaignWatchdog } from './campaign/campaign-watchdog';
-import { CampaignTables1, CampaignTables2 } from './migrations';
+import { CampaignTables1, CampaignTables2, CampaignTables3 } from './migrations';
 
 @Module({ controllers: [CampaignHandlers], providers: [InitiationTimer, CampaignWatchdog] })
 class CampaignModule {}
@@ -13,7 +13,7 @@ class CampaignModule {}
 export const campaignService: ServiceDefinition = {
   name: 'campaign-svc',
   schema: 'campaign',
-  migrations: [CampaignTables1, CampaignTables2],
+  migrations: [CampaignTables1, CampaignTables2, CampaignTables3],
   module: (platform: Platform) => ({ module: CampaignModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.campaignCommands, TOPIC.dndEvents, TOPIC.creditEvents, TOPIC.dispatchEvents],
   queryTopics: [TOPIC.campaignQueries],

@@ -35,3 +35,21 @@ export class CampaignTables2 implements MigrationInterface {
     await q.query('DROP INDEX campaigns_waiting; ALTER TABLE recipients DROP COLUMN batch_no');
   }
 }
+
+/** The dispatch instances' latest carrier reports: what a running campaign shows as its carrier's state. */
+export class CampaignTables3 implements MigrationInterface {
+  name = 'CampaignTables31764600000003';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE carrier_reports (
+      carrier text NOT NULL,
+      instance_id text NOT NULL,
+      state text NOT NULL,
+      since timestamptz NOT NULL,
+      detail text,
+      reported_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (carrier, instance_id))`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE carrier_reports');
+  }
+}

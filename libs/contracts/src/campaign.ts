@@ -151,5 +151,11 @@ export interface CampaignView {
   recipients: { received: number; unique: number; duplicates: number; invalid: number; optedOut: number; accepted: number };
   failureCode?: number;
   failureMessage?: string;
+  /**
+   * While the campaign runs: how dispatch's connection to the carrier is doing, and since when
+   * (`connected` when any instance is bound; otherwise the longest-standing trouble). Absent when
+   * no dispatch instance has reported lately.
+   */
+  carrier?: { name: string; state: 'connected' | 'connecting' | 'unreachable'; since: string; detail?: string };
   uri: string;
 }

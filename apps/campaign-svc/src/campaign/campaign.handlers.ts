@@ -19,11 +19,20 @@ import {
   type StartCampaign,
   type CheckCampaign,
   type DispatchProgressed,
+  type CarrierStatusReported,
+  type CampaignView,
+  CARRIER_REPORT_MS,
 } from '@clarion/contracts';
 import { Platform, appendToStream, loadStream, type MessageContext, type Tx } from '@clarion/platform';
 import { decide, evolve, initialState, toView, type CampaignCommand, type CampaignEvent, type CampaignState } from './campaign.decider';
 import { holdLifetimeMs, react, type SagaSettings } from './lifecycle.saga';
 import { readWatchdogSettings } from './campaign-watchdog';
+import { carrierOf, withCarrier, type CarrierReport } from './carrier-status';
+
+/** A report not renewed for three rounds is from an instance that stopped. */
+const CARRIER_REPORT_STALE_MS = 3 * CARRIER_REPORT_MS;
+/** Reports kept at most this long (instances come and go with every restart). */
+const CARRIER_REPORT_KEEP_MS = 24 * 3600_000;
 
 
 const streamOf = (campaignSid: string) => `campaign-${campaignSid}`;
@@ -129,6 +138,32 @@ export class CampaignHandlers {
     await this.execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchProgress', remaining: m.data.remaining, at: now() });
   }
 
+  @EventPattern('CarrierStatusReported')
+  async carrierStatus(@Payload() m: CarrierStatusReported, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    await ctx.db.query(
+      `INSERT INTO carrier_reports (carrier, instance_id, state, since, detail, reported_at) VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (carrier, instance_id) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since, detail = EXCLUDED.detail, reported_at = now()`,
+      [d.carrier, d.instanceId, d.state, d.since, d.detail ?? null],
+    );
+    await ctx.db.query(`DELETE FROM carrier_reports WHERE reported_at < now() - ($1::int * interval '1 millisecond')`, [CARRIER_REPORT_KEEP_MS]);
+  }
+
+  /** The views as stored, with the carrier's current state on the running ones. */
+  private async present(views: CampaignView[]): Promise<CampaignView[]> {
+    if (!views.some((v) => v.status === 'in-progress')) return views;
+    const rows = await this.platform.query<{ carrier: string; state: CarrierReport['state']; since: Date; detail: string | null; reported_at: Date }>(
+      `SELECT carrier, state, since, detail, reported_at FROM carrier_reports WHERE reported_at > now() - ($1::int * interval '1 millisecond')`,
+      [CARRIER_REPORT_STALE_MS],
+    );
+    const carrier = carrierOf(
+      rows.map((r) => ({ carrier: r.carrier, state: r.state, since: r.since.toISOString(), detail: r.detail, reportedAt: r.reported_at.toISOString() })),
+      Date.now(),
+      CARRIER_REPORT_STALE_MS,
+    );
+    return views.map((v) => withCarrier(v, carrier));
+  }
+
   @EventPattern('SearchCampaigns')
   async search(@Payload() m: SearchCampaigns, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
@@ -146,7 +181,7 @@ export class CampaignHandlers {
       `SELECT view FROM campaigns WHERE ${where.join(' AND ')} ORDER BY ${column} ${d.sortDirection === 'desc' ? 'DESC' : 'ASC'}, sid LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, d.pageSize, d.page * d.pageSize],
     );
-    ctx.replyOk({ total, data: rows.map((r: { view: unknown }) => r.view) });
+    ctx.replyOk({ total, data: await this.present(rows.map((r: { view: CampaignView }) => r.view)) });
   }
 
   @EventPattern('GetCampaign')
@@ -154,7 +189,7 @@ export class CampaignHandlers {
     // Queries have no transaction; they read through the service's pool.
     const [row] = await this.platform.query('SELECT view FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
     if (!row) return ctx.replyError(Errors.campaignNotFound);
-    ctx.replyOk(row.view);
+    ctx.replyOk((await this.present([row.view]))[0]);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CARRIER_REPORT_MS, TOPIC, message } from '@clarion/contracts';
 import { Platform, intFromEnv, sleep } from '@clarion/platform';
 import type { CarrierPort } from './carrier.port';
 import { readDispatchConfig, type DispatchConfig } from './dispatch.config';
@@ -26,6 +27,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
   private lease: Lease | null = null;
   private sender: Sender | null = null;
   private timers: Every[] = [];
+  private reported = { key: '', at: 0 };
 
   constructor(private readonly platform: Platform) {}
 
@@ -69,12 +71,20 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     this.lease?.stop();
   }
 
-  /** While the carrier is unreachable, dispatch-svc's readiness says so, and since when. */
+  /**
+   * While the carrier is unreachable, dispatch-svc's readiness says so, and since when; and every
+   * change (and every CARRIER_REPORT_MS) is published, so a running campaign's data shows it too.
+   */
   private async reportCarrier(): Promise<void> {
     const status = this.carrier?.status();
-    if (!status) return;
+    if (!status || !this.lease) return;
     const component = `carrier ${this.carrier!.name}`;
     if (status.state === 'connected') this.platform.health.clearDegraded(component);
     else this.platform.health.markDegraded(component, `${status.state} since ${status.since}${status.detail ? `: ${status.detail}` : ''}`);
+    const key = `${status.state} ${status.since}`;
+    if (key === this.reported.key && Date.now() - this.reported.at < CARRIER_REPORT_MS) return;
+    const data = { carrier: this.carrier!.name, instanceId: this.lease.instanceId, state: status.state, since: status.since, ...(status.detail ? { detail: status.detail } : {}), at: new Date().toISOString() };
+    await this.platform.tx(async (tx) => tx.publish(TOPIC.dispatchEvents, data.carrier, message('CarrierStatusReported', data)));
+    this.reported = { key, at: Date.now() };
   }
 }
