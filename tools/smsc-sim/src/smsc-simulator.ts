@@ -17,6 +17,26 @@ export interface Submit {
   concatenation?: { mode: 'udh' | 'sar'; parts: string[]; dataCoding: number };
 }
 
+/** One submit_sm as it came over the wire: how a part of a concatenated message was marked. */
+export interface RawPart {
+  messageId: string;
+  from: string;
+  to: string;
+  esmClass: number;
+  dataCoding: number;
+  /** The whole user data header (its length octet first), or null when esm_class has no UDH indicator. */
+  udh: number[] | null;
+  sar: { ref: number; total: number; seq: number } | null;
+  /** The part's own text, without its header. */
+  text: string;
+}
+
+/** The receipt one message gets, chosen per message (see `SmscOptions.receiptFor`). */
+export interface ReceiptChoice {
+  stat?: string;
+  delayMs?: number;
+}
+
 /** Where a submit_sm says it belongs in a concatenated message, by UDH (IE 0x00 or 0x08) or SAR TLVs. */
 function partOf(pdu: smpp.PDU): { mode: 'udh' | 'sar'; ref: number; total: number; seq: number } | null {
   if (pdu.sar_total_segments > 1) return { mode: 'sar', ref: Number(pdu.sar_msg_ref_num), total: Number(pdu.sar_total_segments), seq: Number(pdu.sar_segment_seqnum) };
@@ -41,6 +61,15 @@ export interface SmscOptions {
   /** Submits to these numbers are never answered (to test response timeouts). */
   silentNumbers?: string[];
   httpPort?: number;
+  /**
+   * Chooses the receipt of one message by what was submitted (its sender address, text or number),
+   * so that a test can give two campaigns to the same number different outcomes or timings. The
+   * submit is the one that asked for the receipt: for a concatenated message, its last part.
+   * Unset fields fall back to `undeliverableNumbers` and `receiptDelayMs`.
+   */
+  receiptFor?: (submit: Readonly<Submit>) => ReceiptChoice | undefined;
+  /** Keeps every submit_sm's header fields (esm_class, UDH, SAR TLVs) in `parts()`, up to this many; 0 keeps none. */
+  partsKeptMax?: number;
 }
 
 const ESME_ROK = 0x00;
@@ -70,6 +99,7 @@ export class SmscSimulator {
   private server: smpp.Server | null = null;
   private http: HttpServer | null = null;
   private readonly received: Submit[] = [];
+  private readonly rawParts: RawPart[] = [];
   private readonly byId = new Map<string, { submit: Submit; doneAt: number }>();
   private readonly byReference = new Map<string, string>();
   private readonly partial = new Map<string, { parts: Map<number, string>; total: number; mode: 'udh' | 'sar' }>();
@@ -115,6 +145,22 @@ export class SmscSimulator {
     return this.received;
   }
 
+  /** Every submit_sm as it came (with `partsKeptMax`), parts of concatenated messages one by one. */
+  parts(): readonly RawPart[] {
+    return this.rawParts;
+  }
+
+  /**
+   * Sends a receipt nobody asked for: the message id of a message this simulator accepted, with
+   * another handset and status, as a faulty or hostile SMSC might. Clarion must match a receipt to
+   * its send by both, so this changes nothing.
+   */
+  injectReceipt(r: { messageId: string; handset: string; stat: string }): void {
+    const known = this.byId.get(r.messageId);
+    if (!known) throw new Error(`no message ${r.messageId} to forge a receipt for`);
+    this.deliverReceipt(known.submit.systemId, { submit: { ...known.submit, to: r.handset }, stat: r.stat });
+  }
+
   countByNumber(): Map<string, number> {
     const m = new Map<string, number>();
     for (const s of this.received) m.set(s.to, (m.get(s.to) ?? 0) + 1);
@@ -123,6 +169,7 @@ export class SmscSimulator {
 
   reset(): void {
     this.received.length = 0;
+    this.rawParts.length = 0;
     this.byId.clear();
     this.byReference.clear();
     this.partial.clear();
@@ -213,17 +260,19 @@ export class SmscSimulator {
     const submit: Submit = { messageId, systemId, from, to, text, receivedAt: Date.now(), session: sessionNo };
     // A part of a concatenated message is recorded as a message once all its parts are in, as a handset shows it.
     const part = partOf(pdu);
+    if (this.rawParts.length < (this.options.partsKeptMax ?? 0)) this.rawParts.push(rawPart(pdu, submit, part?.mode === 'sar'));
     if (!part) {
       if (this.received.length < SUBMITS_KEPT_MAX) this.received.push(submit);
     } else {
       this.collectPart(systemId, from, to, part, text, submit, pdu.data_coding ?? 0);
     }
-    const delay = this.options.receiptDelayMs ?? 20;
+    const choice = pdu.registered_delivery & 0x01 ? this.options.receiptFor?.(submit) : undefined;
+    const delay = choice?.delayMs ?? this.options.receiptDelayMs ?? 20;
     this.byId.set(messageId, { submit, doneAt: Date.now() + delay });
     if (pdu.clarion_reference) this.byReference.set(String(pdu.clarion_reference), messageId);
     session.send(pdu.response({ message_id: messageId }));
     if (pdu.registered_delivery & 0x01) {
-      const stat = this.options.undeliverableNumbers?.includes(to) ? 'UNDELIV' : 'DELIVRD';
+      const stat = choice?.stat ?? (this.options.undeliverableNumbers?.includes(to) ? 'UNDELIV' : 'DELIVRD');
       const t = setTimeout(() => {
         this.timers.delete(t);
         this.deliverReceipt(systemId, { submit, stat });
@@ -304,6 +353,22 @@ export class SmscSimulator {
     }
     json(404, { error: 'not found' });
   }
+}
+
+function rawPart(pdu: smpp.PDU, submit: Submit, sar: boolean): RawPart {
+  // The smpp package splits the header into its elements; joined behind their length they are the header as sent.
+  const ies: Buffer[] | undefined = pdu.short_message?.udh;
+  const udh = ies ? [ies.reduce((n, ie) => n + ie.length, 0), ...Buffer.concat(ies)] : null;
+  return {
+    messageId: submit.messageId,
+    from: submit.from,
+    to: submit.to,
+    esmClass: pdu.esm_class ?? 0,
+    dataCoding: pdu.data_coding ?? 0,
+    udh,
+    sar: sar ? { ref: Number(pdu.sar_msg_ref_num), total: Number(pdu.sar_total_segments), seq: Number(pdu.sar_segment_seqnum) } : null,
+    text: submit.text,
+  };
 }
 
 const KNOWN_COMMANDS = new Set(['bind_transceiver', 'bind_receiver', 'bind_transmitter', 'enquire_link', 'unbind', 'submit_sm', 'query_sm', 'deliver_sm_resp', 'enquire_link_resp', 'unbind_resp', 'generic_nack']);
