@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { TOPIC, message, newSid } from '@clarion/contracts';
 import { api, campaignForm, numberFile, provisionTenant, startStack, waitFor, waitForStatus, watchStatusTopic, type Stack, type Tenant } from './support/stack';
+import { expectParts, septets } from './support/sms';
 
 const BODY = 'Happy New Year from Clarion';
 const uniqueNumbers = (count: number, base: number) => Array.from({ length: count }, (_, i) => `91${String(9_000_000_000 + base + i)}`);
@@ -15,7 +16,7 @@ describe('SMS campaign end to end', () => {
   let deliveries: Awaited<ReturnType<typeof watchStatusTopic>>;
 
   beforeAll(async () => {
-    stack = await startStack({ env: { CAMPAIGN_INITIATION_TIMEOUT_MS: '4000' } });
+    stack = await startStack({ env: { CAMPAIGN_INITIATION_TIMEOUT_MS: '4000' }, smsc: { partsKeptMax: 10_000 } });
     watch = await watchStatusTopic(stack.kafka, stack.prefix);
     deliveries = await watchStatusTopic(stack.kafka, stack.prefix, TOPIC.campaignDeliveries);
   });
@@ -85,8 +86,8 @@ describe('SMS campaign end to end', () => {
   it('sends long GSM-7 and UCS-2 bodies as UDH-concatenated parts and charges every part', async () => {
     const tenant = await provisionTenant(stack.url, 1000);
     const cases = [
-      { body: 'Sale! '.repeat(40).trim() + ' {today} €5 off', parts: 2, dataCoding: 0, base: 50_000 }, // 257 septets ({, } and € count two): 153 + 104
-      { body: 'Скидка сегодня! '.repeat(10).trim(), parts: 3, dataCoding: 8, base: 60_000 }, // 159 UCS-2 units: 67 + 67 + 25
+      { body: 'Sale! '.repeat(40).trim() + ' {today} €5 off', parts: 2, dataCoding: 0, base: 50_000, units: [153, 104] }, // 257 septets ({, } and € count two)
+      { body: 'Скидка сегодня! '.repeat(10).trim(), parts: 3, dataCoding: 8, base: 60_000, units: [67, 67, 25] }, // 159 UCS-2 units
     ];
     for (const c of cases) {
       const numbers = uniqueNumbers(40, c.base).map((n) => `+${n}`);
@@ -100,6 +101,10 @@ describe('SMS campaign end to end', () => {
         expect(m.text).toBe(c.body);
         expect(m.concatenation).toMatchObject({ mode: 'udh', dataCoding: c.dataCoding });
         expect(m.concatenation!.parts).toHaveLength(c.parts);
+        // On the wire: each part behind its own UDH (IE 0x00: one reference, the total, numbers 1..n), no fuller than a part may be.
+        const parts = expectParts(stack.smsc.parts(), m.to, 'udh', c.parts);
+        expect(parts.map((p) => p.dataCoding)).toEqual(Array(c.parts).fill(c.dataCoding));
+        expect(parts.map((p) => (c.dataCoding === 0 ? septets(p.text) : p.text.length))).toEqual(c.units);
       }
     }
     const balance = await waitFor('credits to settle', async () => {
