@@ -166,6 +166,66 @@ describe('SMPP carrier and SMSC simulator', () => {
   });
 });
 
+describe('SMPP carrier over several binds', () => {
+  const sims: SmscSimulator[] = [];
+  const carriers: SmppCarrier[] = [];
+  async function setup(carrierOptions: Partial<ConstructorParameters<typeof SmppCarrier>[0]>, simOptions: ConstructorParameters<typeof SmscSimulator>[0] = {}) {
+    const s = new SmscSimulator({ port: 0, systemId: 'sys', password: 'pw', receiptDelayMs: 5, ...simOptions });
+    sims.push(s);
+    const { port } = await s.start();
+    const c = new SmppCarrier({ url: `smpp://sys:pw@127.0.0.1:${port}`, windowSize: 10, responseTimeoutMs: 1000, reconnectDelayMsMax: 200, ...carrierOptions });
+    carriers.push(c);
+    await c.connect();
+    return { s, c };
+  }
+  afterEach(async () => {
+    await Promise.all(carriers.splice(0).map((c) => c.close().catch(() => undefined)));
+    await Promise.all(sims.splice(0).map((s) => s.stop()));
+  });
+
+  it('spreads submits over its transceiver binds, within each bind’s window, and sums their status up', async () => {
+    const { s, c } = await setup({ binds: 3 });
+    expect(s.stats().binds).toBe(3);
+    expect(c.capacity()).toBe(30);
+    expect(c.status()).toMatchObject({ state: 'connected', detail: '3 of 3 transceiver binds bound' });
+    const outcomes = await Promise.all(Array.from({ length: 300 }, (_, i) => c.submit({ from: '+1555', to: `+1555400${String(i).padStart(4, '0')}`, text: 'x' })));
+    expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
+    const perSession = new Map<number, number>();
+    for (const m of s.submits()) perSession.set(m.session, (perSession.get(m.session) ?? 0) + 1);
+    expect(perSession.size).toBe(3);
+    // Least in flight first: no bind carries much more than its share.
+    expect(Math.max(...perSession.values())).toBeLessThan(150);
+    expect(s.countByNumber().size).toBe(300);
+  });
+
+  it('submits over transmitter binds and takes the receipts on its receiver bind', async () => {
+    const receipts: DeliveryReceipt[] = [];
+    const { s, c } = await setup({ binds: 2, bindType: 'transmitter', receiverBinds: 1, onReceipt: (r) => void receipts.push(r) });
+    expect(c.status().detail).toBe('2 of 2 transmitter binds bound, 1 of 1 receiver binds');
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => c.submit({ from: '+1555', to: `+1555410${String(i).padStart(4, '0')}`, text: 'x', registeredDelivery: true })));
+    expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
+    expect(new Set(s.submits().map((m) => m.session)).size).toBe(2);
+    await waitUntil('40 receipts on the receiver', () => receipts.length === 40);
+  });
+
+  it('resolves a dropped session’s unanswered submits as unknown, binds again, and goes on submitting', async () => {
+    const { s, c } = await setup({ binds: 2 }, { silentNumbers: ['+15559000000'] });
+    const silent = Promise.all([0, 1, 2, 3].map(() => c.submit({ from: '+1555', to: '+15559000000', text: 'x' })));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.dropSessions()).toBe(2);
+    expect((await silent).map((o) => o.kind)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+    await waitUntil('both binds back', () => c.capacity() === 20, 5000);
+    expect(c.status()).toMatchObject({ state: 'connected', detail: '2 of 2 transceiver binds bound' });
+    expect(await c.submit({ from: '+1555', to: '+15559000001', text: 'after' })).toMatchObject({ kind: 'accepted' });
+    expect(s.stats().binds).toBe(4);
+  });
+
+  it('refuses a bind count out of bounds', () => {
+    expect(() => new SmppCarrier({ url: 'smpp://sys:pw@127.0.0.1:1', binds: 0 })).toThrow(/binds must be/);
+    expect(() => new SmppCarrier({ url: 'smpp://sys:pw@127.0.0.1:1', binds: 33 })).toThrow(/binds must be/);
+  });
+});
+
 describe('SMPP carrier queue bound', () => {
   it('refuses submits beyond ten windows of waiting instead of growing without limit', async () => {
     const s = new SmscSimulator({ port: 0, systemId: 'sys', password: 'pw', silentNumbers: ['+15559999999'] });

@@ -1,28 +1,33 @@
 import * as smpp from 'smpp';
-import { addressFields, decodeMessage, encodeParts, fromSmppAddress, parseReceiptText, type ConcatenationMode } from './encoding';
-import { parseSmppUrl, type SmppEndpoint } from './url';
+import { addressFields, encodeParts, type ConcatenationMode } from './encoding';
+import { parseSmppUrl } from './url';
 
-export interface DeliveryReceipt {
-  messageId: string;
-  stat: string;
-  err: string;
-  /** The handset the message went to (the receipt's source address), E.164. */
-  from: string;
-  to: string;
-}
+import { SmppBind, ESME_RMSGQFUL, ESME_RTHROTTLED, NOT_WRITTEN, type BindState, type BindType, type DeliveryReceipt, type ReferenceQueryOutcome, type SubmitOutcome } from './bind';
 
-export type SubmitOutcome =
-  | { kind: 'accepted'; messageId: string }
-  | { kind: 'rejected'; commandStatus: number; retriable: boolean }
-  | { kind: 'unknown'; reason: string };
+export { ESME_RMSGQFUL, ESME_RQUERYFAIL, ESME_ROK, ESME_RSYSERR, ESME_RTHROTTLED, ESME_RX_T_APPN, NOT_WRITTEN } from './bind';
+export type { BindType, DeliveryReceipt, ReferenceQueryOutcome, SubmitOutcome } from './bind';
+
+/** The carrier's answers that mean "slow down", not "this message is wrong". */
+export const THROTTLING_STATUSES: ReadonlySet<number> = new Set([ESME_RTHROTTLED, ESME_RMSGQFUL]);
+
+/** How many sessions of each kind one carrier may hold: SMSCs allow a handful per account. */
+export const BINDS_MAX = 32;
 
 export interface SmppCarrierOptions {
   url: string;
-  /** Submits written and awaiting their response at once. */
+  /** Submits written and awaiting their response at once, per transmitting bind. */
   windowSize?: number;
   responseTimeoutMs?: number;
   reconnectDelayMsMax?: number;
   enquireLinkIntervalMs?: number;
+  /** Sessions that carry submits (default 1). */
+  binds?: number;
+  /**
+   * `transceiver` (default): each bind submits and takes receipts. `transmitter`: the binds only
+   * submit, and `receiverBinds` bind_receiver sessions take the receipts and inbound messages.
+   */
+  bindType?: 'transceiver' | 'transmitter';
+  receiverBinds?: number;
   /**
    * Called for every delivery receipt. The deliver_sm is acknowledged only once the returned
    * promise resolves (the receipt is stored); a rejection answers ESME_RX_T_APPN, so the SMSC
@@ -43,124 +48,101 @@ export interface SmppCarrierOptions {
 export const CLARION_REFERENCE_TLV = 0x1501;
 smpp.addTLV('clarion_reference', { id: CLARION_REFERENCE_TLV, type: smpp.types.tlv.cstring });
 
-export type ReferenceQueryOutcome = { kind: 'found'; messageId: string; delivered: boolean } | { kind: 'not-found' } | { kind: 'error'; reason: string };
-
-export const ESME_ROK = 0x00;
-export const ESME_RQUERYFAIL = 0x67;
-export const ESME_RMSGQFUL = 0x14;
-export const ESME_RSYSERR = 0x08;
-export const ESME_RTHROTTLED = 0x58;
-/** ESME receiver temporary application error: "try this deliver_sm again later". */
-export const ESME_RX_T_APPN = 0x64;
-/** The carrier never saw it: not bound, socket not writable. Safe to try again. */
-export const NOT_WRITTEN = 0x0400_0000;
-const RETRIABLE = new Set([ESME_RTHROTTLED, ESME_RMSGQFUL, ESME_RSYSERR, NOT_WRITTEN]);
-
 /**
- * One bind_transceiver session to a carrier. A submit is written at most once: if its response
- * does not come (timeout, dropped connection) it resolves 'unknown' and is never re-sent here —
- * the caller reconciles it. Reconnects with capped backoff after a drop.
+ * A carrier account over several SMPP sessions (binds), each reconnected on its own. Each
+ * submit_sm goes to the bound transmitting bind with the fewest in flight, within that bind's
+ * window; the parts of one long message may travel on different binds (they are tied together by
+ * their UDH or SAR reference, not by the session). A PDU is written at most once: if its response
+ * does not come (timeout, that session dropped) it resolves 'unknown' and is never re-sent here —
+ * the caller reconciles it.
  */
 export class SmppCarrier {
-  private readonly endpoint: SmppEndpoint;
   private readonly windowSize: number;
   private readonly responseTimeoutMs: number;
-  private session: smpp.Session | null = null;
-  private bound = false;
-  private closing = false;
-  private inFlight = 0;
+  private readonly binds: SmppBind[];
+  private readonly transmitters: SmppBind[];
+  /** Submits waiting for a window slot on any bind; bounded at ten total windows. */
   private readonly waiting: (() => void)[] = [];
-  private readonly pending = new Map<number, (o: SubmitOutcome) => void>();
   private bindWaiters: (() => void)[] = [];
-  private reconnectAttempt = 0;
+  /** Where the least-in-flight search starts, rotating, so equal binds take turns. */
+  private nextBind = 0;
   /** The reference that ties the parts of one concatenated message together, rolling over at 256. */
   private nextConcatRef = Math.floor(Math.random() * 256);
-  private statusState: { state: 'connected' | 'connecting' | 'unreachable'; since: string; detail?: string } = { state: 'connecting', since: new Date().toISOString() };
+  private statusState: { state: BindState; since: string; detail?: string } = { state: 'connecting', since: new Date().toISOString() };
 
   constructor(private readonly options: SmppCarrierOptions) {
-    this.endpoint = parseSmppUrl(options.url);
+    const endpoint = parseSmppUrl(options.url);
     this.windowSize = options.windowSize ?? 50;
     this.responseTimeoutMs = options.responseTimeoutMs ?? 10000;
+    const transmitting = options.binds ?? 1;
+    const receiving = options.bindType === 'transmitter' ? (options.receiverBinds ?? 1) : 0;
+    for (const [what, n, min] of [['binds', transmitting, 1], ['receiver binds', receiving, 0]] as const) {
+      if (!Number.isInteger(n) || n < min || n > BINDS_MAX) throw new Error(`SMPP ${what} must be an integer from ${min} to ${BINDS_MAX}, not ${n}`);
+    }
+    const bind = (type: BindType) =>
+      new SmppBind({
+        endpoint,
+        type,
+        responseTimeoutMs: this.responseTimeoutMs,
+        reconnectDelayMsMax: options.reconnectDelayMsMax ?? 10000,
+        enquireLinkIntervalMs: options.enquireLinkIntervalMs ?? 30000,
+        onReceipt: options.onReceipt,
+        onInbound: options.onInbound,
+        onChange: () => this.onBindChange(),
+      });
+    this.transmitters = Array.from({ length: transmitting }, () => bind(options.bindType ?? 'transceiver'));
+    this.binds = [...this.transmitters, ...Array.from({ length: receiving }, () => bind('receiver'))];
   }
 
+  /** At least one bind that can carry submits is bound. */
   isBound(): boolean {
-    return this.bound;
+    return this.transmitters.some((b) => b.isBound());
   }
 
-  /** Connected, connecting (never bound yet, or a first reconnect), or unreachable since when and why. */
-  status(): { state: 'connected' | 'connecting' | 'unreachable'; since: string; detail?: string } {
+  /** submit_sm PDUs that can be written at once now: the windows of the bound transmitting binds. */
+  capacity(): number {
+    return this.transmitters.filter((b) => b.isBound()).length * this.windowSize;
+  }
+
+  /**
+   * Connected while any transmitting bind is bound; unreachable once every one of them is; the
+   * detail says how many of each kind are bound.
+   */
+  status(): { state: BindState; since: string; detail?: string } {
     return this.statusState;
   }
 
-  private setStatus(state: 'connected' | 'connecting' | 'unreachable', detail?: string): void {
-    if (this.statusState.state === state) {
-      if (detail) this.statusState = { ...this.statusState, detail };
-      return;
+  private onBindChange(): void {
+    const tx = this.transmitters;
+    const up = tx.filter((b) => b.isBound()).length;
+    const state: BindState = up > 0 ? 'connected' : tx.every((b) => b.status().state === 'unreachable') ? 'unreachable' : 'connecting';
+    const receivers = this.binds.filter((b) => !b.transmits);
+    const lastError = tx.map((b) => b.status()).find((s) => s.state !== 'connected' && s.detail)?.detail;
+    let detail = `${up} of ${tx.length} ${tx[0].type} binds bound`;
+    if (receivers.length > 0) detail += `, ${receivers.filter((b) => b.isBound()).length} of ${receivers.length} receiver binds`;
+    if (lastError && up < tx.length) detail += `; ${lastError}`;
+    this.statusState = { state, since: this.statusState.state === state ? this.statusState.since : new Date().toISOString(), detail };
+    if (up > 0) {
+      const waiters = this.bindWaiters;
+      this.bindWaiters = [];
+      waiters.forEach((w) => w());
+      // Slots of a bind that came back: submits waiting for a window can take them.
+      for (let i = 0; i < this.windowSize && this.waiting.length > 0; i++) this.waiting.shift()!();
     }
-    this.statusState = { state, since: new Date().toISOString(), ...(detail ? { detail } : {}) };
   }
 
-  connect(): Promise<void> {
-    this.closing = false;
-    return new Promise<void>((resolve, reject) => {
-      const session = smpp.connect({ host: this.endpoint.host, port: this.endpoint.port, auto_enquire_link_period: this.options.enquireLinkIntervalMs ?? 30000 });
-      this.session = session;
-      let settled = false;
-      session.on('connect', () => {
-        session.bind_transceiver({ system_id: this.endpoint.systemId, password: this.endpoint.password }, (pdu: smpp.PDU) => {
-          if (pdu.command_status !== ESME_ROK) {
-            settled = true;
-            session.destroy();
-            reject(new Error(`bind refused by ${this.endpoint.host}:${this.endpoint.port} (status 0x${pdu.command_status.toString(16)})`));
-            return;
-          }
-          this.bound = true;
-          this.reconnectAttempt = 0;
-          this.setStatus('connected');
-          settled = true;
-          const waiters = this.bindWaiters;
-          this.bindWaiters = [];
-          waiters.forEach((w) => w());
-          resolve();
-        });
-      });
-      session.on('deliver_sm', (pdu: smpp.PDU) => this.onDeliver(session, pdu));
-      session.on('enquire_link', (pdu: smpp.PDU) => session.send(pdu.response()));
-      session.on('unbind', (pdu: smpp.PDU) => {
-        session.send(pdu.response());
-        session.close();
-      });
-      session.on('error', (err: Error) => {
-        if (!this.bound) this.setStatus(this.reconnectAttempt >= 2 ? 'unreachable' : 'connecting', err.message);
-        if (!settled) {
-          settled = true;
-          reject(err);
-        }
-      });
-      session.on('close', () => this.onClose(session));
-    });
+  /** Resolves once every bind is bound; rejects with the first failure (that bind keeps retrying). */
+  async connect(): Promise<void> {
+    await Promise.all(this.binds.map((b) => b.connect()));
   }
 
   async close(): Promise<void> {
-    this.closing = true;
-    const s = this.session;
-    if (!s) return;
-    if (this.bound) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 2000);
-        s.unbind({}, () => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-    s.close();
-    this.bound = false;
+    await Promise.all(this.binds.map((b) => b.close()));
   }
 
   /**
    * Submits one message: a single submit_sm, or the parts of a concatenated message (UDH or SAR),
-   * written together within the window. A receipt is asked for on the last part only, so one
+   * written together within the windows. A receipt is asked for on the last part only, so one
    * receipt reports the message, under the last part's message id, which is what is returned.
    * Parts that disagree (some accepted, some refused) cannot be taken back: the message is final
    * as refused, with the refusing part's status, and is never re-sent (that would repeat parts).
@@ -184,66 +166,57 @@ export class SmppCarrier {
   }
 
   private async submitPdu(fields: Record<string, unknown>): Promise<SubmitOutcome> {
-    await this.takeSlot();
+    const bind = await this.takeSlot();
+    if (!bind) return { kind: 'rejected', commandStatus: NOT_WRITTEN, retriable: true };
     try {
-      if (!this.bound && !(await this.waitForBind())) return { kind: 'rejected', commandStatus: NOT_WRITTEN, retriable: true };
-      const session = this.session!;
-      const pdu = new smpp.PDU('submit_sm', fields);
-      return await new Promise<SubmitOutcome>((resolve) => {
-        let done = false;
-        const finish = (o: SubmitOutcome) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          this.pending.delete(pdu.sequence_number);
-          resolve(o);
-        };
-        const timer = setTimeout(() => finish({ kind: 'unknown', reason: `no submit_sm_resp within ${this.responseTimeoutMs} ms` }), this.responseTimeoutMs);
-        const written = session.send(pdu, (resp: smpp.PDU) => {
-          if (resp.command_status === ESME_ROK) finish({ kind: 'accepted', messageId: String(resp.message_id) });
-          else finish({ kind: 'rejected', commandStatus: resp.command_status, retriable: RETRIABLE.has(resp.command_status) });
-        });
-        if (!written) finish({ kind: 'rejected', commandStatus: NOT_WRITTEN, retriable: true });
-        else this.pending.set(pdu.sequence_number, finish);
-      });
+      return await bind.send(fields);
     } finally {
-      this.releaseSlot();
+      this.releaseSlot(bind);
     }
   }
 
   /** Asks the carrier whether it received the submit with this reference (see CLARION_REFERENCE_TLV). */
   queryByReference(reference: string): Promise<ReferenceQueryOutcome> {
-    const session = this.session;
-    if (!session || !this.bound) return Promise.resolve({ kind: 'error', reason: 'not bound' });
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve({ kind: 'error', reason: 'no query_sm_resp' }), this.responseTimeoutMs);
-      const pdu = new smpp.PDU('query_sm', { message_id: '', source_addr_ton: 0, source_addr_npi: 0, source_addr: '', clarion_reference: reference });
-      const written = session.send(pdu, (resp: smpp.PDU) => {
-        clearTimeout(timer);
-        if (resp.command_status === ESME_ROK && resp.message_id) resolve({ kind: 'found', messageId: String(resp.message_id), delivered: resp.message_state === 2 });
-        else if (resp.command_status === ESME_RQUERYFAIL) resolve({ kind: 'not-found' });
-        else resolve({ kind: 'error', reason: `query_sm status 0x${resp.command_status.toString(16)}` });
-      });
-      if (!written) {
-        clearTimeout(timer);
-        resolve({ kind: 'error', reason: 'socket not writable' });
-      }
-    });
+    const bind = this.transmitters.find((b) => b.isBound());
+    if (!bind) return Promise.resolve({ kind: 'error', reason: 'not bound' });
+    return bind.query(reference);
   }
 
-  private takeSlot(): Promise<void> {
-    if (this.inFlight < this.windowSize) {
-      this.inFlight++;
-      return Promise.resolve();
+  /** The bound transmitting bind with the fewest in flight and room in its window, or null. */
+  private freeBind(): SmppBind | null {
+    let best: SmppBind | null = null;
+    const n = this.transmitters.length;
+    for (let i = 0; i < n; i++) {
+      const b = this.transmitters[(this.nextBind + i) % n];
+      if (b.isBound() && b.inFlight < this.windowSize && (!best || b.inFlight < best.inFlight)) best = b;
     }
-    if (this.waiting.length >= this.windowSize * 10) return Promise.reject(new Error('carrier submit queue is full'));
-    return new Promise((resolve) => this.waiting.push(resolve));
+    this.nextBind = (this.nextBind + 1) % n;
+    return best;
   }
 
-  private releaseSlot(): void {
-    const next = this.waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
-    else this.inFlight--;
+  /**
+   * A window slot on some bind: at once when one is free; else after a wait in the bounded queue;
+   * null when no transmitting bind is bound within the response timeout (nothing was written).
+   */
+  private async takeSlot(): Promise<SmppBind | null> {
+    for (;;) {
+      const free = this.freeBind();
+      if (free) {
+        free.inFlight++;
+        return free;
+      }
+      if (!this.isBound()) {
+        if (!(await this.waitForBind())) return null;
+        continue;
+      }
+      if (this.waiting.length >= this.windowSize * this.transmitters.length * 10) throw new Error('carrier submit queue is full');
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private releaseSlot(bind: SmppBind): void {
+    bind.inFlight--;
+    this.waiting.shift()?.(); // the next waiter looks for a slot again (most likely this one)
   }
 
   private waitForBind(): Promise<boolean> {
@@ -254,55 +227,6 @@ export class SmppCarrier {
         resolve(true);
       });
     });
-  }
-
-  private onDeliver(session: smpp.Session, pdu: smpp.PDU): void {
-    const answer = (status = ESME_ROK) => {
-      try {
-        session.send(pdu.response({ command_status: status }));
-      } catch {
-        /* the session is gone: the SMSC delivers it again on the next bind */
-      }
-    };
-    let receipt: DeliveryReceipt | null = null;
-    try {
-      const text = decodeMessage(pdu.message_payload ?? pdu.short_message, pdu.data_coding ?? 0);
-      if ((pdu.esm_class & 0x04) !== 0) {
-        const parsed = parseReceiptText(text);
-        const messageId = pdu.receipted_message_id ? String(pdu.receipted_message_id) : parsed?.id;
-        if (messageId) receipt = { messageId, stat: parsed?.stat ?? 'UNKNOWN', err: parsed?.err ?? '000', from: fromSmppAddress(pdu.source_addr), to: fromSmppAddress(pdu.destination_addr) };
-      } else {
-        this.options.onInbound?.({ from: fromSmppAddress(pdu.source_addr), to: fromSmppAddress(pdu.destination_addr), text });
-      }
-    } catch (err) {
-      console.error(`[smpp] deliver_sm not understood: ${(err as Error).message}`);
-    }
-    // Only a receipt waits for its handler: it is acknowledged once stored, so none is lost.
-    if (!receipt || !this.options.onReceipt) return answer();
-    Promise.resolve()
-      .then(() => this.options.onReceipt!(receipt!))
-      .then(
-        () => answer(),
-        (err: Error) => {
-          console.error(`[smpp] receipt ${receipt!.messageId} not stored, the SMSC will deliver it again: ${err.message}`);
-          answer(ESME_RX_T_APPN);
-        },
-      );
-  }
-
-  private onClose(session: smpp.Session): void {
-    if (this.session !== session) return;
-    this.bound = false;
-    // Written submits whose response can no longer arrive: their outcome is unknown.
-    for (const finish of [...this.pending.values()]) finish({ kind: 'unknown', reason: 'connection closed before submit_sm_resp' });
-    this.pending.clear();
-    if (this.closing) return;
-    this.setStatus(this.reconnectAttempt >= 2 ? 'unreachable' : 'connecting', this.statusState.detail ?? 'connection closed');
-    const delay = Math.min(this.options.reconnectDelayMsMax ?? 10000, 100 * 2 ** this.reconnectAttempt++);
-    setTimeout(() => {
-      if (this.closing) return;
-      this.connect().catch((err: Error) => console.error(`[smpp] reconnect failed: ${err.message}`));
-    }, delay);
   }
 }
 

@@ -141,6 +141,16 @@ export class SmscSimulator {
     this.http = null;
   }
 
+  /**
+   * Cuts every session at once, as a carrier's restart or a broken link does: submits on the wire
+   * get no answer, and the clients have to bind again. Returns how many sessions were cut.
+   */
+  dropSessions(): number {
+    const sessions = [...(this.server?.sessions ?? [])];
+    for (const s of sessions) s.destroy();
+    return sessions.length;
+  }
+
   submits(): readonly Submit[] {
     return this.received;
   }
