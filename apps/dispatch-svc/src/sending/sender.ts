@@ -68,7 +68,7 @@ export class Sender {
       // The window counts submit_sm PDUs, and a long message is several: claim no more messages than
       // their parts fit, so every claimed send is written at once.
       const width = Math.max(1, Math.floor((await this.allowance(this.config.claimBatchSize)) / segmentsFor(c.body)));
-      const claim = await claimRange(this.platform, c.campaign_sid, width, this.lease.instanceId);
+      const claim = await this.platform.tx((tx) => claimRange(tx, c.campaign_sid, width, this.lease.instanceId));
       if (!claim) continue; // this campaign has nothing left to claim
       this.active.add(claim.id);
       if (claim.sends.length === 0) {

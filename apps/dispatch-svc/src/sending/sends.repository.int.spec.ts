@@ -40,7 +40,7 @@ describe('sends repository', () => {
     const claims: Claim[] = [];
     const claimer = async () => {
       for (;;) {
-        const c = await claimRange(sql, 'CPclaims', 50, 'test-instance');
+        const c = await tx((t) => claimRange(t, 'CPclaims', 50, 'test-instance'));
         if (!c) return;
         claims.push(c);
       }
@@ -55,12 +55,12 @@ describe('sends repository', () => {
       await tx((t) => recordAnswers(t, c, c.sends.map((s) => ({ seq: s.seq, state: throttled.has(s.msisdn) ? 'queued' : 'sent', messageId: throttled.has(s.msisdn) ? null : `m-${s.msisdn}`, errorCode: null })), 0));
     }
     expect(await remaining('CPclaims')).toBe(3); // the three throttled ones are still to send
-    const again = await claimRange(sql, 'CPclaims', 1000, 'test-instance');
+    const again = await tx((t) => claimRange(t, 'CPclaims', 1000, 'test-instance'));
     expect(again!.sends.map((s) => s.msisdn).sort()).toEqual([...throttled].sort());
     expect(again!.sends.every((s) => s.attempts === 2)).toBe(true);
     await tx((t) => recordAnswers(t, again!, again!.sends.map((s) => ({ seq: s.seq, state: 'sent', messageId: `m-${s.msisdn}`, errorCode: null })), 0));
     expect(await remaining('CPclaims')).toBe(0);
-    expect(await claimRange(sql, 'CPclaims', 1000, 'test-instance')).toBeNull();
+    expect(await tx((t) => claimRange(t, 'CPclaims', 1000, 'test-instance'))).toBeNull();
     expect((await sql.query(`SELECT count(*)::int AS n FROM dispatch_claims WHERE campaign_sid = 'CPclaims'`))[0].n).toBe(0);
     // An answer repeated for a claim already settled changes nothing.
     const repeat = await tx((t) => recordAnswers(t, claims[0], claims[0].sends.map((s) => ({ seq: s.seq, state: 'failed', messageId: null, errorCode: 'x' })), 0));
@@ -68,13 +68,33 @@ describe('sends repository', () => {
     expect(await remaining('CPclaims')).toBe(0);
   });
 
+  it('never claims past a send queued again by an answer that commits while the claim waits for the cursor', async () => {
+    await campaign('CPrace', numbers(20, 30_000));
+    const first = (await tx((t) => claimRange(t, 'CPrace', 10, 'test-instance')))!;
+    // The answers to the first claim (seq 3 throttled, so the cursor goes back to it) commit only
+    // once a second claim is already waiting on the campaign's row.
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    const answering = tx(async (t) => {
+      await recordAnswers(t, first, first.sends.map((s) => ({ seq: s.seq, state: s.seq === 3 ? 'queued' : 'sent', messageId: s.seq === 3 ? null : `m-${s.seq}`, errorCode: null })), 0);
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const second = tx((t) => claimRange(t, 'CPrace', 10, 'test-instance'));
+    await new Promise((r) => setTimeout(r, 100));
+    commit();
+    await answering;
+    const claimed = (await second)!.sends.map((s) => s.seq);
+    expect(claimed).toEqual([3, 10, 11, 12]);
+  });
+
   it('finds the claims nobody holds: a dead holder’s, a released one, and one of this instance that its sender never saw', async () => {
     await campaign('CPdoubt', numbers(40, 20_000));
     await heartbeat(sql, 'alive');
-    const mine = (await claimRange(sql, 'CPdoubt', 10, 'alive'))!; // the sender is working on it
-    const lost = (await claimRange(sql, 'CPdoubt', 10, 'alive'))!; // committed, but its result never arrived
-    const dead = (await claimRange(sql, 'CPdoubt', 10, 'gone'))!; // an instance that never beat
-    const released = (await claimRange(sql, 'CPdoubt', 10, 'alive'))!;
+    const mine = (await tx((t) => claimRange(t, 'CPdoubt', 10, 'alive')))!; // the sender is working on it
+    const lost = (await tx((t) => claimRange(t, 'CPdoubt', 10, 'alive')))!; // committed, but its result never arrived
+    const dead = (await tx((t) => claimRange(t, 'CPdoubt', 10, 'gone')))!; // an instance that never beat
+    const released = (await tx((t) => claimRange(t, 'CPdoubt', 10, 'alive')))!;
     await sql.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [released.id]);
     const me = { instanceId: 'alive', activeClaimIds: [mine.id, released.id], lostAfterMs: 0 };
     await new Promise((r) => setTimeout(r, 20));
@@ -92,8 +112,8 @@ describe('sends repository', () => {
     const [shared] = numbers(1, 9000);
     await campaign('CPa', [shared]);
     await campaign('CPb', [shared]);
-    const a = (await claimRange(sql, 'CPa', 10, 'test-instance'))!;
-    const b = (await claimRange(sql, 'CPb', 10, 'test-instance'))!;
+    const a = (await tx((t) => claimRange(t, 'CPa', 10, 'test-instance')))!;
+    const b = (await tx((t) => claimRange(t, 'CPb', 10, 'test-instance')))!;
     await tx((t) => recordAnswers(t, a, [{ seq: a.sends[0].seq, state: 'sent', messageId: 'mid-a', errorCode: null }], 0));
     await tx((t) => recordAnswers(t, b, [{ seq: b.sends[0].seq, state: 'sent', messageId: 'mid-b', errorCode: null }], 0));
     // A's receipt, and one with A's id but another number (an id the carrier reused): only A changes, once.
@@ -108,7 +128,7 @@ describe('sends repository', () => {
   it('keeps a receipt that overtook its send’s answer, and applies it once the answer is recorded', async () => {
     const [n] = numbers(1, 9500);
     await campaign('CPfast', [n]);
-    const c = (await claimRange(sql, 'CPfast', 10, 'test-instance'))!;
+    const c = (await tx((t) => claimRange(t, 'CPfast', 10, 'test-instance')))!;
     expect(await tx((t) => applyReceipts(t, [{ messageId: 'mid-fast', msisdn: n, state: 'delivered' }]))).toEqual([]);
     await tx((t) => recordAnswers(t, c, [{ seq: c.sends[0].seq, state: 'sent', messageId: 'mid-fast', errorCode: null }], 0));
     const { applied } = await tx((t) => applyPendingReceipts(t, 60_000, 100));

@@ -91,33 +91,36 @@ export function sendingCampaigns(sql: Sql, limit: number): Promise<SendingCampai
 }
 
 /**
- * Claims the next range of a campaign's seq for this instance, in one statement: it moves the
- * campaign's cursor, records the claim, and turns the range's queued sends into 'sending'. Returns
- * null when the cursor is at the end; a claim whose range held nothing queued comes back with no
- * sends (its row is deleted by the caller's next step).
+ * Claims the next range of a campaign's seq for this instance, in one transaction of two
+ * statements: the first moves the campaign's cursor and records the claim, the second turns the
+ * range's queued sends into 'sending'. Returns null when the cursor is at the end; a claim whose
+ * range held nothing queued comes back with no sends (its row is deleted by the caller's next step).
+ *
+ * Two statements, not one: a statement sees the sends as they were when it began, while its lock
+ * on the campaign's row may be granted only after an answer that put a send of the range back in
+ * the queue (and the cursor back to it) committed. One statement would then move the cursor past
+ * that send without taking it, and nothing would ever claim it again. The second statement begins
+ * once the first holds the row, so it sees every answer that rewound the cursor before.
  */
-export async function claimRange(sql: Sql, campaignSid: string, width: number, instanceId: string): Promise<Claim | null> {
-  const rows = await sql.query<{ claim_id: string; msisdn: string | null; seq: number | null; attempts: number | null }>(
+export async function claimRange(tx: Sql, campaignSid: string, width: number, instanceId: string): Promise<Claim | null> {
+  const [claim] = await tx.query<{ id: string; seq_lo: number; seq_hi: number }>(
     `WITH cur AS (
        SELECT c.claim_cursor AS lo, LEAST(i.seq_end, c.claim_cursor + $2) AS hi
        FROM dispatch_campaigns c JOIN dispatch_intake i USING (campaign_sid)
        WHERE c.campaign_sid = $1 AND c.status = 'sending' AND c.claim_cursor < i.seq_end
        FOR UPDATE OF c),
-     moved AS (UPDATE dispatch_campaigns c SET claim_cursor = cur.hi FROM cur WHERE c.campaign_sid = $1 RETURNING cur.lo, cur.hi),
-     claim AS (INSERT INTO dispatch_claims (campaign_sid, seq_lo, seq_hi, instance_id) SELECT $1, lo, hi, $3 FROM moved RETURNING id, seq_lo, seq_hi),
-     taken AS (
-       UPDATE sends s SET state = 'sending', claim_id = claim.id, claimed_at = now(), attempts = s.attempts + 1
-       FROM claim WHERE s.campaign_sid = $1 AND s.seq >= claim.seq_lo AND s.seq < claim.seq_hi AND s.state = 'queued'
-       RETURNING s.msisdn, s.seq, s.attempts)
-     SELECT claim.id AS claim_id, taken.msisdn, taken.seq, taken.attempts FROM claim LEFT JOIN taken ON true ORDER BY taken.seq`,
+     moved AS (UPDATE dispatch_campaigns c SET claim_cursor = cur.hi FROM cur WHERE c.campaign_sid = $1 RETURNING cur.lo, cur.hi)
+     INSERT INTO dispatch_claims (campaign_sid, seq_lo, seq_hi, instance_id) SELECT $1, lo, hi, $3 FROM moved RETURNING id, seq_lo, seq_hi`,
     [campaignSid, width, instanceId],
   );
-  if (rows.length === 0) return null;
-  return {
-    id: rows[0].claim_id,
-    campaignSid,
-    sends: rows.filter((r) => r.msisdn !== null).map((r) => ({ msisdn: r.msisdn!, seq: r.seq!, attempts: r.attempts! })),
-  };
+  if (!claim) return null;
+  const taken = await tx.query<{ msisdn: string; seq: number; attempts: number }>(
+    `UPDATE sends s SET state = 'sending', claim_id = $2, claimed_at = now(), attempts = s.attempts + 1
+     WHERE s.campaign_sid = $1 AND s.seq >= $3 AND s.seq < $4 AND s.state = 'queued'
+     RETURNING s.msisdn, s.seq, s.attempts`,
+    [campaignSid, claim.id, claim.seq_lo, claim.seq_hi],
+  );
+  return { id: claim.id, campaignSid, sends: taken.sort((x, y) => x.seq - y.seq) };
 }
 
 /**
