@@ -32,7 +32,8 @@ export interface CarrierStatus {
  *
  * The contract that keeps sends exactly-once: `submit` writes a message at most once and never
  * retries by itself; an answer that does not come resolves `unknown`, and the caller reconciles
- * it. Receipts are handed to the `onReceipt` given at construction, and the carrier acknowledges a
+ * it. An answer of `throttled` (the carrier asks to slow down) is never a failure of the message.
+ * Receipts are handed to the `onReceipt` given at construction, and the carrier acknowledges a
  * receipt only once that promise resolved (the receipt is stored), so a crash loses none.
  */
 export interface CarrierPort {

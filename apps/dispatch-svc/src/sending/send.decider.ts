@@ -8,31 +8,46 @@ import type { RecipientFinalState } from '@clarion/contracts';
  *
  *   queued ──claim──▶ sending ──accepted──▶ sent ──receipt──▶ delivered | undelivered | expired | unknown
  *     ▲                 │ │ └──rejected, final──▶ failed
- *     └─not written, or─┘ └──no answer──▶ (in doubt) ──query: found──▶ sent
- *       its claim was lost
- *       throttled (retriable)                 ├──query: never received──▶ queued
- *       within the attempts                   └──reconcile timeout──▶ unknown
+ *     └─throttled (the ──┘ └──no answer──▶ (in doubt) ──query: found──▶ sent
+ *       attempt given back),                  ├──query: never received──▶ queued
+ *       transient error within                └──reconcile timeout──▶ unknown
+ *       the attempts, not written,
+ *       or its claim was lost
  *   queued ──campaign failed──▶ expired
  */
 
 export type CarrierAnswer =
   | { kind: 'accepted'; messageId: string }
+  /** The carrier asks to slow down (ESME_RTHROTTLED, ESME_RMSGQFUL): nothing is wrong with the message. */
+  | { kind: 'throttled'; commandStatus: number }
+  /** Refused: for good (e.g. ESME_RINVDSTADR), or for now (retriable, e.g. ESME_RSYSERR). */
   | { kind: 'rejected'; commandStatus: number; retriable: boolean }
   | { kind: 'unknown'; reason: string };
 
 export type SendTransition =
   | { state: 'sent'; messageId: string }
   | { state: 'failed'; errorCode: string }
-  | { state: 'queued'; errorCode: string } // retried later: the carrier never took it
+  // Retried later: the carrier never took it. `attemptGivenBack`: the claim counted an attempt that
+  // this answer does not use up (throttling is the carrier's pace, not the message failing).
+  | { state: 'queued'; errorCode: string; attemptGivenBack: boolean }
   | { state: 'sending' }; // in doubt: left for reconciliation, never re-sent blindly
 
+const carrierCode = (commandStatus: number) => `0x${commandStatus.toString(16).padStart(8, '0')}`;
+
+/**
+ * The carrier's answer to a send on its `attempts`-th claim. Throttled: queued again with the
+ * attempt given back, however often (the sender slows down instead). Refused for now: queued again
+ * while attempts are left, then failed. Refused for good: failed, with the carrier's code.
+ */
 export function afterSubmit(answer: CarrierAnswer, attempts: number, maxAttempts: number): SendTransition {
   switch (answer.kind) {
     case 'accepted':
       return { state: 'sent', messageId: answer.messageId };
+    case 'throttled':
+      return { state: 'queued', errorCode: carrierCode(answer.commandStatus), attemptGivenBack: true };
     case 'rejected': {
-      const errorCode = `0x${answer.commandStatus.toString(16).padStart(8, '0')}`;
-      return answer.retriable && attempts < maxAttempts ? { state: 'queued', errorCode } : { state: 'failed', errorCode };
+      const errorCode = carrierCode(answer.commandStatus);
+      return answer.retriable && attempts < maxAttempts ? { state: 'queued', errorCode, attemptGivenBack: false } : { state: 'failed', errorCode };
     }
     case 'unknown':
       return { state: 'sending' };
@@ -90,7 +105,7 @@ export type SendInput =
   | { type: 'campaign-failed' };
 
 /** What the input makes of the state, or null where it does not apply (late, repeated, or out of order). */
-export function nextSendState(state: SendState, input: SendInput): { state: SendState; messageId?: string; errorCode?: string } | null {
+export function nextSendState(state: SendState, input: SendInput): { state: SendState; messageId?: string; errorCode?: string; attemptGivenBack?: boolean } | null {
   switch (input.type) {
     case 'claimed':
       return state === 'queued' ? { state: 'sending' } : null;

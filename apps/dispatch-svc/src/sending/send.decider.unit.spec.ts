@@ -4,10 +4,23 @@ import { OPEN_STATES, afterSubmit, fromNumberFor, nextSendState, stateFromReceip
 describe('send rules', () => {
   it('maps carrier answers to recipient states, never re-sending an unknown one', () => {
     expect(afterSubmit({ kind: 'accepted', messageId: 'm1' }, 1, 5)).toEqual({ state: 'sent', messageId: 'm1' });
-    expect(afterSubmit({ kind: 'rejected', commandStatus: 0x58, retriable: true }, 1, 5)).toEqual({ state: 'queued', errorCode: '0x00000058' });
-    expect(afterSubmit({ kind: 'rejected', commandStatus: 0x58, retriable: true }, 5, 5)).toEqual({ state: 'failed', errorCode: '0x00000058' });
     expect(afterSubmit({ kind: 'rejected', commandStatus: 0x45, retriable: false }, 1, 5)).toEqual({ state: 'failed', errorCode: '0x00000045' });
     expect(afterSubmit({ kind: 'unknown', reason: 'timeout' }, 1, 5)).toEqual({ state: 'sending' });
+  });
+  it('queues a throttled send again with its attempt given back, however many attempts it had', () => {
+    for (const status of [0x58, 0x14]) {
+      const code = `0x000000${status.toString(16)}`;
+      expect(afterSubmit({ kind: 'throttled', commandStatus: status }, 1, 5)).toEqual({ state: 'queued', errorCode: code, attemptGivenBack: true });
+      expect(afterSubmit({ kind: 'throttled', commandStatus: status }, 5, 5)).toEqual({ state: 'queued', errorCode: code, attemptGivenBack: true });
+    }
+  });
+  it('fails a permanently refused recipient at once with the carrier’s code (ESME_RINVDSTADR)', () => {
+    expect(afterSubmit({ kind: 'rejected', commandStatus: 0x0b, retriable: false }, 1, 5)).toEqual({ state: 'failed', errorCode: '0x0000000b' });
+  });
+  it('retries a transient refusal (ESME_RSYSERR) while attempts are left, counting each, then fails it', () => {
+    const rsyserr = { kind: 'rejected', commandStatus: 0x08, retriable: true } as const;
+    for (let attempts = 1; attempts < 5; attempts++) expect(afterSubmit(rsyserr, attempts, 5)).toEqual({ state: 'queued', errorCode: '0x00000008', attemptGivenBack: false });
+    expect(afterSubmit(rsyserr, 5, 5)).toEqual({ state: 'failed', errorCode: '0x00000008' });
   });
   it('maps receipt stats', () => {
     expect(stateFromReceipt('DELIVRD')).toBe('delivered');
@@ -27,7 +40,8 @@ describe('send rules', () => {
 
 describe('send state machine', () => {
   const accepted = { kind: 'accepted', messageId: 'm1' } as const;
-  const throttled = { kind: 'rejected', commandStatus: 0x58, retriable: true } as const;
+  const throttled = { kind: 'throttled', commandStatus: 0x58 } as const;
+  const transient = { kind: 'rejected', commandStatus: 0x08, retriable: true } as const;
   const refused = { kind: 'rejected', commandStatus: 0x0b, retriable: false } as const;
   const silent = { kind: 'unknown', reason: 'timeout' } as const;
 
@@ -38,8 +52,10 @@ describe('send state machine', () => {
     expect(nextSendState('sent', { type: 'receipt', stat: 'UNDELIV' })).toEqual({ state: 'undelivered' });
   });
 
-  it('queues a throttled send again within its attempts, and fails a refused one with the carrier code', () => {
-    expect(nextSendState('sending', { type: 'answered', answer: throttled, attempts: 2, maxAttempts: 5 })).toEqual({ state: 'queued', errorCode: '0x00000058' });
+  it('queues a throttled send again without using an attempt, a transient refusal within its attempts, and fails a refused one with the carrier code', () => {
+    expect(nextSendState('sending', { type: 'answered', answer: throttled, attempts: 5, maxAttempts: 5 })).toEqual({ state: 'queued', errorCode: '0x00000058', attemptGivenBack: true });
+    expect(nextSendState('sending', { type: 'answered', answer: transient, attempts: 2, maxAttempts: 5 })).toEqual({ state: 'queued', errorCode: '0x00000008', attemptGivenBack: false });
+    expect(nextSendState('sending', { type: 'answered', answer: transient, attempts: 5, maxAttempts: 5 })).toEqual({ state: 'failed', errorCode: '0x00000008' });
     expect(nextSendState('sending', { type: 'answered', answer: refused, attempts: 1, maxAttempts: 5 })).toEqual({ state: 'failed', errorCode: '0x0000000b' });
   });
 
@@ -62,6 +78,7 @@ describe('send state machine', () => {
   const answer = fc.oneof(
     fc.constant<CarrierAnswer>(accepted),
     fc.constant<CarrierAnswer>(throttled),
+    fc.constant<CarrierAnswer>(transient),
     fc.constant<CarrierAnswer>(refused),
     fc.constant<CarrierAnswer>(silent),
   );
@@ -104,6 +121,34 @@ describe('send state machine', () => {
         expect(writes).toBeLessThanOrEqual(requeues + 1);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('never fails a send for throttling, and fails one for transient refusals only after its attempts are used up', () => {
+    // A send's life as the repository keeps it: a claim counts an attempt, a throttled answer gives it back.
+    const life = fc.array(fc.oneof(fc.constant<CarrierAnswer>(throttled), fc.constant<CarrierAnswer>(transient), fc.constant<CarrierAnswer>(accepted)), { minLength: 1, maxLength: 200 });
+    fc.assert(
+      fc.property(life, fc.integer({ min: 1, max: 8 }), (answers, maxAttempts) => {
+        let state: SendState = 'queued';
+        let attempts = 0;
+        let transients = 0;
+        for (const a of answers) {
+          if (state !== 'queued') break;
+          const claimed: SendState = nextSendState(state, { type: 'claimed' })!.state;
+          attempts++;
+          if (a === transient) transients++;
+          const next: NonNullable<ReturnType<typeof nextSendState>> = nextSendState(claimed, { type: 'answered', answer: a, attempts, maxAttempts })!;
+          if (next.attemptGivenBack) attempts--;
+          state = next.state;
+          // What is counted: each transient refusal, and the claim that got the message accepted; never a throttled answer.
+          expect(attempts).toBe(transients + (a === accepted ? 1 : 0));
+          if (state === 'failed') {
+            expect(a).toBe(transient);
+            expect(transients).toBe(maxAttempts);
+          }
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -118,8 +118,14 @@ export class Sender {
         inFlight++; // no answer: in doubt, left for the in-doubt timer, never re-sent blindly
         return;
       }
-      if (t.state === 'queued') throttled = true;
-      rows.push({ seq: s.seq, state: t.state, messageId: t.state === 'sent' ? t.messageId : null, errorCode: t.state === 'failed' || t.state === 'queued' ? t.errorCode : null });
+      if (answers[i].kind === 'throttled') throttled = true;
+      rows.push({
+        seq: s.seq,
+        state: t.state,
+        messageId: t.state === 'sent' ? t.messageId : null,
+        errorCode: t.state === 'failed' || t.state === 'queued' ? t.errorCode : null,
+        attemptGivenBack: t.state === 'queued' && t.attemptGivenBack,
+      });
     });
     this.record(c, claim, rows, inFlight);
     // The carrier asked us to slow down: give it a moment before the next claim.

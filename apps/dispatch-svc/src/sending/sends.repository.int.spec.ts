@@ -49,15 +49,19 @@ describe('sends repository', () => {
     const claimed = claims.flatMap((c) => c.sends.map((s) => s.msisdn));
     expect(claimed).toHaveLength(1000);
     expect(new Set(claimed).size).toBe(1000); // no send in two claims; no opted-out send claimed
-    // Every claim answered: all sent except three throttled ones, which go back to the queue.
-    const throttled = new Set(claimed.slice(500, 503));
+    // Every claim answered: all sent except two throttled ones and one refused for now, which go back
+    // to the queue; the throttled ones with their attempt given back.
+    const throttled = new Set(claimed.slice(500, 502));
+    const requeued = new Set(claimed.slice(500, 503));
     for (const c of claims) {
-      await tx((t) => recordAnswers(t, c, c.sends.map((s) => ({ seq: s.seq, state: throttled.has(s.msisdn) ? 'queued' : 'sent', messageId: throttled.has(s.msisdn) ? null : `m-${s.msisdn}`, errorCode: null })), 0));
+      await tx((t) =>
+        recordAnswers(t, c, c.sends.map((s) => ({ seq: s.seq, state: requeued.has(s.msisdn) ? 'queued' : 'sent', messageId: requeued.has(s.msisdn) ? null : `m-${s.msisdn}`, errorCode: null, attemptGivenBack: throttled.has(s.msisdn) })), 0),
+      );
     }
-    expect(await remaining('CPclaims')).toBe(3); // the three throttled ones are still to send
+    expect(await remaining('CPclaims')).toBe(3); // the three queued again are still to send
     const again = await tx((t) => claimRange(t, 'CPclaims', 1000, 'test-instance'));
-    expect(again!.sends.map((s) => s.msisdn).sort()).toEqual([...throttled].sort());
-    expect(again!.sends.every((s) => s.attempts === 2)).toBe(true);
+    expect(again!.sends.map((s) => s.msisdn).sort()).toEqual([...requeued].sort());
+    expect(again!.sends.map((s) => [s.msisdn, s.attempts])).toEqual([...requeued].map((n) => [n, throttled.has(n) ? 1 : 2]));
     await tx((t) => recordAnswers(t, again!, again!.sends.map((s) => ({ seq: s.seq, state: 'sent', messageId: `m-${s.msisdn}`, errorCode: null })), 0));
     expect(await remaining('CPclaims')).toBe(0);
     expect(await tx((t) => claimRange(t, 'CPclaims', 1000, 'test-instance'))).toBeNull();
@@ -76,7 +80,7 @@ describe('sends repository', () => {
     let commit!: () => void;
     const held = new Promise<void>((resolve) => (commit = resolve));
     const answering = tx(async (t) => {
-      await recordAnswers(t, first, first.sends.map((s) => ({ seq: s.seq, state: s.seq === 3 ? 'queued' : 'sent', messageId: s.seq === 3 ? null : `m-${s.seq}`, errorCode: null })), 0);
+      await recordAnswers(t, first, first.sends.map((s) => ({ seq: s.seq, state: s.seq === 3 ? 'queued' : 'sent', messageId: s.seq === 3 ? null : `m-${s.seq}`, errorCode: null, attemptGivenBack: s.seq === 3 })), 0);
       await held;
     });
     await new Promise((r) => setTimeout(r, 100));

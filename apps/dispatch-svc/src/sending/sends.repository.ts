@@ -47,6 +47,8 @@ export interface Answer {
   state: string;
   messageId: string | null;
   errorCode: string | null;
+  /** A throttled answer: the attempt its claim counted is not used up (send.decider.ts afterSubmit). */
+  attemptGivenBack?: boolean;
 }
 
 /**
@@ -131,11 +133,11 @@ export async function claimRange(tx: Sql, campaignSid: string, width: number, in
  */
 export async function recordAnswers(tx: Sql, claim: { id: string; campaignSid: string }, answers: Answer[], leftInFlight: number): Promise<OutcomeRow[]> {
   const settled = answers.length === 0 ? [] : await tx.query<OutcomeRow & { seq: number }>(
-    `UPDATE sends s SET state = x.state, carrier_message_id = COALESCE(x.mid, s.carrier_message_id), error_code = x.err
-     FROM unnest($3::int[], $4::text[], $5::text[], $6::text[]) AS x(seq, state, mid, err)
+    `UPDATE sends s SET state = x.state, carrier_message_id = COALESCE(x.mid, s.carrier_message_id), error_code = x.err, attempts = s.attempts - x.back
+     FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::int[]) AS x(seq, state, mid, err, back)
      WHERE s.campaign_sid = $1 AND s.seq = x.seq AND s.claim_id = $2 AND s.state = 'sending'
      RETURNING s.campaign_sid, s.msisdn, s.seq, s.state, s.carrier_message_id, s.error_code`,
-    [claim.campaignSid, claim.id, answers.map((a) => a.seq), answers.map((a) => a.state), answers.map((a) => a.messageId), answers.map((a) => a.errorCode)],
+    [claim.campaignSid, claim.id, answers.map((a) => a.seq), answers.map((a) => a.state), answers.map((a) => a.messageId), answers.map((a) => a.errorCode), answers.map((a) => (a.attemptGivenBack ? 1 : 0))],
   );
   const finished = settled.filter((r) => r.state !== 'queued');
   if (leftInFlight === 0) await tx.query('DELETE FROM dispatch_claims WHERE id = $1', [claim.id]);

@@ -1,4 +1,4 @@
-import { SmppCarrier } from '@clarion/smpp';
+import { SmppCarrier, THROTTLING_STATUSES } from '@clarion/smpp';
 import type { CarrierPort, CarrierStatus, OutboundMessage, ReceiptHandler, ReferenceAnswer } from './carrier.port';
 import type { CarrierAnswer } from './send.decider';
 import type { DispatchConfig } from './dispatch.config';
@@ -38,8 +38,10 @@ export class SmppAdapter implements CarrierPort {
     return this.carrier.status();
   }
 
-  submit(m: OutboundMessage): Promise<CarrierAnswer> {
-    return this.carrier.submit({ from: m.from, to: m.to, text: m.text, registeredDelivery: true, reference: m.reference });
+  /** ESME_RTHROTTLED and ESME_RMSGQFUL say "slow down", not "this message failed": the port calls them throttled. */
+  async submit(m: OutboundMessage): Promise<CarrierAnswer> {
+    const o = await this.carrier.submit({ from: m.from, to: m.to, text: m.text, registeredDelivery: true, reference: m.reference });
+    return o.kind === 'rejected' && THROTTLING_STATUSES.has(o.commandStatus) ? { kind: 'throttled', commandStatus: o.commandStatus } : o;
   }
 
   close(): Promise<void> {
