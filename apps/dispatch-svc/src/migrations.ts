@@ -114,3 +114,24 @@ export class DispatchPipeline2 implements MigrationInterface {
     await q.query('CREATE INDEX sends_queue ON sends (campaign_sid, state, seq)');
   }
 }
+
+/**
+ * The shared send rate: one row per carrier holding the current 100 ms slot and how much of its
+ * quota is used (and what the last grant gave), upserted in place by every instance (so the table never grows), see grantRate.
+ * The row changes on every batch: its updates are HOT (no index on what changes, room on the page).
+ */
+export class DispatchRate3 implements MigrationInterface {
+  name = 'DispatchRate31765000000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE dispatch_rate_slots (
+      carrier text PRIMARY KEY,
+      slot bigint NOT NULL,
+      quota integer NOT NULL,
+      used integer NOT NULL,
+      granted integer NOT NULL)
+      WITH (fillfactor = 20, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE dispatch_rate_slots');
+  }
+}

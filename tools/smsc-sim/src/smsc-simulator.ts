@@ -108,6 +108,8 @@ export class SmscSimulator {
   private windowStart = 0;
   private windowCount = 0;
   private receiptsSent = 0;
+  /** Submits answered ESME_RTHROTTLED. */
+  private throttled = 0;
   private binds = 0;
   private sessionSeq = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -189,7 +191,7 @@ export class SmscSimulator {
     const counts = this.countByNumber();
     let queued = 0;
     for (const q of this.queued.values()) queued += q.length;
-    return { submits: this.received.length, uniqueNumbers: counts.size, duplicates: this.received.length - counts.size, receiptsSent: this.receiptsSent, receiptsQueued: queued, binds: this.binds };
+    return { submits: this.received.length, uniqueNumbers: counts.size, duplicates: this.received.length - counts.size, receiptsSent: this.receiptsSent, receiptsQueued: queued, binds: this.binds, throttled: this.throttled };
   }
 
   private onSession(session: smpp.Session): void {
@@ -258,6 +260,7 @@ export class SmscSimulator {
         this.windowCount = 0;
       }
       if (++this.windowCount > limit) {
+        this.throttled++;
         session.send(pdu.response({ command_status: ESME_RTHROTTLED }));
         return;
       }

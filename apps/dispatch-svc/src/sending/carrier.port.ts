@@ -41,6 +41,8 @@ export interface CarrierPort {
   connect(): Promise<void>;
   /** Ready to write submits now. */
   isReady(): boolean;
+  /** Submits (PDUs) the carrier can take in flight at once now; the sender never claims more. */
+  capacity(): number;
   status(): CarrierStatus;
   submit(message: OutboundMessage): Promise<CarrierAnswer>;
   /** Only where the carrier supports it (see SMPP_REFERENCE_QUERY); otherwise null. */

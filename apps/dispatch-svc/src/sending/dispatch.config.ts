@@ -1,13 +1,26 @@
 import { intFromEnv } from '@clarion/platform';
+import { BINDS_MAX, parseSmppUrl } from '@clarion/smpp';
 
 /** Dispatch limits and timings, each overridable by an environment variable of the same name. */
 export interface DispatchConfig {
   smppUrl: string;
+  /** Names the carrier account whose rate the instances share: system_id@host:port of SMPP_URL. */
+  carrierKey: string;
+  /** Sessions that carry submits, each with its own window. */
+  binds: number;
+  bindType: 'transceiver' | 'transmitter';
+  /** bind_receiver sessions for receipts, when the binds are transmitters. */
+  receiverBinds: number;
   claimBatchSize: number;
   batchesInFlight: number;
   windowSize: number;
   maxAttempts: number;
+  /** Messages (PDUs) per second to this carrier from every instance together; 0: no cap. */
   ratePerSecondMax: number;
+  /** How low a throttling carrier can push this instance's rate. */
+  ratePerSecondMin: number;
+  /** What each second of clean sending adds back to a rate the carrier throttled. */
+  rateStepPerSecond: number;
   responseTimeoutMs: number;
   reconcileTimeoutMs: number;
   /** A claim whose holder has not beaten for this long is held by nobody: its unanswered sends are in doubt. */
@@ -28,13 +41,22 @@ export interface DispatchConfig {
 }
 
 export function readDispatchConfig(env: NodeJS.ProcessEnv = process.env): DispatchConfig {
+  const smppUrl = env.SMPP_URL ?? 'smpp://clarion:clarion@127.0.0.1:2775';
+  const endpoint = parseSmppUrl(smppUrl);
+  if (env.SMPP_BIND_TYPE && !['transceiver', 'transmitter'].includes(env.SMPP_BIND_TYPE)) throw new Error(`SMPP_BIND_TYPE must be transceiver or transmitter, not ${env.SMPP_BIND_TYPE}`);
   const config: DispatchConfig = {
-    smppUrl: env.SMPP_URL ?? 'smpp://clarion:clarion@127.0.0.1:2775',
+    smppUrl,
+    carrierKey: `${endpoint.systemId}@${endpoint.host}:${endpoint.port}`,
+    binds: intFromEnv('SMPP_BINDS', 1, env),
+    bindType: env.SMPP_BIND_TYPE === 'transmitter' ? 'transmitter' : 'transceiver',
+    receiverBinds: intFromEnv('SMPP_RECEIVER_BINDS', 1, env),
     claimBatchSize: intFromEnv('DISPATCH_CLAIM_BATCH_SIZE', 100, env),
     batchesInFlight: intFromEnv('DISPATCH_BATCHES_IN_FLIGHT', 3, env),
     windowSize: intFromEnv('DISPATCH_WINDOW_SIZE', 300, env),
     maxAttempts: intFromEnv('DISPATCH_MAX_ATTEMPTS', 5, env),
     ratePerSecondMax: intFromEnv('DISPATCH_RATE_PER_SECOND_MAX', 0, env),
+    ratePerSecondMin: intFromEnv('DISPATCH_RATE_PER_SECOND_MIN', 10, env),
+    rateStepPerSecond: intFromEnv('DISPATCH_RATE_STEP_PER_SECOND', 50, env),
     responseTimeoutMs: intFromEnv('DISPATCH_RESPONSE_TIMEOUT_MS', 10000, env),
     // How long an in-doubt send waits for a delivery receipt before it is final as 'unknown'.
     reconcileTimeoutMs: intFromEnv('DISPATCH_RECONCILE_TIMEOUT_MS', 60000, env),
@@ -48,11 +70,15 @@ export function readDispatchConfig(env: NodeJS.ProcessEnv = process.env): Dispat
     concatenation: env.SMPP_CONCATENATION === 'sar' ? 'sar' : 'udh',
   };
   if (env.SMPP_CONCATENATION && !['udh', 'sar'].includes(env.SMPP_CONCATENATION)) throw new Error(`SMPP_CONCATENATION must be udh or sar, not ${env.SMPP_CONCATENATION}`);
+  if (config.binds < 1 || config.binds > BINDS_MAX || config.receiverBinds < 1 || config.receiverBinds > BINDS_MAX) throw new Error(`SMPP_BINDS and SMPP_RECEIVER_BINDS must be from 1 to ${BINDS_MAX}`);
+  if (config.ratePerSecondMax < 0 || config.ratePerSecondMin < 1 || config.rateStepPerSecond < 1) throw new Error('DISPATCH_RATE_PER_SECOND_MAX must be at least 0, DISPATCH_RATE_PER_SECOND_MIN and DISPATCH_RATE_STEP_PER_SECOND at least 1');
   // Every claimed send must be written to the carrier at once: a send recorded as 'sending' but
   // still waiting for a window slot would be lost by a crash (never written, never re-sent). So
-  // what the sender loops can claim together never exceeds the window.
+  // what the sender loops can claim together never exceeds the window of all the binds together
+  // (and the sender claims no more than the bound ones have free, see Sender).
   if (config.claimBatchSize < 1 || config.windowSize < 1) throw new Error('DISPATCH_CLAIM_BATCH_SIZE and DISPATCH_WINDOW_SIZE must be at least 1');
-  config.claimBatchSize = Math.min(config.claimBatchSize, config.windowSize);
-  config.batchesInFlight = Math.max(1, Math.min(config.batchesInFlight, Math.floor(config.windowSize / config.claimBatchSize)));
+  const window = config.binds * config.windowSize;
+  config.claimBatchSize = Math.min(config.claimBatchSize, window);
+  config.batchesInFlight = Math.max(1, Math.min(config.batchesInFlight, Math.floor(window / config.claimBatchSize)));
   return config;
 }

@@ -5,6 +5,7 @@ import type { DispatchConfig } from './dispatch.config';
 import { afterSubmit, fromNumberFor } from './send.decider';
 import { claimRange, publishOutcomes, recordAnswers, sendingCampaigns, type Answer, type Claim, type SendingCampaign } from './sends.repository';
 import type { Lease } from './lease';
+import { Pacer } from './pacer';
 
 /** How long the list of running campaigns is reused before it is read again. */
 const CAMPAIGNS_REFRESH_MS = 250;
@@ -12,7 +13,9 @@ const CAMPAIGNS_REFRESH_MS = 250;
 /**
  * The send loop: claim a range (committed before any submit is written), submit it, record the
  * answers in one transaction. Several loops run at once, and what they claim together never
- * exceeds the carrier window, so every claimed send is written at once. Recording runs behind
+ * exceeds what the carrier's bound binds have free, so every claimed send is written at once. The
+ * pace (the cap shared by every instance, and this instance's rate adapting to throttling) is the
+ * Pacer's. Recording runs behind
  * the next claim (bounded by `recordingsMax`), so the carrier is never idle while the database
  * writes. A crash loses nothing: an unrecorded answer leaves its send 'sending' under a claim whose
  * holder is gone, which the in-doubt timer settles.
@@ -24,8 +27,9 @@ export class Sender {
   private campaigns: SendingCampaign[] = [];
   private campaignsReadAt = 0;
   private nextCampaign = 0;
-  private rateWindowStart = Date.now();
-  private rateWindowCount = 0;
+  /** submit_sm PDUs the loops have claimed room for and not seen answered. */
+  private pdusInFlight = 0;
+  private readonly pacer: Pacer;
   /** Claims this process received and has not finished recording: the in-doubt timer leaves these alone. */
   private readonly active = new Set<string>();
 
@@ -34,7 +38,9 @@ export class Sender {
     private readonly carrier: CarrierPort,
     private readonly config: DispatchConfig,
     private readonly lease: Lease,
-  ) {}
+  ) {
+    this.pacer = new Pacer(platform, config);
+  }
 
   start(): void {
     this.running = true;
@@ -62,29 +68,43 @@ export class Sender {
 
   /** One claim of the next campaign in turn; returns how many sends it moved (0: nothing to do). */
   private async sendOne(): Promise<number> {
+    await this.backpressure();
     const campaigns = await this.runningCampaigns();
     for (let tried = 0; tried < campaigns.length; tried++) {
       const c = campaigns[this.nextCampaign++ % campaigns.length];
-      // The window counts submit_sm PDUs, and a long message is several: claim no more messages than
-      // their parts fit, so every claimed send is written at once.
-      const width = Math.max(1, Math.floor((await this.allowance(this.config.claimBatchSize)) / segmentsFor(c.body)));
-      const claim = await this.platform.tx((tx) => claimRange(tx, c.campaign_sid, width, this.lease.instanceId));
-      if (!claim) continue; // this campaign has nothing left to claim
-      this.active.add(claim.id);
-      if (claim.sends.length === 0) {
-        // A range of sends all done already (the cursor was rewound past them): give the claim back.
-        await this.platform.tx((tx) => recordAnswers(tx, { id: claim.id, campaignSid: c.campaign_sid }, [], 0)).finally(() => this.active.delete(claim.id));
-        return 1;
-      }
+      // The windows count submit_sm PDUs, and a long message is several: claim no more messages
+      // than their parts fit in what the bound binds have free (less while a bind is down), so
+      // every claimed send is written at once. The room is taken before any wait, as the other
+      // loops look at it meanwhile.
+      const unit = segmentsFor(c.body);
+      const fits = Math.floor((this.carrier.capacity() - this.pdusInFlight) / unit);
+      if (fits < 1) return 0;
+      const room = Math.min(fits, Math.max(1, Math.floor(this.config.claimBatchSize / unit)));
+      this.pdusInFlight += room * unit;
       try {
-        await this.submit(c, claim);
-      } catch (err) {
-        // Nothing recorded this claim's answers: hand it to the in-doubt timer.
-        this.active.delete(claim.id);
-        await this.platform.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [claim.id]).catch(() => undefined);
-        throw err;
+        const allowed = await this.pacer.take(room, unit, () => this.running);
+        if (!allowed) return 0;
+        const claim = await this.platform.tx((tx) => claimRange(tx, c.campaign_sid, allowed.messages, this.lease.instanceId));
+        await this.pacer.giveBack(allowed, claim?.sends.length ?? 0);
+        if (!claim) continue; // this campaign has nothing left to claim
+        this.active.add(claim.id);
+        if (claim.sends.length === 0) {
+          // A range of sends all done already (the cursor was rewound past them): give the claim back.
+          await this.platform.tx((tx) => recordAnswers(tx, { id: claim.id, campaignSid: c.campaign_sid }, [], 0)).finally(() => this.active.delete(claim.id));
+          return 1;
+        }
+        try {
+          await this.submit(c, claim, unit);
+        } catch (err) {
+          // Nothing recorded this claim's answers: hand it to the in-doubt timer.
+          this.active.delete(claim.id);
+          await this.platform.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [claim.id]).catch(() => undefined);
+          throw err;
+        }
+        return claim.sends.length;
+      } finally {
+        this.pdusInFlight -= room * unit;
       }
-      return claim.sends.length;
     }
     return 0;
   }
@@ -97,7 +117,7 @@ export class Sender {
     return this.campaigns;
   }
 
-  private async submit(c: SendingCampaign, claim: Claim): Promise<void> {
+  private async submit(c: SendingCampaign, claim: Claim, unit: number): Promise<void> {
     const carrier = this.carrier;
     const answers = await withSpan(
       'carrier.submit_sm',
@@ -128,8 +148,8 @@ export class Sender {
       });
     });
     this.record(c, claim, rows, inFlight);
-    // The carrier asked us to slow down: give it a moment before the next claim.
-    if (throttled) await sleep(100);
+    // The carrier asked us to slow down: the next claims come at a lower rate, and the throttled sends with them.
+    this.pacer.answered(throttled, claim.sends.length * unit);
   }
 
   /**
@@ -168,26 +188,5 @@ export class Sender {
   /** Waits while too many recordings are behind, so memory and doubt stay bounded. */
   async backpressure(): Promise<void> {
     while (this.recordings.size >= this.config.recordingsMax) await Promise.race(this.recordings);
-  }
-
-  /** A fixed one-second window rate limit; 0 means as fast as the carrier's window allows. */
-  private async allowance(want: number): Promise<number> {
-    await this.backpressure();
-    const max = this.config.ratePerSecondMax;
-    if (max === 0) return want;
-    for (;;) {
-      const now = Date.now();
-      if (now - this.rateWindowStart >= 1000) {
-        this.rateWindowStart = now;
-        this.rateWindowCount = 0;
-      }
-      const left = max - this.rateWindowCount;
-      if (left > 0) {
-        const n = Math.min(want, left);
-        this.rateWindowCount += n;
-        return n;
-      }
-      await sleep(1000 - (now - this.rateWindowStart));
-    }
   }
 }

@@ -7,8 +7,9 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase, runInTx } from '@clarion/platform';
 import { freshNamespace } from '../../../../test/support/stack';
-import { DispatchPipeline2, DispatchTables1 } from '../migrations';
-import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, claimsInDoubt, heartbeat, loadBatch, recordAnswers, type Claim } from './sends.repository';
+import { DispatchPipeline2, DispatchRate3, DispatchTables1 } from '../migrations';
+import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, claimsInDoubt, grantRate, heartbeat, loadBatch, recordAnswers, returnRate, type Claim } from './sends.repository';
+import { slotQuota } from './rate';
 
 describe('sends repository', () => {
   let ds: DataSource;
@@ -17,7 +18,7 @@ describe('sends repository', () => {
 
   beforeAll(async () => {
     const ns = await freshNamespace();
-    ds = await openDatabase({ url: ns.databaseUrl, schema: 'dispatch', migrations: [DispatchTables1, DispatchPipeline2] });
+    ds = await openDatabase({ url: ns.databaseUrl, schema: 'dispatch', migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3] });
   });
   afterAll(async () => ds?.destroy());
 
@@ -138,5 +139,52 @@ describe('sends repository', () => {
     const { applied } = await tx((t) => applyPendingReceipts(t, 60_000, 100));
     expect(applied.map((r) => [r.msisdn, r.state])).toEqual([[n, 'delivered']]);
     expect((await sql.query('SELECT count(*)::int AS n FROM receipts_pending'))[0].n).toBe(0);
+  });
+
+  it('grants the shared cap per 100 ms slot to concurrent callers, per PDU, and takes back what was not spent', async () => {
+    const cap = 400;
+    const grants: { slot: number; pdus: number }[] = [];
+    const caller = async (unit: number) => {
+      const end = Date.now() + 1200;
+      while (Date.now() < end) {
+        const g = await grantRate(sql, 'sys@carrier-a:2775', cap, 30, unit);
+        if (g.granted > 0) grants.push({ slot: g.slot, pdus: g.granted * unit });
+        else await new Promise((r) => setTimeout(r, g.waitMs));
+      }
+    };
+    // Six callers, as three instances of two loops would be; two of them send three-part messages.
+    await Promise.all([caller(1), caller(1), caller(1), caller(1), caller(3), caller(3)]);
+    const perSlot = new Map<number, number>();
+    for (const g of grants) perSlot.set(g.slot, (perSlot.get(g.slot) ?? 0) + g.pdus);
+    const slots = [...perSlot.keys()].sort((a, b) => a - b);
+    expect(slots.length).toBeGreaterThanOrEqual(10);
+    for (const slot of slots) expect(perSlot.get(slot)).toBeLessThanOrEqual(slotQuota(cap, slot));
+    // Demand was far above the cap: every slot but the first and last was used up, but for a part of a long message.
+    for (const slot of slots.slice(1, -1)) expect(perSlot.get(slot)).toBeGreaterThanOrEqual(slotQuota(cap, slot) - 2);
+    // One row per carrier, upserted in place.
+    expect(await sql.query(`SELECT carrier FROM dispatch_rate_slots`)).toEqual([{ carrier: 'sys@carrier-a:2775' }]);
+
+    // What a claim did not use goes back to its slot (if it is still the current one), for the next grant.
+    // On a fresh slot with time left in it, so the slot does not turn between the statements.
+    let g = await grantRate(sql, 'sys@carrier-b:2775', 100, 100, 1);
+    while (g.waitMs < 60) {
+      await new Promise((r) => setTimeout(r, g.waitMs + 1));
+      g = await grantRate(sql, 'sys@carrier-b:2775', 100, 100, 1);
+    }
+    expect(g.granted).toBe(slotQuota(100, g.slot));
+    expect((await grantRate(sql, 'sys@carrier-b:2775', 100, 100, 1)).granted).toBe(0);
+    await returnRate(sql, 'sys@carrier-b:2775', g.slot, 4);
+    expect(await grantRate(sql, 'sys@carrier-b:2775', 100, 100, 1)).toMatchObject({ slot: g.slot, granted: 4 });
+    // A message of more parts than a slot's whole quota goes alone in an unused slot (cap 5: quotas 0, 1, 0, 1 …).
+    const tiny: number[] = [];
+    const end = Date.now() + 1000;
+    while (Date.now() < end) {
+      const t = await grantRate(sql, 'sys@carrier-c:2775', 5, 10, 3);
+      if (t.granted > 0) tiny.push(t.granted);
+      await new Promise((r) => setTimeout(r, t.waitMs + 1));
+    }
+    expect(tiny.every((n) => n === 1)).toBe(true);
+    expect(tiny.length).toBeGreaterThanOrEqual(4);
+    expect(tiny.length).toBeLessThanOrEqual(6);
   });
 });

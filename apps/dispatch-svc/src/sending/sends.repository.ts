@@ -356,3 +356,42 @@ export async function pruneFinished(sql: Sql, retentionMs: number, rowsMax: numb
   }
   return rows.length;
 }
+
+/** A grant of the shared cap: messages granted, the slot they came from, and how long until the next slot. */
+export interface RateGrant {
+  granted: number;
+  slot: number;
+  waitMs: number;
+}
+
+/**
+ * Grants up to `want` messages of `unit` PDUs each from the carrier's current 100 ms slot, in one
+ * statement that every instance runs against the same row, on the database's clock (so instances
+ * agree on the slot whatever their own clocks say). The slot's quota is `slotQuota` of rate.ts,
+ * written again here: ⌊cap·(r+1)/10⌋ − ⌊cap·r/10⌋ for r = slot mod 10. A message larger than a whole slot's
+ * quota (a long text at a tiny cap) is granted alone in an unused slot, or it could never go.
+ */
+export async function grantRate(sql: Sql, carrier: string, capPerSecond: number, want: number, unit: number): Promise<RateGrant> {
+  // Messages granted from `avail` PDUs of the slot, `used` of which are spent already.
+  const grant = (avail: string, used: string) => `CASE WHEN ${avail} >= $4 THEN LEAST($3, ${avail} / $4) WHEN ${used} = 0 AND ${avail} > 0 THEN 1 ELSE 0 END`;
+  const [row] = await sql.query<{ granted: number; slot: string; wait_ms: string }>(
+    `WITH s AS (SELECT floor(extract(epoch FROM clock_timestamp()) * 10)::bigint AS slot),
+     q AS (SELECT slot, (($2::bigint * (slot % 10 + 1)) / 10 - ($2::bigint * (slot % 10)) / 10)::int AS quota FROM s),
+     g AS (SELECT slot, quota, ${grant('quota', '0')} AS granted FROM q)
+     INSERT INTO dispatch_rate_slots AS r (carrier, slot, quota, used, granted)
+     SELECT $1, slot, quota, granted * $4, granted FROM g
+     ON CONFLICT (carrier) DO UPDATE SET
+       granted = CASE WHEN r.slot = EXCLUDED.slot THEN ${grant('(r.quota - r.used)', 'r.used')} ELSE EXCLUDED.granted END,
+       used = CASE WHEN r.slot = EXCLUDED.slot THEN r.used + ${grant('(r.quota - r.used)', 'r.used')} * $4 ELSE EXCLUDED.used END,
+       quota = EXCLUDED.quota,
+       slot = EXCLUDED.slot
+     RETURNING granted, slot, ((slot + 1) * 100 - floor(extract(epoch FROM clock_timestamp()) * 1000))::bigint AS wait_ms`,
+    [carrier, capPerSecond, want, unit],
+  );
+  return { granted: row.granted, slot: Number(row.slot), waitMs: Math.max(1, Number(row.wait_ms)) };
+}
+
+/** Gives back what a grant did not spend, while its slot is still the current one. */
+export async function returnRate(sql: Sql, carrier: string, slot: number, pdus: number): Promise<void> {
+  await sql.query(`UPDATE dispatch_rate_slots SET used = GREATEST(0, used - $3) WHERE carrier = $1 AND slot = $2`, [carrier, slot, pdus]);
+}

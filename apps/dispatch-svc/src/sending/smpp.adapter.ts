@@ -3,7 +3,7 @@ import type { CarrierPort, CarrierStatus, OutboundMessage, ReceiptHandler, Refer
 import type { CarrierAnswer } from './send.decider';
 import type { DispatchConfig } from './dispatch.config';
 
-/** The carrier port over one SMPP v3.4 transceiver bind (libs/smpp). */
+/** The carrier port over an SMPP v3.4 account: SMPP_BINDS sessions (libs/smpp). */
 export class SmppAdapter implements CarrierPort {
   readonly name = 'smpp';
   private readonly carrier: SmppCarrier;
@@ -13,6 +13,9 @@ export class SmppAdapter implements CarrierPort {
     this.carrier = new SmppCarrier({
       url: config.smppUrl,
       windowSize: config.windowSize,
+      binds: config.binds,
+      bindType: config.bindType,
+      receiverBinds: config.receiverBinds,
       responseTimeoutMs: config.responseTimeoutMs,
       concatenation: config.concatenation,
       // The handset is the receipt's source address; together with the message id it names one send.
@@ -32,6 +35,10 @@ export class SmppAdapter implements CarrierPort {
 
   isReady(): boolean {
     return this.carrier.isBound();
+  }
+
+  capacity(): number {
+    return this.carrier.capacity();
   }
 
   status(): CarrierStatus {
