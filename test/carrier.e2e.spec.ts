@@ -76,7 +76,9 @@ describe('a throttling SMSC', () => {
     // The sender keeps to about the carrier's pace instead of hammering it: an unadapted sender
     // (thousands a second) would be refused several times for every message taken.
     expect(throttled).toBeLessThan(3000);
-    expect(rate).toBeLessThanOrEqual(310);
+    // The simulator takes 300 in each window of a second, and windows start when a submit comes:
+    // the first to last submit of ten windows can span a little over nine seconds.
+    expect(rate).toBeLessThanOrEqual(345);
     expect(rate).toBeGreaterThan(120);
   });
 });
