@@ -34,7 +34,7 @@
  *   intake       upload start → 201, in ms and recipients/s; upload start → no longer `initiating`
  *   dispatch     msg/s from the first to the last submit the simulator received
  *   first/last   msg/s of the first 10 % and of the last 10 % of submits (by arrival), and last/first
- *   end to end   upload start → `completed`
+ *   end to end   upload start → `completed`, and when the first and the last submit arrived
  *   peak RSS     of each service process: the highest VmRSS sampled every 500 ms (and the
  *                kernel's VmHWM high-water mark as a cross-check)
  *   bare SMPP    the bare client's submits/s (first submit_sm → last submit_sm_resp) and Clarion's
@@ -517,7 +517,7 @@ async function oneRun(label: string, runNo: number, opts: { serverUrl: string; b
     log(`intake        upload→201 ${ms(intakeMs)} (${fmt((N / intakeMs) * 1000)} recipients/s), →scheduled ${ms(scheduledMs)}`);
     log(`dispatch      ${fmt(dispatchPerSecond)} msg/s (${fmt(total)} submits from the first to the last in ${secs(times[total - 1] - times[0])})`);
     log(`first/last    first 10 % ${fmt(first10PerSecond)} msg/s, last 10 % ${fmt(last10PerSecond)} msg/s, last/first ${fmt(last10PerSecond / first10PerSecond, 2)}`);
-    log(`end to end    upload→completed ${secs(endToEndMs)}  (statuses: ${seen.join(', ')})`);
+    log(`end to end    upload→completed ${secs(endToEndMs)}  (statuses: ${seen.join(', ')}; first submit ${secs(times[0] - t0)}, last ${secs(times[total - 1] - t0)})`);
     log(
       `campaign      recipients ${JSON.stringify(view.recipients)}, total ${view.total}; simulator sent ${fmt(simStats.receiptsSent)} receipts` +
         (simStats.receiptsQueued ? `, ${fmt(simStats.receiptsQueued)} still queued` : ''),
