@@ -19,6 +19,12 @@ function spawnProcess(name, env, { quiet = false } = {}) {
   const heapMb = env.CLARION_SERVICE_HEAP_MB ?? process.env.CLARION_SERVICE_HEAP_MB ?? '320';
   // Not the SMSC simulator: it keeps every message it received, for its stats and the tests.
   if (SERVICES.includes(name) && !nodeArgs.some((a) => a.startsWith('--max-old-space-size'))) nodeArgs.push(`--max-old-space-size=${heapMb}`);
+  // A larger young generation: the services allocate fast and briefly (a PDU, a row, a record per
+  // message), and with V8's default 16 MiB semi-space dispatch-svc spent a fifth of its CPU in
+  // scavenges. 32 MiB: 4,547/4,947 → 5,296/5,422 msg/s (300,000-recipient bench, runs interleaved),
+  // for ~40 MiB more RSS per service.
+  const semiMb = env.CLARION_SERVICE_SEMI_SPACE_MB ?? process.env.CLARION_SERVICE_SEMI_SPACE_MB ?? '32';
+  if (SERVICES.includes(name) && !nodeArgs.some((a) => a.startsWith('--max-semi-space-size'))) nodeArgs.push(`--max-semi-space-size=${semiMb}`);
   const child = spawn(process.execPath, [...nodeArgs, '-r', path.join(__dirname, 'register.js'), entryOf(name)], {
     cwd: root,
     env: { ...process.env, ...env },
