@@ -59,7 +59,10 @@ export interface RelayOptions {
   batchSize?: number;
   /**
    * Bytes one produce request may carry. All rows of one key land in one record batch, which the
-   * broker refuses above the topic's max.message.bytes; half of it leaves room for framing.
+   * broker refuses above the topic's max.message.bytes. Each record is counted with a generous
+   * framing allowance (RECORD_OVERHEAD_BYTES), so 90 % of the limit leaves room for the batch's
+   * own header. (Half of it, as before, cost the relay twice the rounds: a 1,000,000-recipient
+   * campaign's deliveries fell 30 s behind its sends.)
    */
   batchBytesMax?: number;
   pollIntervalMs?: number;
@@ -141,7 +144,7 @@ export class OutboxRelay {
 
   /** Relays one bounded batch; returns how many rows left the outbox (sent or rejected). */
   async relayOnce(batchSize: number): Promise<number> {
-    const bytesMax = this.options.batchBytesMax ?? Math.floor(TOPIC_MESSAGE_BYTES_MAX / 2);
+    const bytesMax = this.options.batchBytesMax ?? Math.floor(TOPIC_MESSAGE_BYTES_MAX * 0.9);
     return this.ds.transaction(async (m) => {
       const [lock] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext('outbox:' || current_schema())) AS got`);
       if (!lock.got) return 0;
