@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Message } from '@clarion/contracts';
 import { currentTraceHeaders } from './telemetry';
@@ -22,6 +26,18 @@ export class Tx {
     return result.records as T[];
   }
 
+  /**
+   * Bulk-loads rows with COPY … FROM STDIN inside this transaction: no statement to parse and
+   * plan per row or array, no ON CONFLICT probe. `columns` are trusted names; values are text
+   * (null for NULL), escaped for COPY's text format.
+   */
+  async copyRows(table: string, columns: string[], rows: (string | number | null)[][]): Promise<void> {
+    if (rows.length === 0) return;
+    const client = (await this.manager.queryRunner!.connect()) as PoolClient;
+    const text = rows.map((r) => r.map(copyText).join('\t')).join('\n') + '\n';
+    await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+  }
+
   publish(topic: string, key: string, message: Message): void {
     this.outgoing.push({ topic, key, message });
   }
@@ -43,6 +59,12 @@ export class Tx {
     }
     return this.outgoing.length;
   }
+}
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped; \\N is NULL. */
+export function copyText(v: string | number | null): string {
+  if (v === null) return '\\N';
+  return String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 }
 
 /** A statement outside any transaction, with its rows (see Tx.query). */

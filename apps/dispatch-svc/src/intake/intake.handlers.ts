@@ -86,6 +86,7 @@ export class IntakeHandlers {
     if (dropped.length > 0) {
       await ctx.db.query(`DELETE FROM sends WHERE campaign_sid = $1`, [campaignSid]);
       await ctx.db.query(`DELETE FROM dispatch_intake WHERE campaign_sid = $1`, [campaignSid]);
+      await ctx.db.query(`DELETE FROM dispatch_batches WHERE campaign_sid = $1`, [campaignSid]);
     }
   }
 }

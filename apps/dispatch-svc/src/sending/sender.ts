@@ -84,7 +84,7 @@ export class Sender {
       try {
         const allowed = await this.pacer.take(room, unit, () => this.running);
         if (!allowed) return 0;
-        const claim = await this.platform.tx((tx) => claimRange(tx, c.campaign_sid, allowed.messages, this.lease.instanceId));
+        const claim = await claimRange(this.platform, c.campaign_sid, allowed.messages, this.lease.instanceId);
         await this.pacer.giveBack(allowed, claim?.sends.length ?? 0);
         if (!claim) continue; // this campaign has nothing left to claim
         this.active.add(claim.id);

@@ -7,7 +7,7 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase, runInTx } from '@clarion/platform';
 import { freshNamespace } from '../../../../test/support/stack';
-import { DispatchPipeline2, DispatchRate3, DispatchTables1 } from '../migrations';
+import { DispatchBatches4, DispatchClaimFunction5, DispatchPipeline2, DispatchRate3, DispatchTables1 } from '../migrations';
 import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, claimsInDoubt, grantRate, heartbeat, loadBatch, recordAnswers, returnRate, type Claim } from './sends.repository';
 import { slotQuota } from './rate';
 
@@ -18,12 +18,14 @@ describe('sends repository', () => {
 
   beforeAll(async () => {
     const ns = await freshNamespace();
-    ds = await openDatabase({ url: ns.databaseUrl, schema: 'dispatch', migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3] });
+    ds = await openDatabase({ url: ns.databaseUrl, schema: 'dispatch', migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5] });
   });
   afterAll(async () => ds?.destroy());
 
   async function campaign(sid: string, numbers: string[], optedOut: string[] = []): Promise<void> {
-    await loadBatch(sql, sid, 0, numbers, optedOut);
+    await tx((t) => loadBatch(t, sid, 0, numbers, optedOut));
+    // A repeated batch (a re-requested filtering) adds nothing.
+    await tx((t) => loadBatch(t, sid, 0, numbers, optedOut));
     await sql.query(
       `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, accepted_count, credits_per_recipient)
        VALUES ($1, 'EN1', 'sending', 'hi', '[]'::jsonb, $2, 1)`,
