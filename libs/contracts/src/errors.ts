@@ -28,6 +28,15 @@ export const Errors = {
   creditNotEnough: e(488, 409, 'Credit is not enough'),
   startTimeInPast: e(489, 409, 'Start Time is in past'),
   dndFileInvalid: e(490, 409, 'Dnd File numbers is not valid'),
+  optOutNotFound: e(491, 409, 'OptOut Sid not found'),
+  optInNotFound: e(491, 409, 'OptIn Sid not found'),
+  /** Naming an opt-in list the enterprise does not have: refused at create, not a failed campaign. */
+  optInListNotFound: (name: string) => e(4001, 400, `Invalid parameter. The opt-in list "${name}" does not exist.`),
+  announcementNotFound: e(500, 409, 'Announcement not found'),
+  audioUploadInvalid: e(504, 409, 'Error in uploading audio file'),
+  announcementInUse: e(507, 409, 'This Announcement cannot be deleted as it is being used in a campaign.'),
+  announcementLanguageNotFound: e(521, 409, 'Announcement Language Not Found'),
+  announcementVoiceInvalid: e(522, 409, 'Announcement voice type should be man or woman.'),
   dateFormatIncorrect: e(
     498,
     400,
@@ -38,6 +47,8 @@ export const Errors = {
   idempotencyConflict: e(409, 409, 'The same id was already used with different content'),
   holdNotPending: e(493, 409, 'Credit hold is not pending'),
   holdNotFound: e(494, 409, 'Credit hold not found'),
+  /** Unexpected failure inside Clarion. 5000 on purpose: seed 000 uses 500 for "Announcement not found". */
+  internal: e(5000, 500, 'Internal error'),
   serviceUnavailable: e(503, 503, 'Service did not answer in time; the request may still complete'),
   /** A lifecycle step was re-requested by the campaign watchdog as often as allowed, with no answer. */
   campaignStalled: (step: string) => e(495, 409, `Campaign stalled: ${step} did not answer after repeated requests`),

@@ -40,6 +40,6 @@ export class ApiErrorFilter implements ExceptionFilter {
       return;
     }
     console.error('[gateway] unexpected error', exception);
-    res.status(500).json({ code: 500, message: 'Internal error', data: null });
+    res.status(Errors.internal.status).json({ code: Errors.internal.code, message: Errors.internal.message, data: null });
   }
 }
