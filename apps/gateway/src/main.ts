@@ -25,9 +25,10 @@ import { Errors } from '@clarion/contracts';
 import { IdentityService, type Caller } from './identity/identity.service';
 import { IdentityTables1 } from './identity/identity.migrations';
 import { OperatorController } from './identity/operator.controller';
-import { CampaignsController } from './campaigns/campaigns.controller';
-import { CreditsController } from './credits/credits.controller';
-import { DndController } from './dnd/dnd.controller';
+import { CAMPAIGN_CONTROLLERS } from './campaigns';
+import { CREDIT_CONTROLLERS } from './credits';
+import { DND_CONTROLLERS } from './dnd';
+import { ANNOUNCEMENT_CONTROLLERS } from './announcements';
 import { DocsController } from './http/docs.controller';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
@@ -44,7 +45,7 @@ function tracing(req: Request, res: Response, next: NextFunction): void {
 function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: string | undefined) {
   @Module({
     imports: [PlatformModule.forRoot(platform), HealthModule.forService(platform.health)],
-    controllers: [OperatorController, CampaignsController, CreditsController, DndController, DocsController],
+    controllers: [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS, DocsController],
     providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }],
   })
   class GatewayModule implements NestModule {

@@ -37,6 +37,12 @@ export interface CampaignDefinition {
   startTime: string | null;
   optOut: string | null;
   optIn: string | null;
+  /** Voice only: the announcement to play (wins over rcmlUrl when both are given). */
+  announcementSid?: string | null;
+  /** Voice only: where the call flow (RCML) is fetched from when no announcement is named. */
+  rcmlUrl?: string | null;
+  /** Voice only: how long a call rings before it counts as unanswered (seed 000 default 30). */
+  dialTimeoutSeconds?: number;
 }
 
 export type CreateCampaign = Message<'CreateCampaign', CampaignDefinition & { requestedAt: string }>;

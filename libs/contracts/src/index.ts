@@ -6,6 +6,7 @@ export * from './campaign';
 export * from './credit';
 export * from './dnd';
 export * from './dispatch';
+export * from './announcement';
 export * from './limits';
 export * from './phone';
 export * from './time';

@@ -25,3 +25,12 @@ export function parseSeedDateTime(input: unknown): Date | null {
   }
   return new Date(utc - offsetMinutes * 60_000);
 }
+
+/**
+ * Seed 000's output form of a timestamp: "2021-12-13T12:21:27+0000" (UTC, whole seconds).
+ * Every date a REST answer carries goes through this, so clients parse one form everywhere.
+ */
+export function seedTime(value: Date | string | number): string {
+  const d = value instanceof Date ? value : new Date(value);
+  return d.toISOString().slice(0, 19) + '+0000';
+}

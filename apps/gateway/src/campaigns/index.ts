@@ -1,0 +1,4 @@
+import { CampaignsController } from './campaigns.controller';
+
+/** The campaign use cases' controllers; the gateway module registers whatever this lists. */
+export const CAMPAIGN_CONTROLLERS = [CampaignsController];
