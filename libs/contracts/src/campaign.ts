@@ -46,7 +46,14 @@ export interface CampaignDefinition {
 }
 
 export type CreateCampaign = Message<'CreateCampaign', CampaignDefinition & { requestedAt: string }>;
-export type AddRecipients = Message<'AddRecipients', { campaignSid: string; batchNo: number; numbers: string[] }>;
+/** Seed 001's per-recipient fields, filled into {{name}}, {{custom1}}, {{custom2}} of the body. */
+export interface RecipientFields {
+  name?: string;
+  custom1?: string;
+  custom2?: string;
+}
+/** fields, when present, is aligned with numbers (personalised campaigns); null for a recipient without any. */
+export type AddRecipients = Message<'AddRecipients', { campaignSid: string; batchNo: number; numbers: string[]; fields?: Array<RecipientFields | null> }>;
 export type SealRecipients = Message<'SealRecipients', { campaignSid: string; batchCount: number; invalidCount: number; lineCount: number }>;
 export type CancelCampaign = Message<'CancelCampaign', { campaignSid: string; enterpriseSid: string; requestedAt: string }>;
 /** A timer: dispatch-svc sends it when the start time has come and it holds every recipient. */
