@@ -46,8 +46,9 @@ export async function* csvRecords(source: AsyncIterable<string>, recordCharsMax:
       if (line.endsWith('\r')) line = line.slice(0, -1);
       start = nl + 1;
       if (line.length > recordCharsMax) throw new CsvLineError(lineNo, `longer than ${recordCharsMax} characters`);
-      const cells = line.split(',').map((c) => c.trim());
-      if (cells.every((c) => c === '')) continue;
+      // One cell (a plain number file) is the common case: no split, no array of pieces to trim.
+      const cells = line.indexOf(',') === -1 ? [line.trim()] : line.split(',').map((c) => c.trim());
+      if (cells.length === 1 ? cells[0] === '' : cells.every((c) => c === '')) continue;
       out.push({ line: lineNo, cells });
     }
     return out;

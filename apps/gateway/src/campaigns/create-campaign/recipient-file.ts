@@ -88,6 +88,7 @@ export class RecipientSpool {
       return '';
     }
     f.valid++;
+    if (cells.length === 1 && c.phone === 0) return n + '\n';
     const name = c.name >= 0 ? cleanField(cells[c.name]) : '';
     const custom1 = c.custom1 >= 0 ? cleanField(cells[c.custom1]) : '';
     const custom2 = c.custom2 >= 0 ? cleanField(cells[c.custom2]) : '';
