@@ -141,7 +141,7 @@ export class Sender {
     this.unitSeen.set(c.campaign_sid, Math.max(unit, ...parts));
     let extra = pdus - claim.sends.length * unit;
     while (extra > 0) {
-      const a = await this.pacer.take(extra, 1, () => true);
+      const a = await this.pacer.take(extra, 1, () => this.running);
       if (!a) break;
       extra -= a.messages;
     }

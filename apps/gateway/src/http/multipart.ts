@@ -16,12 +16,13 @@ export const uploadDir = () => process.env.CLARION_UPLOAD_DIR || tmpdir();
 export const spoolPath = () => join(uploadDir(), `clarion-${newMessageId()}.txt`);
 
 /**
- * What becomes of one file field while it streams in. The sink reads `stream` (utf8 text) to its
- * end and returns what it made of it; it registers anything it leaves on disk with `onCleanup`
- * before writing it, so an abort or a refused upload removes it. Throwing an ApiError refuses the
- * upload (the rest of the request is still drained, so the client gets the answer).
+ * What becomes of one file field while it streams in. The sink reads `chunks` (utf8 text) and
+ * returns what it made of it; it registers anything it leaves on disk with `onCleanup` before
+ * writing it, so an abort or a refused upload removes it. Throwing an ApiError (or stopping early)
+ * refuses the upload: whatever the sink did not read is drained, so the request completes and the
+ * client gets the answer.
  */
-export type FileSink<T> = (stream: Readable, onCleanup: (remove: () => Promise<void>) => void) => Promise<T>;
+export type FileSink<T> = (chunks: AsyncIterable<string>, onCleanup: (remove: () => Promise<void>) => void) => Promise<T>;
 
 export interface Multipart<T> {
   fields: Record<string, string>;
@@ -77,13 +78,21 @@ export function parseMultipart<T>(req: Request, sinks: Record<string, FileSink<T
       inputs.push(stream);
       stream.on('limit', () => fail(new ApiError(Errors.payloadTooLarge(`${name} is larger than ${limits.bytesMax} bytes.`))));
       stream.setEncoding('utf8');
-      const done = sink(stream, (r) => removals.push(r))
-        .then((value) => {
+      // The sink reads through an iterator it cannot close: leaving a for-await early would destroy
+      // the file stream, and busboy would wait for it forever. What it leaves is drained below.
+      const it = (stream as AsyncIterable<string>)[Symbol.asyncIterator]();
+      const chunks: AsyncIterable<string> = { [Symbol.asyncIterator]: () => ({ next: () => it.next(), return: async () => ({ done: true, value: undefined }) }) };
+      const drain = async () => {
+        for (;;) if ((await it.next()).done) return;
+      };
+      const done = sink(chunks, (r) => removals.push(r))
+        .then(async (value) => {
+          await drain();
           files[name] = value;
         })
-        .catch((err: unknown) => {
+        .catch(async (err: unknown) => {
           // The sink gave up on this file: the request is still read to its end, so it completes.
-          stream.resume();
+          await drain().catch(() => undefined);
           if (err instanceof ApiError) fail(err);
           else throw err;
         });
@@ -207,7 +216,7 @@ export function numberFileSink(name: string, linesMax: number): FileSink<NumberF
     };
     // Lines are taken synchronously; only the file's backpressure makes us wait, per chunk
     // (a 50 MB file has four million lines: a wait per line would cost more than the parsing).
-    for await (const chunk of stream as AsyncIterable<string>) await spool.write(spoolLines(splitter.push(chunk)));
+    for await (const chunk of stream) await spool.write(spoolLines(splitter.push(chunk)));
     await spool.write(spoolLines(splitter.end()));
     await spool.end();
     if (refused) throw refused;

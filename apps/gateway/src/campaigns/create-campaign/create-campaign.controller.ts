@@ -17,7 +17,7 @@ const RECIPIENT_LIMITS = { linesMax: LIMITS.recipientsPerCampaignMax, fieldChars
 /** fromFile: a short list of sender ids, read whole within LIMITS.fromFileBytesMax. */
 const fromFileSink: FileSink<string[]> = async (stream) => {
   let text = '';
-  for await (const chunk of stream as AsyncIterable<string>) {
+  for await (const chunk of stream) {
     text += chunk;
     if (text.length > LIMITS.fromFileBytesMax) throw new ApiError(Errors.payloadTooLarge(`fromFile is larger than ${LIMITS.fromFileBytesMax} bytes.`));
   }

@@ -94,9 +94,17 @@ async function* parsed(head: string, rest: AsyncIterator<string>, lineOffset: nu
     on_record: (cells: string[], ctx: { lines: number }) => ({ line: lineOffset + ctx.lines, cells }),
   } as unknown as Options);
   const feed = (async () => {
-    const write = (s: string) => (parser.write(s) ? Promise.resolve() : new Promise<void>((r) => parser.once('drain', () => r())));
+    // A parser destroyed by the reader (an error, or a reader that stopped) takes no more: the feed ends.
+    const write = (s: string) =>
+      parser.destroyed || parser.write(s)
+        ? Promise.resolve()
+        : new Promise<void>((r) => {
+            parser.once('drain', () => r());
+            parser.once('close', () => r());
+          });
     await write(head);
     for (;;) {
+      if (parser.destroyed) return;
       const n = await rest.next();
       if (n.done) break;
       await write(n.value);

@@ -117,7 +117,7 @@ export function recipientFileSink(name: string, limits: RecipientLimits): FileSi
     const spool = new RecipientSpool(name, limits);
     onCleanup(() => spool.remove());
     try {
-      for await (const records of csvRecords(stream as AsyncIterable<string>, LIMITS.lineCharsMax)) await spool.add(records);
+      for await (const records of csvRecords(stream, LIMITS.lineCharsMax)) await spool.add(records);
     } catch (err) {
       if (err instanceof CsvLineError) throw new ApiError(Errors.invalidParameter(`${name} line ${err.line} is not valid CSV: ${err.reason}`), { line: err.line });
       throw err;
