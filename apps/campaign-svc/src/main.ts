@@ -6,14 +6,17 @@ import { CampaignHandlers } from './campaign/campaign.handlers';
 import { InitiationTimer } from './campaign/initiation-timer';
 import { CampaignWatchdog } from './campaign/campaign-watchdog';
 import { CampaignTables1, CampaignTables2, CampaignTables3 } from './migrations';
+import { RecipientFields4 } from './recipients/recipients.migrations';
+import { ContactsHandlers } from './recipients/contacts.handlers';
+import { AnnouncementLookupInterim } from './recipients/announcement-lookup.interim';
 
-@Module({ controllers: [CampaignHandlers], providers: [InitiationTimer, CampaignWatchdog] })
+@Module({ controllers: [CampaignHandlers, ContactsHandlers, AnnouncementLookupInterim], providers: [InitiationTimer, CampaignWatchdog] })
 class CampaignModule {}
 
 export const campaignService: ServiceDefinition = {
   name: 'campaign-svc',
   schema: 'campaign',
-  migrations: [CampaignTables1, CampaignTables2, CampaignTables3],
+  migrations: [CampaignTables1, CampaignTables2, CampaignTables3, RecipientFields4],
   module: (platform: Platform) => ({ module: CampaignModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.campaignCommands, TOPIC.dndEvents, TOPIC.creditEvents, TOPIC.dispatchEvents],
   queryTopics: [TOPIC.campaignQueries],

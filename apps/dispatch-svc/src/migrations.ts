@@ -191,3 +191,21 @@ export class DispatchClaimFunction5 implements MigrationInterface {
     await q.query('DROP FUNCTION dispatch_claim(text, int, text)');
   }
 }
+
+/**
+ * Personalised campaigns (seed 001) and the channel: each send may carry its recipient's fields,
+ * from which the sender renders its own text (nullable: plain campaigns' rows stay as narrow and
+ * as HOT-updatable as before); a campaign's channel, so a voice campaign is never sent over SMPP;
+ * and what a personalised campaign used, summed once over its sends' own segments when it completes.
+ */
+export class DispatchPersonalised6 implements MigrationInterface {
+  name = 'DispatchPersonalised61765200000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE sends ADD COLUMN name text, ADD COLUMN custom1 text, ADD COLUMN custom2 text');
+    await q.query(`ALTER TABLE dispatch_campaigns ADD COLUMN channel text NOT NULL DEFAULT 'sms', ADD COLUMN used_credits integer`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE dispatch_campaigns DROP COLUMN channel, DROP COLUMN used_credits');
+    await q.query('ALTER TABLE sends DROP COLUMN name, DROP COLUMN custom1, DROP COLUMN custom2');
+  }
+}

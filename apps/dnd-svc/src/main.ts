@@ -4,8 +4,9 @@ import { TOPIC } from '@clarion/contracts';
 import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
 import { DndHandlers } from './dnd/dnd.handlers';
 import { DndTables1 } from './migrations';
+import { OptInLookupInterim } from './dnd/opt-in-lookup.interim';
 
-@Module({ controllers: [DndHandlers] })
+@Module({ controllers: [DndHandlers, OptInLookupInterim] })
 class DndModule {}
 
 export const dndService: ServiceDefinition = {
@@ -14,6 +15,7 @@ export const dndService: ServiceDefinition = {
   migrations: [DndTables1],
   module: (platform: Platform) => ({ module: DndModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndCommands],
+  queryTopics: [TOPIC.dndQueries],
 };
 
 export const startDndService = (options?: StartOptions) => startService(dndService, options);

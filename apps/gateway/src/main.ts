@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Module, type MiddlewareConsumer, type NestModule, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
@@ -73,7 +74,7 @@ function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: s
           next();
         })
         .exclude(...operatorRoutes)
-        .forRoutes('campaignmanager/*path');
+        .forRoutes('campaignmanager/*path', 'api/*path');
     }
 
     /** Per-account rate and concurrent uploads: past either, 429 with Retry-After. */
@@ -103,7 +104,9 @@ export async function startGateway(options: StartOptions & { port?: number; host
   const platform = await openPlatform('gateway', 'gateway', [IdentityTables1], readPlatformConfig(env));
   const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
   await waitFor('the gateway replies consumer', () => rr.start());
-  const app = await NestFactory.create(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined), { logger: ['error', 'warn'], bodyParser: true });
+  const app = await NestFactory.create<NestExpressApplication>(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined), { logger: ['error', 'warn'], bodyParser: true });
+  // JSON campaign bodies carry up to LIMITS.jsonRecipientsMax recipients (with seed 001's fields): past express's 100 KB default.
+  app.useBodyParser('json', { limit: '4mb' });
   app.use(tracing);
   app.useGlobalFilters(new ApiErrorFilter());
   const port = options.port ?? intFromEnv('PORT', 3000, env);

@@ -170,5 +170,11 @@ export interface CampaignView {
    * no dispatch instance has reported lately.
    */
   carrier?: { name: string; state: 'connected' | 'connecting' | 'unreachable'; since: string; detail?: string };
+  /** The first from number or sender id, when the campaign has a fromFile (seed 001's `sender`). */
+  sender?: string;
+  /** Voice campaigns only (seed 000 "Data Parameters"): what is played, and how long a call rings. */
+  announcementSid?: string | null;
+  rcmlUrl?: string | null;
+  dialTimeout?: number;
   uri: string;
 }

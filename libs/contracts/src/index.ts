@@ -10,3 +10,5 @@ export * from './announcement';
 export * from './limits';
 export * from './phone';
 export * from './time';
+export * from './template';
+export * from './contacts';

@@ -1,4 +1,5 @@
-import { Errors, type CampaignDefinition, type CampaignStatus, type CampaignView, type ClarionError } from '@clarion/contracts';
+import { Errors, type CampaignDefinition, type CampaignStatus, type CampaignView, type ClarionError, type RecipientFields } from '@clarion/contracts';
+import { creditsOfBatch } from './pricing';
 
 /**
  * The campaign aggregate as a pure decider: decide(command, state) → events or a business error,
@@ -30,6 +31,11 @@ interface Known {
   pendingFilter: number[];
   /** Re-requests of the current step by the watchdog since the last progress. */
   rerequests: number;
+  /**
+   * Credits the accepted recipients cost together: each one's own text's segments (personalised
+   * bodies differ per recipient). Absent in snapshots from before it existed: accepted × creditsPerRecipient.
+   */
+  acceptedCredits?: number;
 }
 
 /** Settings of the watchdog, passed in with its command so the decider stays pure. */
@@ -59,7 +65,7 @@ export type CampaignCommand =
   | { type: 'CreateCampaign'; def: CampaignDefinition; at: string }
   | { type: 'RecordRecipientBatch'; batchNo: number; received: number; unique: number; at: string }
   | { type: 'SealRecipients'; batchCount: number; invalidCount: number; at: string }
-  | { type: 'RecordFilteredBatch'; batchNo: number; accepted: number; optedOut: number; at: string }
+  | { type: 'RecordFilteredBatch'; batchNo: number; accepted: number; optedOut: number; at: string; acceptedFields?: Array<RecipientFields | null> }
   | { type: 'RecordReservation'; reserved: boolean; amount: number; failureCode?: number; failureMessage?: string; at: string }
   | { type: 'StartCampaign'; at: string }
   | { type: 'CancelCampaign'; at: string }
@@ -74,7 +80,7 @@ export type CampaignEvent =
   | { type: 'CampaignCreated'; def: CampaignDefinition; at: string }
   | { type: 'RecipientBatchRecorded'; batchNo: number; received: number; unique: number; at: string }
   | { type: 'RecipientsSealed'; batchCount: number; invalidCount: number; at: string }
-  | { type: 'RecipientBatchFiltered'; batchNo: number; accepted: number; optedOut: number; at: string }
+  | { type: 'RecipientBatchFiltered'; batchNo: number; accepted: number; optedOut: number; at: string; credits?: number }
   | { type: 'CreditReservationRequested'; amount: number; at: string }
   | { type: 'CampaignScheduled'; reserved: number; at: string }
   | { type: 'CampaignFailed'; failureCode: number; failureMessage: string; at: string }
@@ -115,7 +121,7 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
           ? { type: 'RecipientBatchRecorded', batchNo: command.batchNo, received: command.received, unique: command.unique, at: command.at }
           : command.type === 'SealRecipients'
             ? { type: 'RecipientsSealed', batchCount: command.batchCount, invalidCount: command.invalidCount, at: command.at }
-            : { type: 'RecipientBatchFiltered', batchNo: command.batchNo, accepted: command.accepted, optedOut: command.optedOut, at: command.at };
+            : { type: 'RecipientBatchFiltered', batchNo: command.batchNo, accepted: command.accepted, optedOut: command.optedOut, credits: creditsOfBatch(state.def, command.accepted, command.acceptedFields), at: command.at };
       return accept(event, ...whenRecipientsComplete(evolve(state, event), command.at));
     }
     case 'RecordReservation': {
@@ -170,7 +176,7 @@ function check(state: Exclude<CampaignState, { status: 'absent' }>, c: Extract<C
     case 'initiating': {
       if (idleMs < c.stepTimeoutMs) return accept();
       if (state.reservationRequested) {
-        const amount = state.counts.accepted * state.def.creditsPerRecipient;
+        const amount = reservationAmount(state);
         return retriesLeft ? accept({ type: 'ReservationRerequested', amount, at: c.at }) : stalled('credit reservation');
       }
       // Until the upload is sealed the initiation timeout (497) watches it.
@@ -212,8 +218,11 @@ function whenRecipientsComplete(state: CampaignState, at: string): CampaignEvent
   if (state.counts.accepted === 0) {
     return [{ type: 'CampaignFailed', failureCode: Errors.noValidRecipients.code, failureMessage: 'No recipient is left after de-duplication and Do-Not-Disturb filtering', at }];
   }
-  return [{ type: 'CreditReservationRequested', amount: state.counts.accepted * state.def.creditsPerRecipient, at }];
+  return [{ type: 'CreditReservationRequested', amount: reservationAmount(state), at }];
 }
+
+/** What the campaign reserves: the accepted recipients' credits (1 per SMS segment of each one's text, 1 per call). */
+export const reservationAmount = (state: Known): number => state.acceptedCredits ?? state.counts.accepted * state.def.creditsPerRecipient;
 
 export function evolve(state: CampaignState, event: CampaignEvent): CampaignState {
   if (event.type === 'CampaignCreated') {
@@ -231,6 +240,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       used: 0,
       pendingFilter: [],
       rerequests: 0,
+      acceptedCredits: 0,
     };
   }
   if (state.status === 'absent') throw new Error(`event ${event.type} on a campaign that was never created`);
@@ -254,6 +264,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
         batchesAwaitingFilter: base.batchesAwaitingFilter - 1,
         pendingFilter: pendingFilterOf(base).filter((n) => n !== event.batchNo),
         counts: { ...base.counts, accepted: base.counts.accepted + event.accepted, optedOut: base.counts.optedOut + event.optedOut },
+        acceptedCredits: reservationAmount(base) + (event.credits ?? event.accepted * base.def.creditsPerRecipient),
       };
     case 'CreditReservationRequested':
       return { ...base, reservationRequested: true };
@@ -306,6 +317,8 @@ export function toView(state: Exclude<CampaignState, { status: 'absent' }>): Cam
     total: state.status === 'completed' ? state.used : state.status === 'failed' ? (state.settlement === 'settled' ? state.used : 0) : state.reserved,
     recipients: { ...state.counts },
     ...(state.status === 'failed' ? { failureCode: state.failureCode, failureMessage: state.failureMessage } : {}),
+    ...(d.fromNumbers.length > 0 ? { sender: d.fromNumbers[0] } : {}),
+    ...(d.channel === 'voice' ? { announcementSid: d.announcementSid ?? null, rcmlUrl: d.rcmlUrl ?? null, dialTimeout: d.dialTimeoutSeconds ?? 30 } : {}),
     uri: `/campaignmanager/campaigns/search/${d.campaignSid}`,
   };
 }

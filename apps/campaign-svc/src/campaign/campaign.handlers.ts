@@ -22,6 +22,7 @@ import {
   type CarrierStatusReported,
   type CampaignView,
   CARRIER_REPORT_MS,
+  type RecipientFields,
 } from '@clarion/contracts';
 import { Platform, appendToStream, loadStream, type MessageContext, type Tx } from '@clarion/platform';
 import { decide, evolve, initialState, toView, type CampaignCommand, type CampaignEvent, type CampaignState } from './campaign.decider';
@@ -64,19 +65,17 @@ export class CampaignHandlers {
   @EventPattern('AddRecipients')
   async addRecipients(@Payload() m: AddRecipients, @Ctx() ctx: MessageContext): Promise<void> {
     const { campaignSid, batchNo, numbers } = m.data;
-    // De-duplicate across the whole campaign: a number already recorded in an earlier batch is not new.
-    const inserted = await ctx.db.query<{ msisdn: string }>(
-      `INSERT INTO recipients (campaign_sid, msisdn, batch_no) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING RETURNING msisdn`,
-      [campaignSid, numbers, batchNo],
-    );
-    const unique = inserted.map((r) => r.msisdn);
+    // De-duplicate across the whole campaign: a number already recorded in an earlier batch is not
+    // new (the first occurrence keeps its fields). A batch with seed 001's fields keeps them with
+    // each number; a plain batch takes the statement it always took.
+    const { unique, fields } = m.data.fields ? await insertWithFields(ctx.db, campaignSid, batchNo, numbers, m.data.fields) : { unique: await insertNumbers(ctx.db, campaignSid, batchNo, numbers), fields: undefined };
     const r = await this.execute(ctx.db, m, campaignSid, { type: 'RecordRecipientBatch', batchNo, received: numbers.length, unique: unique.length, at: now() });
     if (!r.ok || r.state.status !== 'initiating' || unique.length === 0) return;
     const def = r.state.def;
     ctx.db.publish(
       TOPIC.dndCommands,
       campaignSid,
-      message('FilterRecipients', { campaignSid, enterpriseSid: def.enterpriseSid, batchNo, numbers: unique, optOut: def.optOut, optIn: def.optIn }, { causedBy: m }),
+      message('FilterRecipients', { campaignSid, enterpriseSid: def.enterpriseSid, batchNo, numbers: unique, optOut: def.optOut, optIn: def.optIn, ...(fields ? { fields } : {}) }, { causedBy: m }),
     );
   }
 
@@ -88,7 +87,7 @@ export class CampaignHandlers {
   @EventPattern('RecipientsFiltered')
   async filtered(@Payload() m: RecipientsFiltered, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
-    await this.execute(ctx.db, m, d.campaignSid, { type: 'RecordFilteredBatch', batchNo: d.batchNo, accepted: d.accepted.length, optedOut: d.optedOut.length, at: now() });
+    await this.execute(ctx.db, m, d.campaignSid, { type: 'RecordFilteredBatch', batchNo: d.batchNo, accepted: d.accepted.length, optedOut: d.optedOut.length, acceptedFields: d.acceptedFields, at: now() });
   }
 
   @EventPattern('CreditsReserved')
@@ -195,6 +194,36 @@ export class CampaignHandlers {
 
 type Executed = { ok: true; state: CampaignState } | { ok: false; error: ClarionError };
 
+/** A plain batch's numbers, recorded once per campaign; returns the ones new to it. */
+async function insertNumbers(tx: Tx, campaignSid: string, batchNo: number, numbers: string[]): Promise<string[]> {
+  const inserted = await tx.query<{ msisdn: string }>(
+    `INSERT INTO recipients (campaign_sid, msisdn, batch_no) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING RETURNING msisdn`,
+    [campaignSid, numbers, batchNo],
+  );
+  return inserted.map((r) => r.msisdn);
+}
+
+/** A personalised batch: each number with its fields (null when it has none); returns the new ones with theirs, aligned. */
+async function insertWithFields(tx: Tx, campaignSid: string, batchNo: number, numbers: string[], fields: Array<RecipientFields | null>): Promise<{ unique: string[]; fields: Array<RecipientFields | null> }> {
+  const col = (k: keyof RecipientFields) => numbers.map((_, i) => fields[i]?.[k] ?? null);
+  const inserted = await tx.query<{ msisdn: string; name: string | null; custom1: string | null; custom2: string | null }>(
+    `INSERT INTO recipients (campaign_sid, msisdn, batch_no, name, custom1, custom2)
+     SELECT $1, x.m, $3, x.n, x.c1, x.c2 FROM unnest($2::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS x(m, n, c1, c2, o)
+     ORDER BY x.o
+     ON CONFLICT DO NOTHING RETURNING msisdn, name, custom1, custom2`,
+    [campaignSid, numbers, batchNo, col('name'), col('custom1'), col('custom2')],
+  );
+  const toFields = (r: { name: string | null; custom1: string | null; custom2: string | null }): RecipientFields | null => {
+    if (r.name === null && r.custom1 === null && r.custom2 === null) return null;
+    const f: RecipientFields = {};
+    if (r.name !== null) f.name = r.name;
+    if (r.custom1 !== null) f.custom1 = r.custom1;
+    if (r.custom2 !== null) f.custom2 = r.custom2;
+    return f;
+  };
+  return { unique: inserted.map((r) => r.msisdn), fields: inserted.map(toFields) };
+}
+
 
 /** Load → decide → append → react → project, all in the caller's transaction. */
 async function execute(tx: Tx, causedBy: Message, campaignSid: string, command: CampaignCommand, saga: SagaSettings): Promise<Executed> {
@@ -241,16 +270,33 @@ async function refilter(tx: Tx, causedBy: Message, state: CampaignState, event: 
   if (event.type !== 'FilteringRerequested' && !(event.type === 'StartRerequested' && state.status === 'scheduled')) return;
   const def = state.def;
   const only = event.type === 'FilteringRerequested' ? event.batchNos : null;
-  const rows = await tx.query<{ batch_no: number; numbers: string[] }>(
-    `SELECT batch_no, array_agg(msisdn ORDER BY msisdn) AS numbers FROM recipients
+  // A batch that had fields (seed 001) is asked again with them, so dispatch still gets each recipient's own text.
+  const rows = await tx.query<{ batch_no: number; numbers: string[]; fields: Array<RecipientFields | null> | null }>(
+    `SELECT batch_no, array_agg(msisdn ORDER BY msisdn) AS numbers,
+       CASE WHEN bool_or(name IS NOT NULL OR custom1 IS NOT NULL OR custom2 IS NOT NULL)
+         THEN json_agg(CASE WHEN name IS NULL AND custom1 IS NULL AND custom2 IS NULL THEN NULL
+                            ELSE json_strip_nulls(json_build_object('name', name, 'custom1', custom1, 'custom2', custom2)) END ORDER BY msisdn) END AS fields
+     FROM recipients
      WHERE campaign_sid = $1 AND batch_no IS NOT NULL AND ($2::int[] IS NULL OR batch_no = ANY($2::int[])) GROUP BY batch_no ORDER BY batch_no`,
     [def.campaignSid, only],
   );
+  // Every batch of a personalised campaign carries fields (dispatch numbers those batches' sends
+  // differently), also one whose recipients all lack them.
+  let personalised = rows.some((r) => r.fields !== null);
+  if (!personalised && only !== null) {
+    const [p] = await tx.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM recipients WHERE campaign_sid = $1 AND (name IS NOT NULL OR custom1 IS NOT NULL OR custom2 IS NOT NULL)) AS any', [def.campaignSid]);
+    personalised = p.any;
+  }
   for (const r of rows) {
+    const fields = r.fields ?? (personalised ? r.numbers.map(() => null) : null);
     tx.publish(
       TOPIC.dndCommands,
       def.campaignSid,
-      message('FilterRecipients', { campaignSid: def.campaignSid, enterpriseSid: def.enterpriseSid, batchNo: r.batch_no, numbers: r.numbers, optOut: def.optOut, optIn: def.optIn }, { causedBy }),
+      message(
+        'FilterRecipients',
+        { campaignSid: def.campaignSid, enterpriseSid: def.enterpriseSid, batchNo: r.batch_no, numbers: r.numbers, optOut: def.optOut, optIn: def.optIn, ...(fields ? { fields } : {}) },
+        { causedBy },
+      ),
     );
   }
 }

@@ -12,15 +12,15 @@ import {
 } from '@clarion/contracts';
 import { currentTraceHeaders, type MessageContext } from '@clarion/platform';
 import { publishDispatchCompleted } from '../sending/timers/completion.timer';
-import { FINISHED_SQL, expireQueued, loadBatch, optedOutNumbers, publishOutcomes } from '../sending/sends.repository';
+import { FINISHED_SQL, NO_VOICE_CARRIER, expireQueued, failQueued, loadBatch, optedOutNumbers, publishOutcomes } from '../sending/sends.repository';
 
 /** Records what dispatch needs to know from the other services' events. */
 @Controller()
 export class IntakeHandlers {
   @EventPattern('RecipientsFiltered')
   async recipients(@Payload() m: RecipientsFiltered, @Ctx() ctx: MessageContext): Promise<void> {
-    const { campaignSid, batchNo, accepted, optedOut } = m.data;
-    await loadBatch(ctx.db, campaignSid, batchNo, accepted, optedOut);
+    const { campaignSid, batchNo, accepted, optedOut, acceptedFields } = m.data;
+    await loadBatch(ctx.db, campaignSid, batchNo, accepted, optedOut, acceptedFields);
   }
 
   /**
@@ -32,23 +32,30 @@ export class IntakeHandlers {
   async scheduled(@Payload() m: CampaignScheduled, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
     await ctx.db.query(
-      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, credits_per_recipient, trace_headers)
-       VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)
+      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, credits_per_recipient, trace_headers, channel)
+       VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb, $10)
        ON CONFLICT (campaign_sid) DO UPDATE SET status = 'scheduled', updated_at = now() WHERE dispatch_campaigns.status = 'starting'`,
-      [d.campaignSid, d.enterpriseSid, d.body, JSON.stringify(d.fromNumbers), d.fromPrefix, d.startTime, d.acceptedCount, d.creditsPerRecipient, JSON.stringify(currentTraceHeaders())],
+      [d.campaignSid, d.enterpriseSid, d.body, JSON.stringify(d.fromNumbers), d.fromPrefix, d.startTime, d.acceptedCount, d.creditsPerRecipient, JSON.stringify(currentTraceHeaders()), d.channel ?? 'sms'],
     );
   }
 
   @EventPattern('CampaignStarted')
   async started(@Payload() m: CampaignStarted, @Ctx() ctx: MessageContext): Promise<void> {
-    const [started] = await ctx.db.query(
-      `UPDATE dispatch_campaigns SET status = 'sending', trace_headers = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting') RETURNING campaign_sid`,
+    const [started] = await ctx.db.query<{ channel: string }>(
+      `UPDATE dispatch_campaigns SET status = 'sending', trace_headers = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting') RETURNING channel`,
       [m.data.campaignSid, JSON.stringify(currentTraceHeaders())],
     );
     if (!started) return;
     // Opted-out recipients are final from the start; subscribers hear about them with the rest.
     const optedOut = await optedOutNumbers(ctx.db, m.data.campaignSid);
     publishOutcomes(ctx.db, m.data.campaignSid, m.data.enterpriseSid, optedOut.map(({ msisdn }) => ({ msisdn, state: 'opted-out', carrier_message_id: null, error_code: null })), m);
+    if (started.channel !== 'sms') {
+      // No voice carrier is configured in this build (the call-control adapter comes with voice
+      // dispatch): every call fails at once with a code that says so, nothing is charged, and the
+      // campaign completes, giving its whole reservation back. Never sent over SMPP.
+      const failed = await failQueued(ctx.db, m.data.campaignSid, NO_VOICE_CARRIER);
+      publishOutcomes(ctx.db, m.data.campaignSid, m.data.enterpriseSid, failed, m);
+    }
   }
 
   @EventPattern('CampaignCancelled')
@@ -70,7 +77,7 @@ export class IntakeHandlers {
   @EventPattern('DispatchStatusRequested')
   async statusRequested(@Payload() m: DispatchStatusRequested, @Ctx() ctx: MessageContext): Promise<void> {
     const [c] = await ctx.db.query(
-      `SELECT campaign_sid, enterprise_sid, status, credits_per_recipient, final_counts, accepted_count - ${FINISHED_SQL} AS remaining FROM dispatch_campaigns c WHERE campaign_sid = $1`,
+      `SELECT campaign_sid, enterprise_sid, status, credits_per_recipient, final_counts, used_credits, accepted_count - ${FINISHED_SQL} AS remaining FROM dispatch_campaigns c WHERE campaign_sid = $1`,
       [m.data.campaignSid],
     );
     if (!c) return; // never scheduled here: the start re-request will bring it

@@ -1,9 +1,10 @@
 import { Platform, SpanKind, contextFromHeaders, retryWhileRetriable, sleep, withSpan } from '@clarion/platform';
 import { segmentsFor } from '@clarion/smpp';
+import { fillTemplate, hasPlaceholders } from '@clarion/contracts';
 import type { CarrierPort } from './carrier.port';
 import type { DispatchConfig } from './dispatch.config';
 import { afterSubmit, fromNumberFor } from './send.decider';
-import { claimRange, publishOutcomes, recordAnswers, sendingCampaigns, type Answer, type Claim, type SendingCampaign } from './sends.repository';
+import { claimRange, fieldsOfSends, publishOutcomes, recordAnswers, sendingCampaigns, type Answer, type Claim, type SendingCampaign } from './sends.repository';
 import type { Lease } from './lease';
 import { Pacer } from './pacer';
 
@@ -32,6 +33,11 @@ export class Sender {
   private readonly pacer: Pacer;
   /** Claims this process received and has not finished recording: the in-doubt timer leaves these alone. */
   private readonly active = new Set<string>();
+  /**
+   * Personalised campaigns: the most parts one of its texts took so far, the unit its next claims
+   * are sized by (their texts are only known once claimed). Bounded: running campaigns only.
+   */
+  private readonly unitSeen = new Map<string, number>();
 
   constructor(
     private readonly platform: Platform,
@@ -76,7 +82,8 @@ export class Sender {
       // than their parts fit in what the bound binds have free (less while a bind is down), so
       // every claimed send is written at once. The room is taken before any wait, as the other
       // loops look at it meanwhile.
-      const unit = segmentsFor(c.body);
+      const personalised = hasPlaceholders(c.body);
+      const unit = personalised ? Math.max(segmentsFor(fillTemplate(c.body, null)), this.unitSeen.get(c.campaign_sid) ?? 1) : segmentsFor(c.body);
       const fits = Math.floor((this.carrier.capacity() - this.pdusInFlight) / unit);
       if (fits < 1) return 0;
       const room = Math.min(fits, Math.max(1, Math.floor(this.config.claimBatchSize / unit)));
@@ -94,7 +101,8 @@ export class Sender {
           return 1;
         }
         try {
-          await this.submit(c, claim, unit);
+          if (personalised) await this.submitPersonalised(c, claim, unit);
+          else await this.submit(c, claim, unit);
         } catch (err) {
           // Nothing recorded this claim's answers: hand it to the in-doubt timer.
           this.active.delete(claim.id);
@@ -113,19 +121,42 @@ export class Sender {
     if (Date.now() - this.campaignsReadAt > CAMPAIGNS_REFRESH_MS) {
       this.campaigns = await sendingCampaigns(this.platform, 20);
       this.campaignsReadAt = Date.now();
+      const running = new Set(this.campaigns.map((x) => x.campaign_sid));
+      for (const sid of this.unitSeen.keys()) if (!running.has(sid)) this.unitSeen.delete(sid);
     }
     return this.campaigns;
   }
 
-  private async submit(c: SendingCampaign, claim: Claim, unit: number): Promise<void> {
+  /**
+   * A personalised campaign's claim: each recipient's text rendered from the body and its own
+   * fields. Parts beyond what the claim was sized for (a text longer than any seen before) are
+   * drawn from the pace as well before anything is written, so the shared cap holds; the carrier's
+   * windows queue what does not fit at once.
+   */
+  private async submitPersonalised(c: SendingCampaign, claim: Claim, unit: number): Promise<void> {
+    const fields = await fieldsOfSends(this.platform, c.campaign_sid, claim.sends.map((s) => s.seq));
+    const texts = claim.sends.map((s) => fillTemplate(c.body, fields.get(s.seq)));
+    const parts = texts.map((t) => segmentsFor(t));
+    const pdus = parts.reduce((a, b) => a + b, 0);
+    this.unitSeen.set(c.campaign_sid, Math.max(unit, ...parts));
+    let extra = pdus - claim.sends.length * unit;
+    while (extra > 0) {
+      const a = await this.pacer.take(extra, 1, () => this.running);
+      if (!a) break;
+      extra -= a.messages;
+    }
+    await this.submit(c, claim, unit, texts, pdus);
+  }
+
+  private async submit(c: SendingCampaign, claim: Claim, unit: number, texts?: string[], pdus = claim.sends.length * unit): Promise<void> {
     const carrier = this.carrier;
     const answers = await withSpan(
       'carrier.submit_sm',
       { parent: contextFromHeaders(c.trace_headers), kind: SpanKind.CLIENT, attributes: { 'clarion.campaign.sid': c.campaign_sid, 'clarion.submit.count': claim.sends.length } },
       () =>
         Promise.all(
-          claim.sends.map((s) =>
-            carrier.submit({ from: fromNumberFor(s.seq, c.from_numbers, c.from_prefix), to: s.msisdn, text: c.body, reference: `${c.campaign_sid}:${s.seq}` }),
+          claim.sends.map((s, i) =>
+            carrier.submit({ from: fromNumberFor(s.seq, c.from_numbers, c.from_prefix), to: s.msisdn, text: texts ? texts[i] : c.body, reference: `${c.campaign_sid}:${s.seq}` }),
           ),
         ),
     );
@@ -149,7 +180,7 @@ export class Sender {
     });
     this.record(c, claim, rows, inFlight);
     // The carrier asked us to slow down: the next claims come at a lower rate, and the throttled sends with them.
-    this.pacer.answered(throttled, claim.sends.length * unit);
+    this.pacer.answered(throttled, pdus);
   }
 
   /**

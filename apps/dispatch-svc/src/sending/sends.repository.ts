@@ -1,4 +1,5 @@
-import { LIMITS, OUTCOMES_PER_BATCH_MAX, TOPIC, message, type Message, type RecipientOutcome } from '@clarion/contracts';
+import { LIMITS, OUTCOMES_PER_BATCH_MAX, TOPIC, fillTemplate, message, type Message, type RecipientFields, type RecipientOutcome } from '@clarion/contracts';
+import { segmentsFor } from '@clarion/smpp';
 import type { Tx } from '@clarion/platform';
 
 /**
@@ -56,8 +57,8 @@ export interface Answer {
  * cursor: accepted recipients of batch b take b × batchSize + i (0, 1, 2 …), so claim ranges are
  * dense; opted-out ones take negative numbers, which no claim range ever covers.
  */
-export function seqsFor(batchNo: number, accepted: number, optedOut: number): { accepted: number[]; optedOut: number[] } {
-  const base = batchNo * LIMITS.recipientBatchSize;
+export function seqsFor(batchNo: number, accepted: number, optedOut: number, batchSize: number = LIMITS.recipientBatchSize): { accepted: number[]; optedOut: number[] } {
+  const base = batchNo * batchSize;
   return {
     accepted: Array.from({ length: accepted }, (_, i) => base + i),
     optedOut: Array.from({ length: optedOut }, (_, i) => -(base + i + 1)),
@@ -70,25 +71,43 @@ export function seqsFor(batchNo: number, accepted: number, optedOut: number): { 
  * de-duplication), so the batch row is the guard, and the sends are loaded with COPY: at 5,000
  * numbers a batch, INSERT … unnest … ON CONFLICT took 54 ms, COPY takes 25 ms.
  */
-export async function loadBatch(tx: Tx, campaignSid: string, batchNo: number, accepted: string[], optedOut: string[]): Promise<void> {
+export async function loadBatch(tx: Tx, campaignSid: string, batchNo: number, accepted: string[], optedOut: string[], acceptedFields?: Array<RecipientFields | null>): Promise<void> {
   const [fresh] = await tx.query(`INSERT INTO dispatch_batches (campaign_sid, batch_no) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING batch_no`, [campaignSid, batchNo]);
   if (!fresh) return;
+  if (acceptedFields) {
+    // A personalised batch (the gateway cuts those at LIMITS.personalisedBatchSize): each send keeps its recipient's fields.
+    const seqs = seqsFor(batchNo, accepted.length, optedOut.length, LIMITS.personalisedBatchSize);
+    await tx.copyRows('sends', ['campaign_sid', 'msisdn', 'seq', 'state', 'name', 'custom1', 'custom2'], [
+      ...accepted.map((n, i) => {
+        const f = acceptedFields[i];
+        return [campaignSid, n, seqs.accepted[i], 'queued', f?.name ?? null, f?.custom1 ?? null, f?.custom2 ?? null];
+      }),
+      ...optedOut.map((n, i) => [campaignSid, n, seqs.optedOut[i], 'opted-out', null, null, null]),
+    ]);
+    await countLoaded(tx, campaignSid, accepted.length, seqs.accepted);
+    return;
+  }
   const seqs = seqsFor(batchNo, accepted.length, optedOut.length);
   await tx.copyRows('sends', ['campaign_sid', 'msisdn', 'seq', 'state'], [
     ...accepted.map((n, i) => [campaignSid, n, seqs.accepted[i], 'queued']),
     ...optedOut.map((n, i) => [campaignSid, n, seqs.optedOut[i], 'opted-out']),
   ]);
+  await countLoaded(tx, campaignSid, accepted.length, seqs.accepted);
+}
+
+/** What a batch added to the campaign's intake: its loaded count, and the end of its seq range. */
+async function countLoaded(tx: Tx, campaignSid: string, accepted: number, seqs: number[]): Promise<void> {
   await tx.query(
     `INSERT INTO dispatch_intake (campaign_sid, loaded, seq_end) VALUES ($1, $2, $3)
      ON CONFLICT (campaign_sid) DO UPDATE SET loaded = dispatch_intake.loaded + EXCLUDED.loaded, seq_end = GREATEST(dispatch_intake.seq_end, EXCLUDED.seq_end)`,
-    [campaignSid, accepted.length, accepted.length > 0 ? seqs.accepted[accepted.length - 1] + 1 : 0],
+    [campaignSid, accepted, accepted > 0 ? seqs[accepted - 1] + 1 : 0],
   );
 }
 
 export function sendingCampaigns(sql: Sql, limit: number): Promise<SendingCampaign[]> {
   return sql.query(
     `SELECT campaign_sid, enterprise_sid, body, from_numbers, from_prefix, trace_headers FROM dispatch_campaigns
-     WHERE status = 'sending' ORDER BY created_at LIMIT $1`,
+     WHERE status = 'sending' AND channel = 'sms' ORDER BY created_at LIMIT $1`,
     [limit],
   );
 }
@@ -247,6 +266,37 @@ export async function applyPendingReceipts(tx: Sql, keepMs: number, limit: numbe
   return { applied: matched, dropped: dropped.length };
 }
 
+/** The recipient fields of claimed sends of a personalised campaign, by seq. */
+export async function fieldsOfSends(sql: Sql, campaignSid: string, seqs: number[]): Promise<Map<number, RecipientFields | null>> {
+  const rows = await sql.query<{ seq: number; name: string | null; custom1: string | null; custom2: string | null }>(
+    'SELECT seq, name, custom1, custom2 FROM sends WHERE campaign_sid = $1 AND seq = ANY($2::int[])',
+    [campaignSid, seqs],
+  );
+  return new Map(rows.map((r) => [r.seq, r.name === null && r.custom1 === null && r.custom2 === null ? null : { name: r.name ?? undefined, custom1: r.custom1 ?? undefined, custom2: r.custom2 ?? undefined }]));
+}
+
+/** Rows read per page when summing a personalised campaign's credits. */
+const CREDIT_PAGE_ROWS = 10_000;
+
+/**
+ * What a personalised campaign used: each send the carrier took (`charged`) costs the segments of
+ * its own text, rendered from the body exactly as the sender rendered it. Read in pages of seq, so
+ * a campaign of any size costs one page of memory.
+ */
+export async function personalisedCredits(sql: Sql, campaignSid: string, body: string, charged: readonly string[]): Promise<number> {
+  let credits = 0;
+  let after = -1;
+  for (;;) {
+    const rows = await sql.query<{ seq: number; name: string | null; custom1: string | null; custom2: string | null }>(
+      `SELECT seq, name, custom1, custom2 FROM sends WHERE campaign_sid = $1 AND seq > $2 AND state = ANY($3::text[]) ORDER BY seq LIMIT $4`,
+      [campaignSid, after, charged, CREDIT_PAGE_ROWS],
+    );
+    for (const r of rows) credits += segmentsFor(fillTemplate(body, { name: r.name ?? undefined, custom1: r.custom1 ?? undefined, custom2: r.custom2 ?? undefined }));
+    if (rows.length < CREDIT_PAGE_ROWS) return credits;
+    after = rows[rows.length - 1].seq;
+  }
+}
+
 /** Campaigns whose every send is final, not yet reported. */
 export function finishedCampaigns(sql: Sql): Promise<{ campaign_sid: string }[]> {
   return sql.query(`SELECT campaign_sid FROM dispatch_campaigns c WHERE status = 'sending' AND ${FINISHED_SQL} >= accepted_count LIMIT 100`);
@@ -280,6 +330,21 @@ export async function expireQueued(tx: Sql, campaignSid: string): Promise<Outcom
      WHERE c.campaign_sid = $1 AND c.status = 'sending' AND s.campaign_sid = c.campaign_sid AND s.seq >= 0 AND s.state = 'queued'
      RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
     [campaignSid],
+  );
+  await adjustCampaign(tx, campaignSid, rows.length, []);
+  return rows;
+}
+
+/** The error code of a voice campaign's calls while no voice carrier exists. */
+export const NO_VOICE_CARRIER = 'no-voice-carrier';
+
+/** Every queued send of a sending campaign fails with `errorCode` (not charged) and counts as finished. */
+export async function failQueued(tx: Sql, campaignSid: string, errorCode: string): Promise<OutcomeRow[]> {
+  const rows = await tx.query<OutcomeRow>(
+    `UPDATE sends s SET state = 'failed', error_code = $2 FROM dispatch_campaigns c
+     WHERE c.campaign_sid = $1 AND c.status = 'sending' AND s.campaign_sid = c.campaign_sid AND s.seq >= 0 AND s.state = 'queued'
+     RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
+    [campaignSid, errorCode],
   );
   await adjustCampaign(tx, campaignSid, rows.length, []);
   return rows;

@@ -40,6 +40,12 @@ export class DndHandlers {
       members = new Set(rows.map((r) => r.msisdn));
     }
     const split = splitByConsent(numbers, new Set(out.map((r) => r.msisdn)), members);
-    ctx.db.publish(TOPIC.dndEvents, campaignSid, message('RecipientsFiltered', { campaignSid, enterpriseSid, batchNo, ...split }, { causedBy: m }));
+    // Seed 001's fields pass through untouched, aligned with the accepted numbers (interim, until the DND use cases own this).
+    let acceptedFields: FilterRecipients['data']['fields'];
+    if (m.data.fields) {
+      const byNumber = new Map(numbers.map((n, i) => [n, m.data.fields![i] ?? null]));
+      acceptedFields = split.accepted.map((n) => byNumber.get(n) ?? null);
+    }
+    ctx.db.publish(TOPIC.dndEvents, campaignSid, message('RecipientsFiltered', { campaignSid, enterpriseSid, batchNo, ...split, ...(acceptedFields ? { acceptedFields } : {}) }, { causedBy: m }));
   }
 }

@@ -12,40 +12,40 @@ import { LineSplitter } from './line-splitter';
 /** Where uploads are spooled while they stream in; each file is removed when its request ends. */
 export const uploadDir = () => process.env.CLARION_UPLOAD_DIR || tmpdir();
 
-/** A number file, normalised while it streams in: valid E.164 numbers spooled to disk, one a line. */
-export interface NumberFile {
-  path: string;
-  lines: number;
-  valid: number;
-  invalid: number;
-}
+/** A fresh path under the upload directory. */
+export const spoolPath = () => join(uploadDir(), `clarion-${newMessageId()}.txt`);
 
-export interface ParsedUpload {
+/**
+ * What becomes of one file field while it streams in. The sink reads `chunks` (utf8 text) and
+ * returns what it made of it; it registers anything it leaves on disk with `onCleanup` before
+ * writing it, so an abort or a refused upload removes it. Throwing an ApiError (or stopping early)
+ * refuses the upload: whatever the sink did not read is drained, so the request completes and the
+ * client gets the answer.
+ */
+export type FileSink<T> = (chunks: AsyncIterable<string>, onCleanup: (remove: () => Promise<void>) => void) => Promise<T>;
+
+export interface Multipart<T> {
   fields: Record<string, string>;
-  files: Record<string, NumberFile>;
+  files: Partial<Record<string, T>>;
   cleanup(): Promise<void>;
 }
 
 /**
- * Streams a multipart request without holding a file in memory: each file field is split into
- * lines (no line longer than LIMITS.lineCharsMax is ever held), every line normalised to E.164 and
- * written to a temporary file. Only fields named in `fileFields` are accepted as files; the byte,
- * line and line-length limits bound what one upload can cost. A request the client aborts settles
- * at once, and every file it spooled is removed.
+ * Streams a multipart request without holding a file in memory: each file field named in `sinks`
+ * goes to its sink as it arrives; any other file field refuses the upload. `bytesMax` bounds each
+ * file. A request the client aborts settles at once, and everything the sinks spooled is removed.
  */
-export function parseNumberUpload(req: Request, fileFields: string[], limits = { bytesMax: LIMITS.uploadBytesMax, linesMax: LIMITS.recipientsPerCampaignMax }): Promise<ParsedUpload> {
+export function parseMultipart<T>(req: Request, sinks: Record<string, FileSink<T>>, limits: { bytesMax: number }): Promise<Multipart<T>> {
   const fields: Record<string, string> = {};
-  const files: Record<string, NumberFile> = {};
+  const files: Partial<Record<string, T>> = {};
   const pending: Promise<void>[] = [];
-  const open: { input: Readable; out: ReturnType<typeof createWriteStream> }[] = [];
+  const inputs: Readable[] = [];
+  const removals: (() => Promise<void>)[] = [];
   const cleanup = async () => {
-    for (const o of open) {
-      o.input.destroy();
-      o.out.destroy();
-    }
-    await Promise.all(Object.values(files).map((f) => fs.rm(f.path, { force: true })));
+    for (const input of inputs) input.destroy();
+    await Promise.all(removals.map((r) => r().catch(() => undefined)));
   };
-  return new Promise<ParsedUpload>((resolve, reject) => {
+  return new Promise<Multipart<T>>((resolve, reject) => {
     const contentType = req.headers['content-type'] ?? '';
     if (!/^multipart\/form-data/i.test(contentType)) {
       reject(new ApiError(Errors.invalidParameter('Content-Type must be multipart/form-data.')));
@@ -63,68 +63,42 @@ export function parseNumberUpload(req: Request, fileFields: string[], limits = {
       reject(new ApiError(Errors.invalidParameter('Malformed multipart body.')));
       return;
     }
+    const seen = new Set<string>();
     bb.on('field', (name, value) => {
       fields[name] = value;
     });
     bb.on('file', (name, stream) => {
-      if (!fileFields.includes(name) || files[name]) {
+      const sink = Object.prototype.hasOwnProperty.call(sinks, name) ? sinks[name] : undefined;
+      if (!sink || seen.has(name)) {
         stream.resume();
-        if (!fileFields.includes(name)) fail(new ApiError(Errors.invalidParameter(`Unexpected file field "${name}".`)));
+        if (!sink) fail(new ApiError(Errors.invalidParameter(`Unexpected file field "${name}".`)));
         return;
       }
-      const file: NumberFile = { path: join(uploadDir(), `clarion-${newMessageId()}.txt`), lines: 0, valid: 0, invalid: 0 };
-      files[name] = file;
-      const out = createWriteStream(file.path);
-      // A write that fails (disk full, or the stream destroyed by an abort) must not crash the
-      // process through an unhandled 'error' event; the first error fails this upload instead.
-      let writeError: Error | null = null;
-      out.on('error', (err) => (writeError ??= err));
-      open.push({ input: stream, out });
+      seen.add(name);
+      inputs.push(stream);
       stream.on('limit', () => fail(new ApiError(Errors.payloadTooLarge(`${name} is larger than ${limits.bytesMax} bytes.`))));
       stream.setEncoding('utf8');
-      const splitter = new LineSplitter(LIMITS.lineCharsMax);
-      let lineNo = 0;
-      /** The normalised number of one line, or null; counts what it sees. */
-      const take = (line: string | null): string | null => {
-        lineNo++;
-        if (line === null) {
-          fail(new ApiError(Errors.invalidParameter(`${name} line ${lineNo} is longer than ${LIMITS.lineCharsMax} characters.`)));
-          return null;
-        }
-        if (line.trim() === '') return null;
-        file.lines++;
-        if (file.lines > limits.linesMax) {
-          fail(new ApiError(Errors.payloadTooLarge(`${name} has more than ${limits.linesMax} lines.`)));
-          return null; // keep draining so the request completes
-        }
-        const n = toE164(line);
-        if (n === null) file.invalid++;
-        else file.valid++;
-        return n;
+      // The sink reads through an iterator it cannot close: leaving a for-await early would destroy
+      // the file stream, and busboy would wait for it forever. What it leaves is drained below.
+      const it = (stream as AsyncIterable<string>)[Symbol.asyncIterator]();
+      const chunks: AsyncIterable<string> = { [Symbol.asyncIterator]: () => ({ next: () => it.next(), return: async () => ({ done: true, value: undefined }) }) };
+      const drain = async () => {
+        for (;;) if ((await it.next()).done) return;
       };
-      /** One write per chunk, not per line: fewer, larger writes keep the garbage (and the RSS) down. */
-      const spool = (lines: (string | null)[]): boolean => {
-        let text = '';
-        for (const line of lines) {
-          const n = take(line);
-          if (n !== null) text += n + '\n';
-        }
-        return text === '' || out.write(text);
-      };
-      const drained = () => new Promise<void>((r) => out.once('drain', () => r()));
-      const spooled = (async () => {
-        // Lines are taken synchronously; only the file's backpressure makes us wait, per chunk
-        // (a 50 MB file has four million lines: a wait per line would cost more than the parsing).
-        for await (const chunk of stream as AsyncIterable<string>) {
-          if (!spool(splitter.push(chunk)) && !out.destroyed) await drained();
-        }
-        spool(splitter.end());
-        await new Promise<void>((r, j) => out.end((err?: Error | null) => (err ? j(err) : r())));
-        if (writeError) throw writeError;
-      })();
+      const done = sink(chunks, (r) => removals.push(r))
+        .then(async (value) => {
+          await drain();
+          files[name] = value;
+        })
+        .catch(async (err: unknown) => {
+          // The sink gave up on this file: the request is still read to its end, so it completes.
+          await drain().catch(() => undefined);
+          if (err instanceof ApiError) fail(err);
+          else throw err;
+        });
       // An abort destroys the stream and settles the request itself; this keeps that rejection handled.
-      spooled.catch(() => undefined);
-      pending.push(spooled);
+      done.catch(() => undefined);
+      pending.push(done);
     });
     bb.on('error', () => fail(new ApiError(Errors.invalidParameter('Malformed multipart body.'))));
     bb.on('close', () => {
@@ -158,9 +132,112 @@ export function parseNumberUpload(req: Request, fileFields: string[], limits = {
   });
 }
 
-/** Reads a spooled number file back in batches, never more than one batch in memory. */
-export async function* numberBatches(file: NumberFile, size: number): AsyncGenerator<string[]> {
-  const rl = createInterface({ input: createReadStream(file.path), crlfDelay: Infinity });
+/** Writes text to a file with its backpressure; the first write error is kept, never thrown as an event. */
+export class Spool {
+  private readonly out: ReturnType<typeof createWriteStream>;
+  private writeError: Error | null = null;
+
+  constructor(readonly path: string) {
+    this.out = createWriteStream(path);
+    // A write that fails (disk full, or the stream destroyed by an abort) must not crash the
+    // process through an unhandled 'error' event; the first error fails this upload instead.
+    this.out.on('error', (err) => (this.writeError ??= err));
+  }
+
+  /** One write per chunk of lines, not per line: fewer, larger writes keep the garbage (and the RSS) down. */
+  async write(text: string): Promise<void> {
+    if (text === '' || this.out.destroyed) return;
+    if (!this.out.write(text)) await new Promise<void>((r) => this.out.once('drain', () => r()));
+  }
+
+  async end(): Promise<void> {
+    await new Promise<void>((r, j) => this.out.end((err?: Error | null) => (err ? j(err) : r())));
+    if (this.writeError) throw this.writeError;
+  }
+
+  destroy(): void {
+    this.out.destroy();
+  }
+}
+
+/** A number file, normalised while it streams in: valid E.164 numbers spooled to disk, one a line. */
+export interface NumberFile {
+  path: string;
+  lines: number;
+  valid: number;
+  invalid: number;
+}
+
+export interface ParsedUpload {
+  fields: Record<string, string>;
+  files: Record<string, NumberFile>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A sink for a plain list of numbers (opt-out uploads): split into lines (no line longer than
+ * LIMITS.lineCharsMax is ever held), every line normalised to E.164 and written to a spool file.
+ */
+export function numberFileSink(name: string, linesMax: number): FileSink<NumberFile> {
+  return async (stream, onCleanup) => {
+    const file: NumberFile = { path: spoolPath(), lines: 0, valid: 0, invalid: 0 };
+    const spool = new Spool(file.path);
+    onCleanup(async () => {
+      spool.destroy();
+      await fs.rm(file.path, { force: true });
+    });
+    const splitter = new LineSplitter(LIMITS.lineCharsMax);
+    let lineNo = 0;
+    let refused: ApiError | null = null;
+    const take = (line: string | null): string | null => {
+      lineNo++;
+      if (line === null) {
+        refused ??= new ApiError(Errors.invalidParameter(`${name} line ${lineNo} is longer than ${LIMITS.lineCharsMax} characters.`));
+        return null;
+      }
+      if (line.trim() === '') return null;
+      file.lines++;
+      if (file.lines > linesMax) {
+        refused ??= new ApiError(Errors.payloadTooLarge(`${name} has more than ${linesMax} lines.`));
+        return null; // keep draining so the request completes
+      }
+      const n = toE164(line);
+      if (n === null) file.invalid++;
+      else file.valid++;
+      return n;
+    };
+    const spoolLines = (lines: (string | null)[]) => {
+      let text = '';
+      for (const line of lines) {
+        const n = take(line);
+        if (n !== null) text += n + '\n';
+      }
+      return text;
+    };
+    // Lines are taken synchronously; only the file's backpressure makes us wait, per chunk
+    // (a 50 MB file has four million lines: a wait per line would cost more than the parsing).
+    for await (const chunk of stream) await spool.write(spoolLines(splitter.push(chunk)));
+    await spool.write(spoolLines(splitter.end()));
+    await spool.end();
+    if (refused) throw refused;
+    return file;
+  };
+}
+
+/**
+ * Streams a multipart request of number files (see numberFileSink); only the fields named in
+ * `fileFields` are accepted as files. The byte, line and line-length limits bound what one upload
+ * can cost.
+ */
+export async function parseNumberUpload(req: Request, fileFields: string[], limits = { bytesMax: LIMITS.uploadBytesMax, linesMax: LIMITS.recipientsPerCampaignMax }): Promise<ParsedUpload> {
+  const sinks = Object.fromEntries(fileFields.map((f) => [f, numberFileSink(f, limits.linesMax)]));
+  const parsed = await parseMultipart(req, sinks, { bytesMax: limits.bytesMax });
+  return { fields: parsed.fields, files: parsed.files as Record<string, NumberFile>, cleanup: parsed.cleanup };
+}
+
+/** Reads a spooled file back in batches of lines, never more than one batch in memory. */
+export async function* lineBatches(path: string, size: number): AsyncGenerator<string[]> {
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let batch: string[] = [];
   for await (const line of rl) {
     if (!line) continue;
@@ -171,4 +248,9 @@ export async function* numberBatches(file: NumberFile, size: number): AsyncGener
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/** Reads a spooled number file back in batches, never more than one batch in memory. */
+export function numberBatches(file: NumberFile, size: number): AsyncGenerator<string[]> {
+  return lineBatches(file.path, size);
 }

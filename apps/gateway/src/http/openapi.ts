@@ -92,6 +92,24 @@ export const OPENAPI = {
     '/campaignmanager/campaigns/{campaignSid}': {
       put: { summary: 'Cancel a scheduled campaign', security: basic, parameters: [sid('campaignSid')], requestBody: json({ status: { type: 'string', example: 'cancelled' } }, ['status']), responses: { 200: ok('The campaign'), 401: err, 409: err } },
     },
+    '/campaignmanager/campaigns/{campaignSid}/contacts': {
+      get: { summary: "A campaign's recipients with seed 001's fields", security: basic, parameters: [sid('campaignSid'), paging[0], paging[1]], responses: { 200: ok('One page'), 401: err, 409: err } },
+    },
+    '/api/Campaigns': {
+      get: { summary: 'List campaigns (seed 001)', security: basic, responses: { 200: { description: '{ pageIndex, totalPages, totalRecords, items }' }, 401: err } },
+      post: { summary: 'Create a campaign from contacts (seed 001)', security: basic, responses: { 201: { description: 'The id, as a JSON string' }, 400: err, 401: err, 409: err } },
+    },
+    '/api/Campaigns/{param}': {
+      post: { summary: 'Create with ignoreInvalidPhoneNumbers (true|false), or update a campaign by id (seed 001)', security: basic, parameters: [sid('param')], responses: { 201: { description: 'The id' }, 204: { description: 'Updated' }, 401: err, 404: err } },
+    },
+    '/api/Campaigns/{id}': {
+      get: { summary: 'One campaign (seed 001)', security: basic, parameters: [sid('id')], responses: { 200: { description: 'The campaign' }, 401: err, 404: err } },
+      put: { summary: 'Update (cancel with status 6) a campaign before it starts (seed 001)', security: basic, parameters: [sid('id')], responses: { 204: { description: 'Updated' }, 401: err, 404: err } },
+      delete: { summary: 'Delete (cancel) a scheduled campaign (seed 001)', security: basic, parameters: [sid('id')], responses: { 204: { description: 'Deleted' }, 401: err, 404: err, 409: err } },
+    },
+    '/api/Campaigns/{id}/Contacts': {
+      get: { summary: "A campaign's contacts (seed 001)", security: basic, parameters: [sid('id')], responses: { 200: { description: '{ pageIndex, totalPages, totalRecords, items }' }, 401: err, 404: err } },
+    },
   },
 } as const;
 

@@ -1,13 +1,15 @@
-import { TOPIC, message, type DispatchCompleted, type Message } from '@clarion/contracts';
+import { TOPIC, hasPlaceholders, message, type DispatchCompleted, type Message } from '@clarion/contracts';
 import type { Platform, Tx } from '@clarion/platform';
 import { CHARGED_STATES } from '../send.decider';
-import { FINISHED_SQL, countsByState, finishedCampaigns } from '../sends.repository';
+import { FINISHED_SQL, countsByState, finishedCampaigns, personalisedCredits } from '../sends.repository';
 
 interface CompletedCampaign {
   campaign_sid: string;
   enterprise_sid: string;
   credits_per_recipient: number;
   final_counts: Record<string, number> | null;
+  /** A personalised campaign's credits, summed over its sends' own texts when it completed; null otherwise. */
+  used_credits: number | null;
 }
 
 /**
@@ -23,9 +25,12 @@ export class CompletionTimer {
     for (const { campaign_sid } of done) {
       await this.platform.tx(async (tx) => {
         const counts = await countsByState(tx, campaign_sid);
+        // Recipients of a personalised body got texts of different lengths: each one's own segments count.
+        const [{ body, channel }] = await tx.query<{ body: string; channel: string }>('SELECT body, channel FROM dispatch_campaigns WHERE campaign_sid = $1', [campaign_sid]);
+        const used = channel === 'sms' && hasPlaceholders(body) ? await personalisedCredits(tx, campaign_sid, body, CHARGED_STATES) : null;
         const [c] = await tx.query<CompletedCampaign>(
-          `UPDATE dispatch_campaigns c SET status = 'completed', final_counts = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND ${FINISHED_SQL} >= accepted_count RETURNING *`,
-          [campaign_sid, JSON.stringify(counts)],
+          `UPDATE dispatch_campaigns c SET status = 'completed', final_counts = $2::jsonb, used_credits = $3, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND ${FINISHED_SQL} >= accepted_count RETURNING *`,
+          [campaign_sid, JSON.stringify(counts), used],
         );
         if (c) publishDispatchCompleted(tx, c);
       });
@@ -37,7 +42,8 @@ export class CompletionTimer {
 /**
  * The campaign's final count, as DispatchCompleted reports it and campaign-svc charges it: every
  * state the carrier took a message in costs the campaign's credits per recipient. Published when
- * the campaign completes, and again whenever the campaign's watchdog asks.
+ * the campaign completes, and again whenever the campaign's watchdog asks. A personalised campaign's
+ * figure was summed over its sends' own texts when it completed (used_credits).
  */
 export function publishDispatchCompleted(tx: Tx, c: CompletedCampaign, causedBy?: Message): void {
   const counts = c.final_counts ?? {};
@@ -49,7 +55,7 @@ export function publishDispatchCompleted(tx: Tx, c: CompletedCampaign, causedBy?
     failed: counts.failed ?? 0,
     unknown: counts.unknown ?? 0,
     optedOut: counts['opted-out'] ?? 0,
-    usedCredits: charged * c.credits_per_recipient,
+    usedCredits: c.used_credits ?? charged * c.credits_per_recipient,
     completedAt: new Date().toISOString(),
   };
   tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCompleted', data, causedBy ? { causedBy } : {}));
