@@ -8,6 +8,8 @@ interface CompletedCampaign {
   enterprise_sid: string;
   credits_per_recipient: number;
   final_counts: Record<string, number> | null;
+  /** The campaign's trace: a timer's DispatchCompleted continues it (a handler's has its own span). */
+  trace_headers?: Record<string, string>;
 }
 
 /**
@@ -52,5 +54,5 @@ export function publishDispatchCompleted(tx: Tx, c: CompletedCampaign, causedBy?
     usedCredits: charged * c.credits_per_recipient,
     completedAt: new Date().toISOString(),
   };
-  tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCompleted', data, causedBy ? { causedBy } : {}));
+  tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCompleted', data, causedBy ? { causedBy } : {}), causedBy ? undefined : c.trace_headers);
 }
