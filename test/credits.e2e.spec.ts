@@ -21,7 +21,10 @@ describe('credits API end to end', () => {
     a = await provisionTenant(stack.url, 100);
     b = await provisionTenant(stack.url, 5);
     // A reduction and a second top-up, so the history has both types and an order to sort.
-    for (const [credit, description, key] of [[-10, 'Reducing by 10', 'reduce-1'], [50, 'SMS credits', 'top-up-2']] as const) {
+    for (const [credit, description, key] of [
+      [-10, 'Reducing by 10', 'reduce-1'],
+      [50, 'SMS credits', 'top-up-2'],
+    ] as const) {
       const r = await api(stack.url, 'POST', '/campaignmanager/credits', { auth: op, json: { enterpriseSid: a.enterpriseSid, credit, description, idempotencyKey: key } });
       expect(r.status).toBe(201);
     }
@@ -33,7 +36,20 @@ describe('credits API end to end', () => {
   it("lists the history with the seed's paging fields and data fields", async () => {
     const r = await list(a);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ code: 200, message: 'OK', page: 0, num_pages: 1, page_size: 10, pageSize: 10, total: 3, start: 0, end: 2, uri: '/campaignmanager/credits/search', previous_page_uri: null, next_page_uri: null });
+    expect(r.body).toMatchObject({
+      code: 200,
+      message: 'OK',
+      page: 0,
+      num_pages: 1,
+      page_size: 10,
+      pageSize: 10,
+      total: 3,
+      start: 0,
+      end: 2,
+      uri: '/campaignmanager/credits/search',
+      previous_page_uri: null,
+      next_page_uri: null,
+    });
     expect(r.body.first_page_uri).toContain('page=0');
     expect(r.body.data.map((e: { credit: number }) => e.credit)).toEqual([100, -10, 50]);
     for (const e of r.body.data) {
@@ -100,7 +116,7 @@ describe('credits API end to end', () => {
     }
   });
 
-  it('gets one credit, and answers 472 for an unknown, malformed or other enterprise\'s sid', async () => {
+  it("gets one credit, and answers 472 for an unknown, malformed or other enterprise's sid", async () => {
     const [entry] = (await list(a)).body.data;
     const one = await api(stack.url, 'GET', `/campaignmanager/credits/search/${entry.sid}`, { auth: a.auth });
     expect(one.status).toBe(200);
@@ -127,11 +143,22 @@ describe('credits API end to end', () => {
     expect(created.status).toBe(201);
     const sid: string = created.body.data.sid;
     await waitForStatus(stack, a, sid, 'completed');
-    const debits = await waitFor('the charge in the history', async () => {
-      const r = await list(a, '?type=debit&SortBy=dateCreated:desc');
-      return r.body.total === 2 ? r.body.data : null;
-    }, 60_000);
-    expect(debits[0]).toMatchObject({ sid: expect.stringMatching(ENC), enterpriseSid: a.enterpriseSid, credit: -2, description: `Campaign ${sid} "Credit check"`, accountSid: a.accountSid, dateCreated: expect.stringMatching(SEED_TIME) });
+    const debits = await waitFor(
+      'the charge in the history',
+      async () => {
+        const r = await list(a, '?type=debit&SortBy=dateCreated:desc');
+        return r.body.total === 2 ? r.body.data : null;
+      },
+      60_000,
+    );
+    expect(debits[0]).toMatchObject({
+      sid: expect.stringMatching(ENC),
+      enterpriseSid: a.enterpriseSid,
+      credit: -2,
+      description: `Campaign ${sid} "Credit check"`,
+      accountSid: a.accountSid,
+      dateCreated: expect.stringMatching(SEED_TIME),
+    });
     const one = await api(stack.url, 'GET', `/campaignmanager/credits/search/${debits[0].sid}`, { auth: a.auth });
     expect(one.body.data).toEqual(debits[0]);
 

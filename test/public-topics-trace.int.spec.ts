@@ -72,7 +72,7 @@ describe('trace context on the public topics', () => {
     await stopTelemetry();
   });
 
-  it("puts a valid traceparent on every record, in the trace of the request that created the campaign", async () => {
+  it('puts a valid traceparent on every record, in the trace of the request that created the campaign', async () => {
     const tenant = await provisionTenant(url, 10);
     exporter.reset();
     const to = testNumbers(3, 7);
@@ -82,12 +82,16 @@ describe('trace context on the public topics', () => {
     await waitForStatus({ url }, tenant, sid, 'completed', 120_000);
 
     // Four status changes and, per recipient, sent then delivered (the simulator acknowledges each).
-    const records = await waitFor('the campaign\'s public records', async () => {
-      const mine = seen.filter((r) => r.key === sid);
-      const statuses = mine.filter((r) => r.topic === TOPIC.campaignStatus).length;
-      const delivered = mine.filter((r) => r.topic === TOPIC.campaignDeliveries && r.value.status === 'delivered').length;
-      return statuses >= 4 && delivered >= to.length ? mine : null;
-    }, 60_000);
+    const records = await waitFor(
+      "the campaign's public records",
+      async () => {
+        const mine = seen.filter((r) => r.key === sid);
+        const statuses = mine.filter((r) => r.topic === TOPIC.campaignStatus).length;
+        const delivered = mine.filter((r) => r.topic === TOPIC.campaignDeliveries && r.value.status === 'delivered').length;
+        return statuses >= 4 && delivered >= to.length ? mine : null;
+      },
+      60_000,
+    );
     const request = exporter.getFinishedSpans().find((s) => s.name === 'HTTP POST /campaignmanager/campaigns');
     expect(request).toBeDefined();
     const requestTraceId = request!.spanContext().traceId;

@@ -237,13 +237,24 @@ export class OutboxRelay {
     const error = `outbox record ${r.row.id} of ${r.bytes} bytes for ${r.row.topic} exceeds max.message.bytes (${TOPIC_MESSAGE_BYTES_MAX})`;
     console.error(`${'!'.repeat(8)} BUG [outbox] ${error}; moved to outbox_rejected`);
     await m.query('INSERT INTO outbox_rejected (id, topic, key, value, headers, error) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)', [
-      r.row.id, r.row.topic, r.row.key, JSON.stringify(r.row.value), JSON.stringify(r.headers), error,
+      r.row.id,
+      r.row.topic,
+      r.row.key,
+      JSON.stringify(r.row.value),
+      JSON.stringify(r.headers),
+      error,
     ]);
     const summary = JSON.stringify({ outboxId: r.row.id, topic: r.row.topic, key: r.row.key, type: r.row.value?.type, messageId: r.row.value?.metadata?.messageId, bytes: r.bytes });
     await this.producer.send({
       topic: this.topicPrefix + TOPIC.deadLetters,
       acks: -1,
-      messages: [{ key: r.row.key, value: summary, headers: { 'x-original-topic': r.row.topic, 'x-consumer-group': 'outbox', 'x-error-kind': 'bug', 'x-error': error, 'x-failed-at': new Date().toISOString() } }],
+      messages: [
+        {
+          key: r.row.key,
+          value: summary,
+          headers: { 'x-original-topic': r.row.topic, 'x-consumer-group': 'outbox', 'x-error-kind': 'bug', 'x-error': error, 'x-failed-at': new Date().toISOString() },
+        },
+      ],
     });
     this.rejected++;
   }

@@ -28,7 +28,15 @@ describe('outbox record headers', () => {
 
   it('reads the W3C form: version 00, 32 and 16 lowercase hex digits not all zero, two of flags', () => {
     expect(isTraceparent(TRACED)).toBe(true);
-    for (const bad of ['', '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', TRACED.toUpperCase(), `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`, `00-4bf92f3577b34da6a3ce929d0e0e4736-${'0'.repeat(16)}-01`, TRACED + '-x', 42]) {
+    for (const bad of [
+      '',
+      '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      TRACED.toUpperCase(),
+      `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`,
+      `00-4bf92f3577b34da6a3ce929d0e0e4736-${'0'.repeat(16)}-01`,
+      TRACED + '-x',
+      42,
+    ]) {
       expect(isTraceparent(bad)).toBe(false);
     }
   });

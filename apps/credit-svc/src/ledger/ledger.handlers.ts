@@ -33,7 +33,12 @@ export class LedgerHandlers {
   @EventPattern('AddCredit')
   async addCredit(@Payload() m: AddCredit, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
-    const r = await apply(ctx.db, m, { type: 'AddCredit', entrySid: d.entrySid, enterpriseSid: d.enterpriseSid, credit: d.credit, description: d.description, accountSid: d.accountSid, at: now() }, d.accountEmail);
+    const r = await apply(
+      ctx.db,
+      m,
+      { type: 'AddCredit', entrySid: d.entrySid, enterpriseSid: d.enterpriseSid, credit: d.credit, description: d.description, accountSid: d.accountSid, at: now() },
+      d.accountEmail,
+    );
     if (!r.ok) return ctx.replyError(r.error);
     const [row] = await ctx.db.query('SELECT * FROM entries WHERE sid = $1', [d.entrySid]);
     ctx.replyOk(entryView(row));
@@ -150,7 +155,14 @@ async function apply(tx: Tx, causedBy: Message, command: LedgerCommand, accountE
     account: toAccount(accountRow),
     hold: holdRow ? toHold(holdRow) : null,
     entry: entryRow
-      ? { entrySid: entryRow.sid, enterpriseSid: entryRow.enterprise_sid, credit: Number(entryRow.credit), description: entryRow.description, accountSid: entryRow.account_sid, at: new Date(entryRow.date_created).toISOString() }
+      ? {
+          entrySid: entryRow.sid,
+          enterpriseSid: entryRow.enterprise_sid,
+          credit: Number(entryRow.credit),
+          description: entryRow.description,
+          accountSid: entryRow.account_sid,
+          at: new Date(entryRow.date_created).toISOString(),
+        }
       : null,
   };
   const decision = decide(command, state);
@@ -192,7 +204,13 @@ async function persist(tx: Tx, event: LedgerEvent, state: LedgerState, accountEm
 
 async function insertEntry(tx: Tx, e: Entry, accountEmail: string | null): Promise<void> {
   await tx.query('INSERT INTO entries (sid, enterprise_sid, credit, description, account_sid, account_email, date_created) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-    e.entrySid, e.enterpriseSid, e.credit, e.description, e.accountSid, accountEmail, e.at,
+    e.entrySid,
+    e.enterpriseSid,
+    e.credit,
+    e.description,
+    e.accountSid,
+    accountEmail,
+    e.at,
   ]);
 }
 
@@ -212,9 +230,17 @@ function publish(tx: Tx, causedBy: Message, event: LedgerEvent): void {
     case 'CreditsReserved':
       return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsReserved', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.amount }, opts));
     case 'HoldPosted':
-      return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsCommitted', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.posted, released: event.released }, opts));
+      return tx.publish(
+        TOPIC.creditEvents,
+        event.enterpriseSid,
+        message('CreditsCommitted', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.posted, released: event.released }, opts),
+      );
     case 'HoldVoided':
-      return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsReleased', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.released, reason: event.reason }, opts));
+      return tx.publish(
+        TOPIC.creditEvents,
+        event.enterpriseSid,
+        message('CreditsReleased', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.released, reason: event.reason }, opts),
+      );
     default: {
       const never: never = event;
       throw new Error(`unhandled ledger event ${JSON.stringify(never)}`);
@@ -241,5 +267,14 @@ function toHold(row: Record<string, unknown>): Hold {
 /** Entries are immutable, so an entry was last updated when it was created. */
 export function entryView(row: Record<string, any>): CreditEntryView {
   const at = seedTime(row.date_created);
-  return { sid: row.sid, enterpriseSid: row.enterprise_sid, dateCreated: at, dateUpdated: at, accountSid: row.account_sid, accountEmail: row.account_email, description: row.description, credit: Number(row.credit) };
+  return {
+    sid: row.sid,
+    enterpriseSid: row.enterprise_sid,
+    dateCreated: at,
+    dateUpdated: at,
+    accountSid: row.account_sid,
+    accountEmail: row.account_email,
+    description: row.description,
+    credit: Number(row.credit),
+  };
 }

@@ -101,7 +101,15 @@ type Plan =
 
 const plan: fc.Arbitrary<Plan> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('topUp' as const), entry: fc.nat(40), credit: fc.integer({ min: -300, max: 1000 }), description: fc.constantFrom(null, 'monthly', 'fix') }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('reserve' as const), hold: fc.nat(30), amount: fc.oneof(fc.integer({ min: -2, max: 400 }), fc.constant(0.5)), ttlMs: fc.integer({ min: 0, max: 3_600_000 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('reserve' as const),
+      hold: fc.nat(30),
+      amount: fc.oneof(fc.integer({ min: -2, max: 400 }), fc.constant(0.5)),
+      ttlMs: fc.integer({ min: 0, max: 3_600_000 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('commit' as const), hold: fc.nat(30), amount: fc.integer({ min: -1, max: 400 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), hold: fc.nat(30) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('expire' as const), hold: fc.nat(30) }) },
@@ -160,7 +168,10 @@ describe('credit ledger model', () => {
           world = next;
 
           const a = world.account;
-          check([a.credited, a.reserved, a.used, available(a)].every((v) => Number.isSafeInteger(v) && v >= 0), () => `negative or fractional balance ${JSON.stringify(a)}`);
+          check(
+            [a.credited, a.reserved, a.used, available(a)].every((v) => Number.isSafeInteger(v) && v >= 0),
+            () => `negative or fractional balance ${JSON.stringify(a)}`,
+          );
           check(available(a) + a.reserved + a.used === model.toppedUp, () => `available + reserved + used != top-ups ${model.toppedUp}: ${JSON.stringify(a)}`);
           check(a.reserved === modelReserved(model) && a.used === modelUsed(model), () => `balances ${JSON.stringify(a)} differ from the model`);
           // The history reconciles: top-ups, reductions and one debit per charged campaign add up to what is not reserved.

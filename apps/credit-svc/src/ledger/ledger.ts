@@ -124,7 +124,10 @@ export function decide(command: LedgerCommand, loaded: LedgerState): Decision {
             posted: command.amount,
             released: hold.amount - command.amount,
             // The history has no zero entries (CHECK credit <> 0): a campaign that used nothing leaves none.
-            debit: command.amount === 0 ? null : { entrySid: command.entrySid, enterpriseSid: hold.enterpriseSid, credit: -command.amount, description: command.description, accountSid: command.accountSid, at: command.at },
+            debit:
+              command.amount === 0
+                ? null
+                : { entrySid: command.entrySid, enterpriseSid: hold.enterpriseSid, credit: -command.amount, description: command.description, accountSid: command.accountSid, at: command.at },
             at: command.at,
           });
         case 'posted':

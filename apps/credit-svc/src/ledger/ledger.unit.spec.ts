@@ -20,7 +20,16 @@ const topUp = (credit: number, entrySid = `ENC${credit}`): LedgerCommand => ({ t
 const deadline = '2026-01-08T00:00:00.000Z';
 const reserve = (holdId: string, amount: number): LedgerCommand => ({ type: 'Reserve', holdId, enterpriseSid: E, amount, expiresAt: deadline, at });
 const expire = (holdId: string, when: string): LedgerCommand => ({ type: 'Expire', holdId, enterpriseSid: E, at: when });
-const commit = (holdId: string, amount: number): LedgerCommand => ({ type: 'Commit', holdId, enterpriseSid: E, amount, entrySid: `ENC-charge-${holdId}`, description: `Campaign ${holdId}`, accountSid: 'AC1', at });
+const commit = (holdId: string, amount: number): LedgerCommand => ({
+  type: 'Commit',
+  holdId,
+  enterpriseSid: E,
+  amount,
+  entrySid: `ENC-charge-${holdId}`,
+  description: `Campaign ${holdId}`,
+  accountSid: 'AC1',
+  at,
+});
 const release = (holdId: string): LedgerCommand => ({ type: 'Release', holdId, enterpriseSid: E, at });
 const events = (d: ReturnType<typeof decide>): LedgerEvent[] => (d.ok ? d.events : []);
 const code = (d: ReturnType<typeof decide>): number | null => (d.ok ? null : d.error.code);

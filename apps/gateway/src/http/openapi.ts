@@ -14,7 +14,7 @@ export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
   return new DocumentBuilder()
     .setTitle('Clarion Campaign Manager API')
     .setDescription(
-      'Bulk SMS and voice campaigns: the Campaign Manager API of seed 000. Every answer is { code, message, data }; errors carry the seed\'s codes. ' +
+      "Bulk SMS and voice campaigns: the Campaign Manager API of seed 000. Every answer is { code, message, data }; errors carry the seed's codes. " +
         'Accounts authenticate with basic auth {accountSid}:{authToken}; the operator API with operator:{CLARION_OPERATOR_TOKEN}.',
     )
     .setVersion('1.0')

@@ -40,7 +40,13 @@ describe('OpenAPI description', () => {
 
   beforeAll(async () => {
     // The controllers' dependencies are never called: the description is read from decorators only.
-    @Module({ controllers: CONTROLLERS, providers: [{ provide: RequestReplyClient, useValue: {} }, { provide: IdentityService, useValue: {} }] })
+    @Module({
+      controllers: CONTROLLERS,
+      providers: [
+        { provide: RequestReplyClient, useValue: {} },
+        { provide: IdentityService, useValue: {} },
+      ],
+    })
     class DocsOnlyModule {}
     app = await NestFactory.create(DocsOnlyModule, { logger: false });
     doc = createOpenApiDocument(app);
@@ -48,9 +54,15 @@ describe('OpenAPI description', () => {
   afterAll(() => app?.close());
 
   it('is generated from the code: every route the gateway serves is described, and no other', () => {
-    const described = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((k) => k !== 'parameters').map((m) => `${m} ${path}`));
+    const described = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((k) => k !== 'parameters')
+        .map((m) => `${m} ${path}`),
+    );
     expect(described.sort()).toEqual(routes().sort());
-    expect(described).toEqual(expect.arrayContaining(['get /campaignmanager/credits/search', 'get /campaignmanager/credits/search/{creditSid}', 'get /campaignmanager/credits/balance', 'post /campaignmanager/campaigns']));
+    expect(described).toEqual(
+      expect.arrayContaining(['get /campaignmanager/credits/search', 'get /campaignmanager/credits/search/{creditSid}', 'get /campaignmanager/credits/balance', 'post /campaignmanager/campaigns']),
+    );
   });
 
   it('names the API and its basic-auth schemes', () => {

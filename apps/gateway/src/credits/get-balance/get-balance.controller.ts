@@ -17,7 +17,11 @@ export class GetBalanceController {
   /** Not in seed 000: the balance the history adds up to, with what scheduled campaigns hold. */
   @Get('balance')
   @ApiOperation({ summary: 'Get Credit Balance', description: 'Not in seed 000. available = the sum of the credit history minus what is reserved.' })
-  @ApiResponse({ status: 200, description: 'The balance.', schema: { example: { code: 200, message: 'OK', data: { enterpriseSid: 'EN6c9dfebda23b403a959a99112437e785', available: 1130, reserved: 0, used: 870 } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'The balance.',
+    schema: { example: { code: 200, message: 'OK', data: { enterpriseSid: 'EN6c9dfebda23b403a959a99112437e785', available: 1130, reserved: 0, used: 870 } } },
+  })
   @ApiResponse({ status: 401, description: 'Authentication failed.', schema: { example: errorExample(Errors.unauthorized.code, Errors.unauthorized.message) } })
   async balance(@CallerParam() caller: Caller) {
     return okBody(unwrap(await getBalance(this.rr, caller.enterpriseSid)));

@@ -19,7 +19,11 @@ export class GetCreditController {
   @ApiOperation({ summary: 'Get Single Credit' })
   @ApiParam({ name: 'creditSid', description: 'SID to uniquely identify a Credit (ENC…).', example: CREDIT_ENTRY_EXAMPLE.sid })
   @ApiResponse({ status: 200, description: 'The credit entry.', schema: { example: { code: 200, message: 'OK', data: CREDIT_ENTRY_EXAMPLE } } })
-  @ApiResponse({ status: 409, description: "472: Credit SID doesn't exist in the system (or belongs to another enterprise).", schema: { example: errorExample(Errors.creditNotFound.code, Errors.creditNotFound.message) } })
+  @ApiResponse({
+    status: 409,
+    description: "472: Credit SID doesn't exist in the system (or belongs to another enterprise).",
+    schema: { example: errorExample(Errors.creditNotFound.code, Errors.creditNotFound.message) },
+  })
   @ApiResponse({ status: 401, description: 'Authentication failed.', schema: { example: errorExample(Errors.unauthorized.code, Errors.unauthorized.message) } })
   async get(@CallerParam() caller: Caller, @Param('creditSid') creditSid: string) {
     const sid = unwrap(parseCreditSid(creditSid), creditSid);
