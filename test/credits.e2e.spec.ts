@@ -174,6 +174,8 @@ describe('credits API end to end', () => {
     expect(json.status).toBe(200);
     expect(json.body.info).toMatchObject({ title: 'Clarion Campaign Manager API' });
     expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining(['/campaignmanager/credits/search', '/campaignmanager/credits/search/{creditSid}', '/campaignmanager/campaigns']));
+    const legacy = await api(stack.url, 'GET', '/docs/openapi.json');
+    expect(legacy.body).toEqual(json.body);
     const ui = await fetch(`${stack.url}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');

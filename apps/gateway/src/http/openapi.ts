@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 
-/** Where the description is served: the UI at /docs, the JSON at /docs-json. */
+/** Where the description is served: the UI at /docs, the JSON at /docs-json (and /docs/openapi.json). */
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = `${DOCS_PATH}-json`;
 
@@ -31,6 +31,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
 /** Serves the description (UI and JSON) on the gateway; open to everyone, like any public API's docs. */
 export function setupDocs(app: INestApplication): OpenAPIObject {
   const document = createOpenApiDocument(app);
+  // The address the README and earlier clients know; registered before the UI's assets under /docs/.
+  app.getHttpAdapter().get(`/${DOCS_PATH}/openapi.json`, (_req: unknown, res: { json(body: unknown): void }) => res.json(document));
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: DOCS_JSON_PATH, yamlDocumentUrl: `${DOCS_PATH}-yaml` });
   return document;
 }
