@@ -1,20 +1,24 @@
 // One jest run covers every layer; the suffix says which (DESIGN: *.unit, *.int, *.e2e).
 // @swc/jest keeps decorator metadata, which NestJS dependency injection needs.
 const transform = {
-  '^.+\\.ts$': ['@swc/jest', {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+      },
+      module: { type: 'commonjs' },
     },
-    module: { type: 'commonjs' },
-  }],
+  ],
 };
-const moduleNameMapper = {
-  '^@clarion/contracts$': '<rootDir>/libs/contracts/src/index.ts',
-  '^@clarion/platform$': '<rootDir>/libs/platform/src/index.ts',
-  '^@clarion/smpp$': '<rootDir>/libs/smpp/src/index.ts',
-};
+// The path aliases (@clarion/*) are written once, in tsconfig.json; tests resolve them to the sources.
+const { loadConfig } = require('tsconfig-paths');
+const tsconfig = loadConfig(__dirname);
+if (tsconfig.resultType !== 'success') throw new Error(`jest.config.js: cannot read tsconfig.json: ${tsconfig.message}`);
+const escapeRegExp = (s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+const moduleNameMapper = Object.fromEntries(Object.entries(tsconfig.paths).map(([alias, [target]]) => [`^${escapeRegExp(alias).replace('*', '(.*)')}$`, `<rootDir>/${target.replace('*', '$1')}`]));
 const base = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 module.exports = {
   // Integration tests run whole campaigns; a hung one still ends.

@@ -1,12 +1,18 @@
 // Lets the compiled services resolve the workspace's path aliases (@clarion/*) to the compiled
-// libraries in dist/, exactly as tsconfig "paths" does at compile time.
-const Module = require('node:module');
+// libraries in dist/. The aliases are written once, in tsconfig.json's "paths": tsconfig-paths reads
+// them from there, and each target's .ts source is swapped for the .js that tsc put under dist/.
 const path = require('node:path');
+const { loadConfig, register } = require('tsconfig-paths');
 
-const dist = path.resolve(__dirname, '..', '..', 'dist');
-const original = Module._resolveFilename;
-Module._resolveFilename = function resolve(request, ...rest) {
-  const m = /^@clarion\/([a-z-]+)$/.exec(request);
-  if (m) return original.call(this, path.join(dist, 'libs', m[1], 'src', 'index.js'), ...rest);
-  return original.call(this, request, ...rest);
-};
+const root = path.resolve(__dirname, '..', '..');
+const config = loadConfig(root);
+if (config.resultType !== 'success') throw new Error(`tools/stack/register.js: cannot read ${root}/tsconfig.json: ${config.message}`);
+
+/** tsconfig's paths with each .ts target turned into the .js that tsc emits beside it. */
+function compiledPaths(paths) {
+  return Object.fromEntries(Object.entries(paths).map(([alias, targets]) => [alias, targets.map((t) => t.replace(/\.ts$/, '.js'))]));
+}
+
+register({ baseUrl: path.join(root, 'dist'), paths: compiledPaths(config.paths), addMatchAll: false });
+
+module.exports = { compiledPaths };

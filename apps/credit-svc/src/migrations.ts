@@ -47,3 +47,22 @@ export class LedgerTables2 implements MigrationInterface {
     await q.query('DROP INDEX holds_pending_expiry; ALTER TABLE holds DROP COLUMN expires_at');
   }
 }
+
+/**
+ * Campaign charges join the credit history as debit entries. Holds posted before this version get
+ * theirs here, with the sid credit-svc derives (chargeEntrySid) and the time the hold was posted,
+ * so an existing enterprise's history adds up to its balance too.
+ */
+export class LedgerTables3 implements MigrationInterface {
+  name = 'LedgerTables31765000000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`INSERT INTO entries (sid, enterprise_sid, credit, description, account_sid, account_email, date_created)
+      SELECT 'ENC' || left(encode(sha256(convert_to(enterprise_sid, 'UTF8') || '\\x00'::bytea || convert_to('charge', 'UTF8') || '\\x00'::bytea || convert_to(hold_id, 'UTF8')), 'hex'), 32),
+             enterprise_sid, -posted_amount, 'Campaign ' || hold_id, NULL, NULL, updated_at
+      FROM holds WHERE status = 'posted' AND posted_amount > 0
+      ON CONFLICT (sid) DO NOTHING`);
+  }
+  async down(): Promise<void> {
+    // The backfilled entries are indistinguishable from later charges; they stay.
+  }
+}

@@ -30,7 +30,7 @@ import { CAMPAIGN_CONTROLLERS } from './campaigns';
 import { CREDIT_CONTROLLERS } from './credits';
 import { DND_CONTROLLERS } from './dnd';
 import { ANNOUNCEMENT_CONTROLLERS } from './announcements';
-import { DocsController } from './http/docs.controller';
+import { setupDocs } from './http/openapi';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
 function tracing(req: Request, res: Response, next: NextFunction): void {
@@ -46,7 +46,7 @@ function tracing(req: Request, res: Response, next: NextFunction): void {
 function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: string | undefined) {
   @Module({
     imports: [PlatformModule.forRoot(platform), HealthModule.forService(platform.health)],
-    controllers: [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS, DocsController],
+    controllers: [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS],
     providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }],
   })
   class GatewayModule implements NestModule {
@@ -109,6 +109,8 @@ export async function startGateway(options: StartOptions & { port?: number; host
   app.useBodyParser('json', { limit: '4mb' });
   app.use(tracing);
   app.useGlobalFilters(new ApiErrorFilter());
+  // The API description at /docs (and /docs-json), generated from the controllers' decorators.
+  setupDocs(app);
   const port = options.port ?? intFromEnv('PORT', 3000, env);
   const host = options.host ?? env.HOST ?? '127.0.0.1';
   await app.listen(port, host);

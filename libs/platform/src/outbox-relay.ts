@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Producer } from 'kafkajs';
+import { isSpanContextValid, SpanKind, TraceFlags } from '@opentelemetry/api';
 import { TOPIC, TOPIC_SPECS, TOPIC_MESSAGE_BYTES_MAX, type Message } from '@clarion/contracts';
+import { tracer } from './telemetry';
 
 const PUBLIC_TOPICS = new Set(TOPIC_SPECS.filter((t) => t.public).map((t) => t.name));
 
@@ -11,6 +14,38 @@ const PUBLIC_TOPICS = new Set(TOPIC_SPECS.filter((t) => t.public).map((t) => t.n
 export function wireValue(topic: string, value: Message): string {
   if (!PUBLIC_TOPICS.has(topic)) return JSON.stringify(value);
   return JSON.stringify({ ...(value.data as object), type: value.type, metadata: value.metadata });
+}
+
+/** W3C trace-context version 00: version-traceid-spanid-flags, lowercase hex, ids not all zero. */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export function isTraceparent(value: unknown): value is string {
+  return typeof value === 'string' && TRACEPARENT.test(value);
+}
+
+/**
+ * The headers a row's records go out with. The README promises a W3C traceparent on every record of
+ * a public topic: rows written inside a trace (a request, a consumed command, a campaign's sends)
+ * carry it from their transaction; a row written outside any (a timer, a watchdog) gets a new
+ * trace, begun with a PRODUCER span of its own, so a reader can still follow what it causes.
+ * Internal topics go as they are: the consumers start a trace where none came.
+ */
+export function recordHeaders(topic: string, headers: Record<string, string> | null | undefined): Record<string, string> {
+  const h = headers ?? {};
+  if (!PUBLIC_TOPICS.has(topic) || isTraceparent(h.traceparent)) return h;
+  // A tracestate belongs to the traceparent it came with; without a valid one it means nothing.
+  const { traceparent: _invalid, tracestate: _orphan, ...rest } = h;
+  return { ...rest, traceparent: newTraceparent(topic) };
+}
+
+function newTraceparent(topic: string): string {
+  const span = tracer().startSpan(`publish ${topic}`, { kind: SpanKind.PRODUCER, root: true, attributes: { 'messaging.destination.name': topic } });
+  span.end();
+  const c = span.spanContext();
+  // Without a tracer (telemetry not started) the span is a no-op with an invalid context: a random
+  // one, not sampled, still lets the record's readers correlate what follows from it.
+  if (isSpanContextValid(c)) return `00-${c.traceId}-${c.spanId}-${(c.traceFlags & TraceFlags.SAMPLED ? 1 : 0).toString(16).padStart(2, '0')}`;
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
 }
 
 /**
@@ -190,7 +225,7 @@ export class OutboxRelay {
 
   private toWire(row: OutboxRow): WireRecord {
     const values = wireValues(row.topic, row.value);
-    const headers = row.headers ?? {};
+    const headers = recordHeaders(row.topic, row.headers);
     const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
     // Every record of a row has the same key, so they share one record batch: their sum is what the broker checks.
     const bytes = values.reduce((n, v) => n + Buffer.byteLength(v) + Buffer.byteLength(row.key) + headerBytes + RECORD_OVERHEAD_BYTES, 0);
@@ -202,13 +237,24 @@ export class OutboxRelay {
     const error = `outbox record ${r.row.id} of ${r.bytes} bytes for ${r.row.topic} exceeds max.message.bytes (${TOPIC_MESSAGE_BYTES_MAX})`;
     console.error(`${'!'.repeat(8)} BUG [outbox] ${error}; moved to outbox_rejected`);
     await m.query('INSERT INTO outbox_rejected (id, topic, key, value, headers, error) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)', [
-      r.row.id, r.row.topic, r.row.key, JSON.stringify(r.row.value), JSON.stringify(r.headers), error,
+      r.row.id,
+      r.row.topic,
+      r.row.key,
+      JSON.stringify(r.row.value),
+      JSON.stringify(r.headers),
+      error,
     ]);
     const summary = JSON.stringify({ outboxId: r.row.id, topic: r.row.topic, key: r.row.key, type: r.row.value?.type, messageId: r.row.value?.metadata?.messageId, bytes: r.bytes });
     await this.producer.send({
       topic: this.topicPrefix + TOPIC.deadLetters,
       acks: -1,
-      messages: [{ key: r.row.key, value: summary, headers: { 'x-original-topic': r.row.topic, 'x-consumer-group': 'outbox', 'x-error-kind': 'bug', 'x-error': error, 'x-failed-at': new Date().toISOString() } }],
+      messages: [
+        {
+          key: r.row.key,
+          value: summary,
+          headers: { 'x-original-topic': r.row.topic, 'x-consumer-group': 'outbox', 'x-error-kind': 'bug', 'x-error': error, 'x-failed-at': new Date().toISOString() },
+        },
+      ],
     });
     this.rejected++;
   }

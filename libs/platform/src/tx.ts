@@ -10,6 +10,12 @@ export interface OutgoingRecord {
   topic: string;
   key: string;
   message: Message;
+  /**
+   * The W3C trace context the record carries. Absent: the active span's at commit. Given: the trace
+   * of what caused the record when that is not the active span, e.g. a timer settling a campaign's
+   * sends carries the campaign's trace.
+   */
+  traceHeaders?: Record<string, string>;
 }
 
 /**
@@ -38,22 +44,23 @@ export class Tx {
     await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
   }
 
-  publish(topic: string, key: string, message: Message): void {
-    this.outgoing.push({ topic, key, message });
+  publish(topic: string, key: string, message: Message, traceHeaders?: Record<string, string>): void {
+    this.outgoing.push({ topic, key, message, traceHeaders });
   }
 
   /** @internal called by runInTx before commit. */
   async flushOutbox(): Promise<number> {
     if (this.outgoing.length === 0) return 0;
-    const headers = JSON.stringify(currentTraceHeaders());
+    const active = JSON.stringify(currentTraceHeaders());
     // One multi-row insert per chunk keeps a 1,000-recipient batch to a few round trips.
     for (let i = 0; i < this.outgoing.length; i += 500) {
       const chunk = this.outgoing.slice(i, i + 500);
       const values = chunk.map((r) => JSON.stringify(r.message));
+      const headers = chunk.map((r) => (r.traceHeaders ? JSON.stringify(r.traceHeaders) : active));
       // The JSON size goes with the row, so the relay can cut its batches by bytes without reading them.
       await this.manager.query(
         `INSERT INTO outbox (topic, key, value, headers, bytes)
-         SELECT t, k, v::jsonb, $4::jsonb, b FROM unnest($1::text[], $2::text[], $3::text[], $5::int[]) AS x(t, k, v, b)`,
+         SELECT t, k, v::jsonb, h::jsonb, b FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) AS x(t, k, v, h, b)`,
         [chunk.map((r) => r.topic), chunk.map((r) => r.key), values, headers, values.map((v) => Buffer.byteLength(v))],
       );
     }

@@ -94,7 +94,7 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
       if (before.status === 'scheduled') out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('ReleaseCredits', { holdId: sid, enterpriseSid }, opts) });
       break;
     case 'FailedCampaignSettled':
-      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('CommitCredits', { holdId: sid, enterpriseSid, amount: event.usedCredits }, opts) });
+      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('CommitCredits', { holdId: sid, enterpriseSid, amount: event.usedCredits, description: `Campaign ${sid} "${after.def.name}"`, accountSid: after.def.accountSid, accountEmail: after.def.accountEmail }, opts) });
       break;
     case 'DispatchStatusRerequested':
       out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('DispatchStatusRequested', { campaignSid: sid, enterpriseSid }, opts) });
@@ -114,7 +114,7 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
       statusChange();
       out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignCompleted', { campaignSid: sid, enterpriseSid, usedCredits: event.usedCredits, completedAt: event.at }, opts) });
       // Commit posts what was used; the ledger releases the rest of the hold in the same step.
-      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('CommitCredits', { holdId: sid, enterpriseSid, amount: event.usedCredits }, opts) });
+      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('CommitCredits', { holdId: sid, enterpriseSid, amount: event.usedCredits, description: `Campaign ${sid} "${after.def.name}"`, accountSid: after.def.accountSid, accountEmail: after.def.accountEmail }, opts) });
       break;
     default: {
       const never: never = event;

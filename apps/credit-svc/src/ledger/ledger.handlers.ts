@@ -3,7 +3,9 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   Errors,
   TOPIC,
+  derivedSid,
   message,
+  seedTime,
   type AddCredit,
   type BalanceView,
   type CommitCredits,
@@ -17,7 +19,7 @@ import {
   type SearchCredits,
 } from '@clarion/contracts';
 import { Platform, intFromEnv, type MessageContext, type Tx } from '@clarion/platform';
-import { available, decide, emptyAccount, evolve, type Account, type Hold, type LedgerCommand, type LedgerEvent, type LedgerState } from './ledger';
+import { available, decide, emptyAccount, evolve, type Account, type Entry, type Hold, type LedgerCommand, type LedgerEvent, type LedgerState } from './ledger';
 
 /**
  * Adapter around the pure ledger: it locks the enterprise's account row, so commands of one
@@ -31,7 +33,12 @@ export class LedgerHandlers {
   @EventPattern('AddCredit')
   async addCredit(@Payload() m: AddCredit, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
-    const r = await apply(ctx.db, m, { type: 'AddCredit', entrySid: d.entrySid, enterpriseSid: d.enterpriseSid, credit: d.credit, description: d.description, accountSid: d.accountSid, at: now() }, d.accountEmail);
+    const r = await apply(
+      ctx.db,
+      m,
+      { type: 'AddCredit', entrySid: d.entrySid, enterpriseSid: d.enterpriseSid, credit: d.credit, description: d.description, accountSid: d.accountSid, at: now() },
+      d.accountEmail,
+    );
     if (!r.ok) return ctx.replyError(r.error);
     const [row] = await ctx.db.query('SELECT * FROM entries WHERE sid = $1', [d.entrySid]);
     ctx.replyOk(entryView(row));
@@ -50,10 +57,21 @@ export class LedgerHandlers {
     }
   }
 
+  /** The charge is posted and written to the credit history as a debit, in one transaction. */
   @EventPattern('CommitCredits')
   async commit(@Payload() m: CommitCredits, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
-    const r = await apply(ctx.db, m, { type: 'Commit', holdId: d.holdId, enterpriseSid: d.enterpriseSid, amount: d.amount, at: now() });
+    const command: LedgerCommand = {
+      type: 'Commit',
+      holdId: d.holdId,
+      enterpriseSid: d.enterpriseSid,
+      amount: d.amount,
+      entrySid: chargeEntrySid(d.enterpriseSid, d.holdId),
+      description: chargeDescription(d),
+      accountSid: d.accountSid ?? null,
+      at: now(),
+    };
+    const r = await apply(ctx.db, m, command, d.accountEmail ?? null);
     if (!r.ok) console.error(`[credit-svc] commit of ${d.holdId} refused: ${r.error.code} ${r.error.message}`);
   }
 
@@ -88,21 +106,40 @@ export class LedgerHandlers {
 
   @EventPattern('SearchCredits')
   async search(@Payload() m: SearchCredits, @Ctx() ctx: MessageContext): Promise<void> {
-    const d = m.data;
-    const where = ['enterprise_sid = $1'];
-    const params: unknown[] = [d.enterpriseSid];
-    if (d.type === 'credit') where.push('credit > 0');
-    if (d.type === 'debit') where.push('credit < 0');
-    if (d.startTime) where.push(`date_created >= $${params.push(d.startTime)}`);
-    if (d.endTime) where.push(`date_created <= $${params.push(d.endTime)}`);
-    const [{ total }] = await this.platform.query(`SELECT count(*)::int AS total FROM entries WHERE ${where.join(' AND ')}`, params);
+    const { where, params } = searchFilter(m.data);
+    const [{ total }] = await this.platform.query(`SELECT count(*)::int AS total FROM entries WHERE ${where}`, params);
     const rows = await this.platform.query(
-      `SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY date_created ${d.sortDirection === 'desc' ? 'DESC' : 'ASC'}, sid LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, d.pageSize, d.page * d.pageSize],
+      `SELECT * FROM entries WHERE ${where} ORDER BY date_created ${m.data.sortDirection === 'desc' ? 'DESC' : 'ASC'}, sid LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, m.data.pageSize, m.data.page * m.data.pageSize],
     );
     ctx.replyOk({ total, data: rows.map(entryView) });
   }
 }
+
+/**
+ * The WHERE clause of a history search. endTime is inclusive to the whole second, because the
+ * history shows whole seconds: an entry listed at 12:21:27 is found with endTime=12:21:27 although
+ * it was stored at 12:21:27.480.
+ */
+export function searchFilter(d: SearchCredits['data']): { where: string; params: unknown[] } {
+  const where = ['enterprise_sid = $1'];
+  const params: unknown[] = [d.enterpriseSid];
+  if (d.type === 'credit') where.push('credit > 0');
+  if (d.type === 'debit') where.push('credit < 0');
+  if (d.startTime) where.push(`date_created >= $${params.push(d.startTime)}::timestamptz`);
+  if (d.endTime) where.push(`date_created < $${params.push(d.endTime)}::timestamptz + interval '1 second'`);
+  return { where: where.join(' AND '), params };
+}
+
+/** One debit entry per campaign: derived from the hold, so a replayed commit names the same entry. */
+export const chargeEntrySid = (enterpriseSid: string, holdId: string) => derivedSid('creditEntry', enterpriseSid, 'charge', holdId);
+
+/** The history's line for a campaign's charge; longer names are cut so the entry stays readable. */
+export function chargeDescription(d: CommitCredits['data']): string {
+  const text = d.description?.trim() || `Campaign ${d.holdId}`;
+  return text.length > DESCRIPTION_LENGTH_MAX ? text.slice(0, DESCRIPTION_LENGTH_MAX - 1) + '…' : text;
+}
+const DESCRIPTION_LENGTH_MAX = 500;
 
 const now = () => new Date().toISOString();
 const holdTtlMs = intFromEnv('CREDIT_HOLD_TTL_MS', 7 * 24 * 3600_000);
@@ -118,7 +155,14 @@ async function apply(tx: Tx, causedBy: Message, command: LedgerCommand, accountE
     account: toAccount(accountRow),
     hold: holdRow ? toHold(holdRow) : null,
     entry: entryRow
-      ? { entrySid: entryRow.sid, enterpriseSid: entryRow.enterprise_sid, credit: Number(entryRow.credit), description: entryRow.description, accountSid: entryRow.account_sid, at: new Date(entryRow.date_created).toISOString() }
+      ? {
+          entrySid: entryRow.sid,
+          enterpriseSid: entryRow.enterprise_sid,
+          credit: Number(entryRow.credit),
+          description: entryRow.description,
+          accountSid: entryRow.account_sid,
+          at: new Date(entryRow.date_created).toISOString(),
+        }
       : null,
   };
   const decision = decide(command, state);
@@ -140,29 +184,42 @@ async function apply(tx: Tx, causedBy: Message, command: LedgerCommand, accountE
 
 async function persist(tx: Tx, event: LedgerEvent, state: LedgerState, accountEmail: string | null): Promise<void> {
   switch (event.type) {
-    case 'CreditAdded': {
-      const e = event.entry;
-      await tx.query('INSERT INTO entries (sid, enterprise_sid, credit, description, account_sid, account_email, date_created) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        e.entrySid, e.enterpriseSid, e.credit, e.description, e.accountSid, accountEmail, e.at,
-      ]);
+    case 'CreditAdded':
+      await insertEntry(tx, event.entry, accountEmail);
       return;
-    }
-    case 'CreditsReserved':
     case 'HoldPosted':
-    case 'HoldVoided': {
-      const h = state.hold!;
-      await tx.query(
-        `INSERT INTO holds (hold_id, enterprise_sid, amount, status, posted_amount, commit_request, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (hold_id) DO UPDATE SET status = EXCLUDED.status, posted_amount = EXCLUDED.posted_amount, commit_request = EXCLUDED.commit_request, updated_at = now()`,
-        [h.holdId, h.enterpriseSid, h.amount, h.status, h.postedAmount, h.commitRequest, h.expiresAt],
-      );
+      if (event.debit) await insertEntry(tx, event.debit, accountEmail);
+      await upsertHold(tx, state.hold!);
       return;
-    }
+    case 'CreditsReserved':
+    case 'HoldVoided':
+      await upsertHold(tx, state.hold!);
+      return;
     default: {
       const never: never = event;
       throw new Error(`unhandled ledger event ${JSON.stringify(never)}`);
     }
   }
+}
+
+async function insertEntry(tx: Tx, e: Entry, accountEmail: string | null): Promise<void> {
+  await tx.query('INSERT INTO entries (sid, enterprise_sid, credit, description, account_sid, account_email, date_created) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    e.entrySid,
+    e.enterpriseSid,
+    e.credit,
+    e.description,
+    e.accountSid,
+    accountEmail,
+    e.at,
+  ]);
+}
+
+async function upsertHold(tx: Tx, h: Hold): Promise<void> {
+  await tx.query(
+    `INSERT INTO holds (hold_id, enterprise_sid, amount, status, posted_amount, commit_request, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (hold_id) DO UPDATE SET status = EXCLUDED.status, posted_amount = EXCLUDED.posted_amount, commit_request = EXCLUDED.commit_request, updated_at = now()`,
+    [h.holdId, h.enterpriseSid, h.amount, h.status, h.postedAmount, h.commitRequest, h.expiresAt],
+  );
 }
 
 function publish(tx: Tx, causedBy: Message, event: LedgerEvent): void {
@@ -173,9 +230,17 @@ function publish(tx: Tx, causedBy: Message, event: LedgerEvent): void {
     case 'CreditsReserved':
       return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsReserved', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.amount }, opts));
     case 'HoldPosted':
-      return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsCommitted', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.posted, released: event.released }, opts));
+      return tx.publish(
+        TOPIC.creditEvents,
+        event.enterpriseSid,
+        message('CreditsCommitted', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.posted, released: event.released }, opts),
+      );
     case 'HoldVoided':
-      return tx.publish(TOPIC.creditEvents, event.enterpriseSid, message('CreditsReleased', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.released, reason: event.reason }, opts));
+      return tx.publish(
+        TOPIC.creditEvents,
+        event.enterpriseSid,
+        message('CreditsReleased', { holdId: event.holdId, enterpriseSid: event.enterpriseSid, amount: event.released, reason: event.reason }, opts),
+      );
     default: {
       const never: never = event;
       throw new Error(`unhandled ledger event ${JSON.stringify(never)}`);
@@ -199,7 +264,17 @@ function toHold(row: Record<string, unknown>): Hold {
   };
 }
 
-function entryView(row: Record<string, any>): CreditEntryView {
-  const at = new Date(row.date_created).toISOString();
-  return { sid: row.sid, enterpriseSid: row.enterprise_sid, dateCreated: at, dateUpdated: at, accountSid: row.account_sid, accountEmail: row.account_email, description: row.description, credit: Number(row.credit) };
+/** Entries are immutable, so an entry was last updated when it was created. */
+export function entryView(row: Record<string, any>): CreditEntryView {
+  const at = seedTime(row.date_created);
+  return {
+    sid: row.sid,
+    enterpriseSid: row.enterprise_sid,
+    dateCreated: at,
+    dateUpdated: at,
+    accountSid: row.account_sid,
+    accountEmail: row.account_email,
+    description: row.description,
+    credit: Number(row.credit),
+  };
 }

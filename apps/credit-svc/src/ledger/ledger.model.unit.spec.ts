@@ -3,8 +3,9 @@
  * commit, release, expiry with a clock that moves on, and replays of earlier commands, identical or
  * altered) run through the pure decide/evolve and through an independent model written here from
  * the rules alone. After every command the two agree on the outcome and the balances, and the
- * invariants hold: nothing negative, available + reserved + used = the sum of the top-ups, each hold
- * resolved at most once.
+ * invariants hold: nothing negative, available + reserved + used = the sum of the top-ups, the
+ * history (top-ups, reductions and charges) sums to available + reserved, each hold resolved at
+ * most once.
  */
 import fc from 'fast-check';
 import { available, emptyAccount, type LedgerCommand } from './ledger';
@@ -100,7 +101,15 @@ type Plan =
 
 const plan: fc.Arbitrary<Plan> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('topUp' as const), entry: fc.nat(40), credit: fc.integer({ min: -300, max: 1000 }), description: fc.constantFrom(null, 'monthly', 'fix') }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('reserve' as const), hold: fc.nat(30), amount: fc.oneof(fc.integer({ min: -2, max: 400 }), fc.constant(0.5)), ttlMs: fc.integer({ min: 0, max: 3_600_000 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('reserve' as const),
+      hold: fc.nat(30),
+      amount: fc.oneof(fc.integer({ min: -2, max: 400 }), fc.constant(0.5)),
+      ttlMs: fc.integer({ min: 0, max: 3_600_000 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('commit' as const), hold: fc.nat(30), amount: fc.integer({ min: -1, max: 400 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), hold: fc.nat(30) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('expire' as const), hold: fc.nat(30) }) },
@@ -117,7 +126,7 @@ function toCommand(p: Plan, nowMs: number, issued: LedgerCommand[]): LedgerComma
     case 'reserve':
       return { type: 'Reserve', holdId: `CP${p.hold}`, enterpriseSid: E, amount: p.amount, expiresAt: iso(nowMs + p.ttlMs), at };
     case 'commit':
-      return { type: 'Commit', holdId: `CP${p.hold}`, enterpriseSid: E, amount: p.amount, at };
+      return { type: 'Commit', holdId: `CP${p.hold}`, enterpriseSid: E, amount: p.amount, entrySid: `ENC-charge-CP${p.hold}`, description: `Campaign CP${p.hold}`, accountSid: null, at };
     case 'release':
       return { type: 'Release', holdId: `CP${p.hold}`, enterpriseSid: E, at };
     case 'expire':
@@ -159,9 +168,15 @@ describe('credit ledger model', () => {
           world = next;
 
           const a = world.account;
-          check([a.credited, a.reserved, a.used, available(a)].every((v) => Number.isSafeInteger(v) && v >= 0), () => `negative or fractional balance ${JSON.stringify(a)}`);
+          check(
+            [a.credited, a.reserved, a.used, available(a)].every((v) => Number.isSafeInteger(v) && v >= 0),
+            () => `negative or fractional balance ${JSON.stringify(a)}`,
+          );
           check(available(a) + a.reserved + a.used === model.toppedUp, () => `available + reserved + used != top-ups ${model.toppedUp}: ${JSON.stringify(a)}`);
           check(a.reserved === modelReserved(model) && a.used === modelUsed(model), () => `balances ${JSON.stringify(a)} differ from the model`);
+          // The history reconciles: top-ups, reductions and one debit per charged campaign add up to what is not reserved.
+          const history = [...world.entries.values()].reduce((sum, e) => sum + e.credit, 0);
+          check(history === available(a) + a.reserved, () => `history sums to ${history}, available + reserved is ${available(a) + a.reserved}`);
           if ('holdId' in c) {
             const h = model.holds.get(c.holdId);
             check(!h || h.resolutions <= 1, () => `hold ${c.holdId} resolved twice`);

@@ -5,6 +5,9 @@ import { Errors, type ClarionError } from '@clarion/contracts';
  * pending hold on credits, Commit posts part or all of it (the rest is released in the same step),
  * Release voids it, and so does Expire once the hold's deadline has passed. A hold resolves at most once. Replaying a request by its id changes nothing;
  * the same id with other content is refused. Balances are integers and never below zero.
+ *
+ * The credit history (entries) holds the top-ups and reductions and one debit per posted hold, so
+ * the sum of the history is what is available once nothing is reserved: credited - used.
  */
 
 export interface Account {
@@ -37,7 +40,8 @@ export interface Entry {
 export type LedgerCommand =
   | { type: 'AddCredit'; entrySid: string; enterpriseSid: string; credit: number; description: string | null; accountSid: string | null; at: string }
   | { type: 'Reserve'; holdId: string; enterpriseSid: string; amount: number; expiresAt: string; at: string }
-  | { type: 'Commit'; holdId: string; enterpriseSid: string; amount: number; at: string }
+  /** entrySid, description and accountSid are those of the debit entry the commit writes to the history. */
+  | { type: 'Commit'; holdId: string; enterpriseSid: string; amount: number; entrySid: string; description: string | null; accountSid: string | null; at: string }
   | { type: 'Release'; holdId: string; enterpriseSid: string; at: string }
   /** The expiry watchdog's command: a hold still pending past its deadline is released. */
   | { type: 'Expire'; holdId: string; enterpriseSid: string; at: string };
@@ -45,7 +49,8 @@ export type LedgerCommand =
 export type LedgerEvent =
   | { type: 'CreditAdded'; entry: Entry }
   | { type: 'CreditsReserved'; holdId: string; enterpriseSid: string; amount: number; expiresAt: string; at: string }
-  | { type: 'HoldPosted'; holdId: string; enterpriseSid: string; posted: number; released: number; at: string }
+  /** debit: the history's entry for the charge (negative credit); null when nothing was used. */
+  | { type: 'HoldPosted'; holdId: string; enterpriseSid: string; posted: number; released: number; debit: Entry | null; at: string }
   | { type: 'HoldVoided'; holdId: string; enterpriseSid: string; released: number; reason: 'released' | 'expired'; at: string };
 
 export interface LedgerState {
@@ -112,7 +117,19 @@ export function decide(command: LedgerCommand, loaded: LedgerState): Decision {
       switch (hold.status) {
         case 'pending':
           if (command.amount > hold.amount) return refuse(Errors.invalidParameter('amount is more than the hold.'));
-          return accept({ type: 'HoldPosted', holdId: hold.holdId, enterpriseSid: hold.enterpriseSid, posted: command.amount, released: hold.amount - command.amount, at: command.at });
+          return accept({
+            type: 'HoldPosted',
+            holdId: hold.holdId,
+            enterpriseSid: hold.enterpriseSid,
+            posted: command.amount,
+            released: hold.amount - command.amount,
+            // The history has no zero entries (CHECK credit <> 0): a campaign that used nothing leaves none.
+            debit:
+              command.amount === 0
+                ? null
+                : { entrySid: command.entrySid, enterpriseSid: hold.enterpriseSid, credit: -command.amount, description: command.description, accountSid: command.accountSid, at: command.at },
+            at: command.at,
+          });
         case 'posted':
           return hold.commitRequest === command.amount ? replay() : refuse(Errors.idempotencyConflict);
         case 'voided':
@@ -165,6 +182,7 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
         ...state,
         account: { ...a, reserved: a.reserved - hold.amount, used: a.used + event.posted },
         hold: { ...hold, status: 'posted', postedAmount: event.posted, commitRequest: event.posted },
+        entry: event.debit ?? state.entry,
       };
     }
     case 'HoldVoided': {

@@ -20,7 +20,16 @@ const topUp = (credit: number, entrySid = `ENC${credit}`): LedgerCommand => ({ t
 const deadline = '2026-01-08T00:00:00.000Z';
 const reserve = (holdId: string, amount: number): LedgerCommand => ({ type: 'Reserve', holdId, enterpriseSid: E, amount, expiresAt: deadline, at });
 const expire = (holdId: string, when: string): LedgerCommand => ({ type: 'Expire', holdId, enterpriseSid: E, at: when });
-const commit = (holdId: string, amount: number): LedgerCommand => ({ type: 'Commit', holdId, enterpriseSid: E, amount, at });
+const commit = (holdId: string, amount: number): LedgerCommand => ({
+  type: 'Commit',
+  holdId,
+  enterpriseSid: E,
+  amount,
+  entrySid: `ENC-charge-${holdId}`,
+  description: `Campaign ${holdId}`,
+  accountSid: 'AC1',
+  at,
+});
 const release = (holdId: string): LedgerCommand => ({ type: 'Release', holdId, enterpriseSid: E, at });
 const events = (d: ReturnType<typeof decide>): LedgerEvent[] => (d.ok ? d.events : []);
 const code = (d: ReturnType<typeof decide>): number | null => (d.ok ? null : d.error.code);
@@ -36,10 +45,24 @@ describe('credit ledger', () => {
     const s = given(topUp(100), reserve('CP1', 60));
     expect(available(s.account)).toBe(40);
     const d = decide(commit('CP1', 45), s);
-    expect(events(d)).toEqual([{ type: 'HoldPosted', holdId: 'CP1', enterpriseSid: E, posted: 45, released: 15, at }]);
+    const debit = { entrySid: 'ENC-charge-CP1', enterpriseSid: E, credit: -45, description: 'Campaign CP1', accountSid: 'AC1', at };
+    expect(events(d)).toEqual([{ type: 'HoldPosted', holdId: 'CP1', enterpriseSid: E, posted: 45, released: 15, debit, at }]);
     const after = evolve(s, events(d)[0]);
     expect(after.account).toEqual({ enterpriseSid: E, credited: 100, reserved: 0, used: 45 });
+    expect(after.entry).toEqual(debit);
     expect(available(after.account)).toBe(55);
+  });
+
+  it('a commit of nothing posts the hold and writes no debit (the history has no zero entries)', () => {
+    const s = given(topUp(100), reserve('CP1', 60));
+    const [posted] = events(decide(commit('CP1', 0), s));
+    expect(posted).toMatchObject({ type: 'HoldPosted', posted: 0, released: 60, debit: null });
+    expect(evolve(s, posted).account).toMatchObject({ reserved: 0, used: 0 });
+  });
+
+  it('a replayed commit writes its debit once', () => {
+    const posted = given(topUp(100), reserve('CP1', 60), commit('CP1', 50));
+    expect(decide(commit('CP1', 50), posted)).toEqual({ ok: true, events: [], replay: true });
   });
 
   it('release voids the whole hold', () => {

@@ -192,7 +192,7 @@ export class Sender {
     const p = retryWhileRetriable(`[dispatch-svc] recording ${rows.length} carrier answers`, () =>
       this.platform.tx(async (tx) => {
         const finished = await recordAnswers(tx, claim, rows, inFlight);
-        publishOutcomes(tx, c.campaign_sid, c.enterprise_sid, finished);
+        publishOutcomes(tx, c.campaign_sid, c.enterprise_sid, finished, undefined, c.trace_headers);
       }),
     )
       .catch(async (err: Error) => {

@@ -354,7 +354,15 @@ export async function failQueued(tx: Sql, campaignSid: string, errorCode: string
  * Publishes outcomes as batch messages (one outbox row per OUTCOMES_PER_BATCH_MAX recipients); the
  * outbox relay puts one RecipientOutcomeRecorded record per recipient on campaign.deliveries.v1.
  */
-export function publishOutcomes(tx: Tx, campaignSid: string, enterpriseSid: string, rows: Pick<OutcomeRow, 'msisdn' | 'state' | 'carrier_message_id' | 'error_code'>[], causedBy?: Message): void {
+export function publishOutcomes(
+  tx: Tx,
+  campaignSid: string,
+  enterpriseSid: string,
+  rows: Pick<OutcomeRow, 'msisdn' | 'state' | 'carrier_message_id' | 'error_code'>[],
+  causedBy?: Message,
+  /** The campaign's trace, for outcomes recorded outside it (the sender's answers, receipts, timers). */
+  traceHeaders?: Record<string, string>,
+): void {
   const occurredAt = new Date().toISOString();
   for (let i = 0; i < rows.length; i += OUTCOMES_PER_BATCH_MAX) {
     const items: RecipientOutcome[] = rows.slice(i, i + OUTCOMES_PER_BATCH_MAX).map((r) => ({
@@ -366,7 +374,7 @@ export function publishOutcomes(tx: Tx, campaignSid: string, enterpriseSid: stri
       errorCode: r.error_code,
       occurredAt,
     }));
-    tx.publish(TOPIC.campaignDeliveries, campaignSid, message('RecipientOutcomesRecorded', { itemType: 'RecipientOutcomeRecorded', items }, causedBy ? { causedBy } : {}));
+    tx.publish(TOPIC.campaignDeliveries, campaignSid, message('RecipientOutcomesRecorded', { itemType: 'RecipientOutcomeRecorded', items }, causedBy ? { causedBy } : {}), traceHeaders);
   }
 }
 
@@ -374,10 +382,10 @@ export function publishOutcomes(tx: Tx, campaignSid: string, enterpriseSid: stri
 export async function publishGrouped(tx: Tx, rows: OutcomeRow[]): Promise<void> {
   if (rows.length === 0) return;
   const sids = [...new Set(rows.map((r) => r.campaign_sid))];
-  const owners = new Map<string, string>(
-    (await tx.query<{ campaign_sid: string; enterprise_sid: string }>('SELECT campaign_sid, enterprise_sid FROM dispatch_campaigns WHERE campaign_sid = ANY($1::text[])', [sids])).map((r) => [r.campaign_sid, r.enterprise_sid]),
+  const owners = new Map<string, { enterprise_sid: string; trace_headers: Record<string, string> }>(
+    (await tx.query<{ campaign_sid: string; enterprise_sid: string; trace_headers: Record<string, string> }>('SELECT campaign_sid, enterprise_sid, trace_headers FROM dispatch_campaigns WHERE campaign_sid = ANY($1::text[])', [sids])).map((r) => [r.campaign_sid, r]),
   );
-  for (const sid of sids) publishOutcomes(tx, sid, owners.get(sid) ?? '', rows.filter((r) => r.campaign_sid === sid));
+  for (const sid of sids) publishOutcomes(tx, sid, owners.get(sid)?.enterprise_sid ?? '', rows.filter((r) => r.campaign_sid === sid), undefined, owners.get(sid)?.trace_headers);
 }
 
 /**

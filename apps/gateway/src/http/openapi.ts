@@ -1,121 +1,38 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+
+/** Where the description is served: the UI at /docs, the JSON at /docs-json (and /docs/openapi.json). */
+export const DOCS_PATH = 'docs';
+export const DOCS_JSON_PATH = `${DOCS_PATH}-json`;
+
 /**
- * The gateway's OpenAPI 3 description, served at /docs (HTML) and /docs/openapi.json. It is kept
- * next to the controllers and a test checks that every route the gateway serves is described.
+ * The parts of the description that no controller carries: title, version (the API's, as seed 000
+ * numbers its document, not the package's) and the two basic-auth schemes. Everything else is
+ * generated from the controllers' decorators (@ApiTags, @ApiOperation, @ApiResponse, …).
  */
-const basic = [{ account: [] as string[] }];
-const operator = [{ operator: [] as string[] }];
-const ok = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Envelope' } } } });
-const err = { description: 'Error: { code, message, data } with the seed’s code', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-const paging = [
-  { name: 'page', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
-  { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 10 } },
-  { name: 'startTime', in: 'query', schema: { type: 'string' }, description: 'created at or after (ISO-8601, UTC)' },
-  { name: 'endTime', in: 'query', schema: { type: 'string' }, description: 'created at or before (ISO-8601, UTC)' },
-];
-const sid = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-const json = (properties: Record<string, unknown>, required: string[]) => ({ required: true, content: { 'application/json': { schema: { type: 'object', properties, required } } } });
+export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
+    .setTitle('Clarion Campaign Manager API')
+    .setDescription(
+      "Bulk SMS and voice campaigns: the Campaign Manager API of seed 000. Every answer is { code, message, data }; errors carry the seed's codes. " +
+        'Accounts authenticate with basic auth {accountSid}:{authToken}; the operator API with operator:{CLARION_OPERATOR_TOKEN}.',
+    )
+    .setVersion('1.0')
+    .addBasicAuth({ type: 'http', scheme: 'basic', description: '{accountSid}:{authToken}' }, 'basic')
+    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'operator:{CLARION_OPERATOR_TOKEN}' }, 'operator')
+    .build();
+}
 
-export const OPENAPI = {
-  openapi: '3.0.3',
-  info: { title: 'Clarion Campaign Manager API', version: '1', description: 'Bulk SMS campaigns. Basic auth: {accountSid}:{authToken}; operator API: operator:{CLARION_OPERATOR_TOKEN}.' },
-  components: {
-    securitySchemes: { account: { type: 'http', scheme: 'basic' }, operator: { type: 'http', scheme: 'basic' } },
-    schemas: {
-      Envelope: { type: 'object', properties: { code: { type: 'integer' }, message: { type: 'string' }, data: {} } },
-      Error: { type: 'object', properties: { code: { type: 'integer', example: 463 }, message: { type: 'string', example: 'Campaign not found' }, data: {} } },
-    },
-  },
-  paths: {
-    '/campaignmanager/enterprises': { post: { summary: 'Create an enterprise', security: operator, requestBody: json({ name: { type: 'string' } }, ['name']), responses: { 201: ok('The enterprise'), 401: err, 409: err } } },
-    '/campaignmanager/enterprises/{enterpriseSid}/accounts': {
-      post: { summary: 'Create an account; its authToken is shown only here', security: operator, parameters: [sid('enterpriseSid')], requestBody: json({ email: { type: 'string' } }, ['email']), responses: { 201: ok('The account with its authToken'), 401: err, 409: err } },
-    },
-    '/campaignmanager/credits': {
-      post: {
-        summary: 'Add (or, negative, reduce) credits',
-        security: operator,
-        requestBody: json({ enterpriseSid: { type: 'string' }, credit: { type: 'integer' }, description: { type: 'string' }, idempotencyKey: { type: 'string' } }, ['enterpriseSid', 'credit']),
-        responses: { 201: ok('The credit entry'), 401: err, 409: err },
-      },
-    },
-    '/campaignmanager/credits/search': {
-      get: { summary: 'List credit entries', security: basic, parameters: [...paging, { name: 'type', in: 'query', schema: { type: 'string', enum: ['credit', 'debit'] } }, { name: 'SortBy', in: 'query', schema: { type: 'string', example: 'dateCreated:desc' } }], responses: { 200: ok('One page'), 400: err, 401: err } },
-    },
-    '/campaignmanager/credits/search/{creditSid}': { get: { summary: 'One credit entry', security: basic, parameters: [sid('creditSid')], responses: { 200: ok('The entry'), 401: err, 409: err } } },
-    '/campaignmanager/credits/balance': { get: { summary: 'Available, reserved and used credits', security: basic, responses: { 200: ok('{ available, reserved, used }'), 401: err } } },
-    '/campaignmanager/dnd/optout': {
-      post: {
-        summary: 'Add numbers to the opt-out list',
-        security: basic,
-        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } } },
-        responses: { 200: ok('{ name: "Opt-Out", enterpriseSid, added }'), 401: err, 409: err },
-      },
-    },
-    '/campaignmanager/campaigns': {
-      post: {
-        summary: 'Create an SMS campaign',
-        security: basic,
-        requestBody: {
-          required: true,
-          content: {
-            'multipart/form-data': {
-              schema: {
-                type: 'object',
-                required: ['name', 'body', 'toFile'],
-                properties: {
-                  name: { type: 'string' },
-                  body: { type: 'string' },
-                  toFile: { type: 'string', format: 'binary' },
-                  fromFile: { type: 'string', format: 'binary' },
-                  fromPrefix: { type: 'string' },
-                  startTime: { type: 'string', example: '2018-10-05T22:45:32' },
-                  optOut: { type: 'string', example: 'Opt-Out' },
-                  optIn: { type: 'string' },
-                  channel: { type: 'string', enum: ['sms'] },
-                },
-              },
-            },
-          },
-        },
-        responses: { 201: ok('The campaign, status initiating'), 400: err, 401: err, 409: err, 413: err },
-      },
-    },
-    '/campaignmanager/campaigns/search': {
-      get: {
-        summary: 'List campaigns',
-        security: basic,
-        parameters: [...paging, { name: 'name', in: 'query', schema: { type: 'string' } }, { name: 'status', in: 'query', schema: { type: 'string' } }, { name: 'channel', in: 'query', schema: { type: 'string' } }, { name: 'SortBy', in: 'query', schema: { type: 'string', example: 'name:asc' } }],
-        responses: { 200: ok('One page'), 400: err, 401: err, 409: err },
-      },
-    },
-    '/campaignmanager/campaigns/search/{campaignSid}': { get: { summary: 'One campaign', security: basic, parameters: [sid('campaignSid')], responses: { 200: ok('The campaign'), 401: err, 409: err } } },
-    '/campaignmanager/campaigns/{campaignSid}': {
-      put: { summary: 'Cancel a scheduled campaign', security: basic, parameters: [sid('campaignSid')], requestBody: json({ status: { type: 'string', example: 'cancelled' } }, ['status']), responses: { 200: ok('The campaign'), 401: err, 409: err } },
-    },
-    '/campaignmanager/campaigns/{campaignSid}/contacts': {
-      get: { summary: "A campaign's recipients with seed 001's fields", security: basic, parameters: [sid('campaignSid'), paging[0], paging[1]], responses: { 200: ok('One page'), 401: err, 409: err } },
-    },
-    '/api/Campaigns': {
-      get: { summary: 'List campaigns (seed 001)', security: basic, responses: { 200: { description: '{ pageIndex, totalPages, totalRecords, items }' }, 401: err } },
-      post: { summary: 'Create a campaign from contacts (seed 001)', security: basic, responses: { 201: { description: 'The id, as a JSON string' }, 400: err, 401: err, 409: err } },
-    },
-    '/api/Campaigns/{param}': {
-      post: { summary: 'Create with ignoreInvalidPhoneNumbers (true|false), or update a campaign by id (seed 001)', security: basic, parameters: [sid('param')], responses: { 201: { description: 'The id' }, 204: { description: 'Updated' }, 401: err, 404: err } },
-    },
-    '/api/Campaigns/{id}': {
-      get: { summary: 'One campaign (seed 001)', security: basic, parameters: [sid('id')], responses: { 200: { description: 'The campaign' }, 401: err, 404: err } },
-      put: { summary: 'Update (cancel with status 6) a campaign before it starts (seed 001)', security: basic, parameters: [sid('id')], responses: { 204: { description: 'Updated' }, 401: err, 404: err } },
-      delete: { summary: 'Delete (cancel) a scheduled campaign (seed 001)', security: basic, parameters: [sid('id')], responses: { 204: { description: 'Deleted' }, 401: err, 404: err, 409: err } },
-    },
-    '/api/Campaigns/{id}/Contacts': {
-      get: { summary: "A campaign's contacts (seed 001)", security: basic, parameters: [sid('id')], responses: { 200: { description: '{ pageIndex, totalPages, totalRecords, items }' }, 401: err, 404: err } },
-    },
-  },
-} as const;
+/** The description of every route of `app`, read from its controllers. */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(app, openApiConfig());
+}
 
-export function docsPage(): string {
-  const rows = Object.entries(OPENAPI.paths)
-    .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${path}</code></td><td>${(op as { summary: string }).summary}</td></tr>`))
-    .join('\n');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Clarion API</title></head><body><h1>${OPENAPI.info.title}</h1><p>${OPENAPI.info.description}</p><p>Machine-readable: <a href="/docs/openapi.json">/docs/openapi.json</a></p><table border="1" cellpadding="4">${rows}</table></body></html>`;
+/** Serves the description (UI and JSON) on the gateway; open to everyone, like any public API's docs. */
+export function setupDocs(app: INestApplication): OpenAPIObject {
+  const document = createOpenApiDocument(app);
+  // The address the README and earlier clients know; registered before the UI's assets under /docs/.
+  app.getHttpAdapter().get(`/${DOCS_PATH}/openapi.json`, (_req: unknown, res: { json(body: unknown): void }) => res.json(document));
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: DOCS_JSON_PATH, yamlDocumentUrl: `${DOCS_PATH}-yaml` });
+  return document;
 }

@@ -10,6 +10,8 @@ interface CompletedCampaign {
   final_counts: Record<string, number> | null;
   /** A personalised campaign's credits, summed over its sends' own texts when it completed; null otherwise. */
   used_credits: number | null;
+  /** The campaign's trace: a timer's DispatchCompleted continues it (a handler's has its own span). */
+  trace_headers?: Record<string, string>;
 }
 
 /**
@@ -58,5 +60,5 @@ export function publishDispatchCompleted(tx: Tx, c: CompletedCampaign, causedBy?
     usedCredits: c.used_credits ?? charged * c.credits_per_recipient,
     completedAt: new Date().toISOString(),
   };
-  tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCompleted', data, causedBy ? { causedBy } : {}));
+  tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCompleted', data, causedBy ? { causedBy } : {}), causedBy ? undefined : c.trace_headers);
 }
