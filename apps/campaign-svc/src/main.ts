@@ -6,14 +6,16 @@ import { CampaignHandlers } from './campaign/campaign.handlers';
 import { InitiationTimer } from './campaign/initiation-timer';
 import { CampaignWatchdog } from './campaign/campaign-watchdog';
 import { CampaignTables1, CampaignTables2, CampaignTables3 } from './migrations';
+import { AnnouncementHandlers } from './announcement/announcement.handlers';
+import { AnnouncementTables1 } from './announcement/announcement.migrations';
 
-@Module({ controllers: [CampaignHandlers], providers: [InitiationTimer, CampaignWatchdog] })
+@Module({ controllers: [CampaignHandlers, AnnouncementHandlers], providers: [InitiationTimer, CampaignWatchdog] })
 class CampaignModule {}
 
 export const campaignService: ServiceDefinition = {
   name: 'campaign-svc',
   schema: 'campaign',
-  migrations: [CampaignTables1, CampaignTables2, CampaignTables3],
+  migrations: [CampaignTables1, CampaignTables2, CampaignTables3, AnnouncementTables1],
   module: (platform: Platform) => ({ module: CampaignModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.campaignCommands, TOPIC.dndEvents, TOPIC.creditEvents, TOPIC.dispatchEvents],
   queryTopics: [TOPIC.campaignQueries],
