@@ -51,8 +51,20 @@ describe('announcement decider', () => {
     const { state, events } = given([create(say), create(say)]);
     expect(events.map((e) => e.type)).toEqual(['AnnouncementCreated']);
     expect(toView(active(state))).toEqual({
-      sid: def.sid, enterpriseSid, accountSid: def.accountSid, accountEmail: 'a@b.c', name: 'Sale', description: null, type: 'say',
-      body: 'Hello there', language: 'en-US', voice: 'woman', fileUri: null, dateCreated: at, dateUpdated: at, uri: `/campaignmanager/announcement/search/${def.sid}`,
+      sid: def.sid,
+      enterpriseSid,
+      accountSid: def.accountSid,
+      accountEmail: 'a@b.c',
+      name: 'Sale',
+      description: null,
+      type: 'say',
+      body: 'Hello there',
+      language: 'en-US',
+      voice: 'woman',
+      fileUri: null,
+      dateCreated: at,
+      dateUpdated: at,
+      uri: `/campaignmanager/announcement/search/${def.sid}`,
     });
   });
 
@@ -128,7 +140,9 @@ describe('announcement decider', () => {
     );
     const command: fc.Arbitrary<AnnouncementCommand> = fc.oneof(
       content.map(create),
-      fc.tuple(content, fc.option(fc.string({ maxLength: 3 }), { nil: undefined }), fc.boolean()).map(([c, name, other]) => update(c, { name, enterpriseSid: other ? otherEnterprise : enterpriseSid })),
+      fc
+        .tuple(content, fc.option(fc.string({ maxLength: 3 }), { nil: undefined }), fc.boolean())
+        .map(([c, name, other]) => update(c, { name, enterpriseSid: other ? otherEnterprise : enterpriseSid })),
       fc.tuple(fc.nat(3), fc.boolean()).map(([n, other]) => attach(`/f/${n}.wav`, other ? otherEnterprise : enterpriseSid)),
       fc.tuple(fc.nat(2), fc.boolean()).map(([n, other]) => remove(n, other ? otherEnterprise : enterpriseSid)),
     );

@@ -8,9 +8,39 @@
  * own example "google.ar-XA-Standard-A" (ar-XA): clients written against the seed send those.
  */
 export const DEFAULT_ANNOUNCEMENT_LANGUAGES = [
-  'en-US', 'en-GB', 'en-AU', 'en-IN', 'es-ES', 'es-MX', 'es-US', 'fr-FR', 'fr-CA', 'de-DE', 'it-IT', 'pt-BR', 'pt-PT', 'nl-NL',
-  'sv-SE', 'da-DK', 'nb-NO', 'fi-FI', 'pl-PL', 'ru-RU', 'tr-TR', 'ar-XA', 'hi-IN', 'bn-IN', 'ta-IN', 'te-IN', 'ja-JP', 'ko-KR',
-  'zh-CN', 'zh-TW', 'id-ID', 'th-TH', 'vi-VN',
+  'en-US',
+  'en-GB',
+  'en-AU',
+  'en-IN',
+  'es-ES',
+  'es-MX',
+  'es-US',
+  'fr-FR',
+  'fr-CA',
+  'de-DE',
+  'it-IT',
+  'pt-BR',
+  'pt-PT',
+  'nl-NL',
+  'sv-SE',
+  'da-DK',
+  'nb-NO',
+  'fi-FI',
+  'pl-PL',
+  'ru-RU',
+  'tr-TR',
+  'ar-XA',
+  'hi-IN',
+  'bn-IN',
+  'ta-IN',
+  'te-IN',
+  'ja-JP',
+  'ko-KR',
+  'zh-CN',
+  'zh-TW',
+  'id-ID',
+  'th-TH',
+  'vi-VN',
 ] as const;
 
 /** At most this many tags are configured; a longer list is a mistake in the environment. */
@@ -24,7 +54,13 @@ export interface LanguageList {
 
 /** Parses ANNOUNCEMENT_LANGUAGES; unset or blank means the default list. Throws on a malformed value (a start-up error). */
 export function parseLanguageList(raw: string | undefined): LanguageList {
-  const items = raw === undefined || raw.trim() === '' ? [...DEFAULT_ANNOUNCEMENT_LANGUAGES] : raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items =
+    raw === undefined || raw.trim() === ''
+      ? [...DEFAULT_ANNOUNCEMENT_LANGUAGES]
+      : raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   if (items.length === 0 || items.length > LANGUAGES_MAX) throw new Error(`ANNOUNCEMENT_LANGUAGES must list 1 to ${LANGUAGES_MAX} language tags`);
   for (const item of items) {
     if (!TAG.test(item)) throw new Error(`ANNOUNCEMENT_LANGUAGES: "${item}" is not a language tag such as en-US`);

@@ -12,12 +12,7 @@ export class AnnouncementFiles {
   constructor(private readonly platform: Platform) {}
 
   async put(fileName: string, announcementSid: string, enterpriseSid: string, content: Buffer): Promise<void> {
-    await this.platform.query('INSERT INTO announcement_files (file_name, announcement_sid, enterprise_sid, content) VALUES ($1, $2, $3, $4)', [
-      fileName,
-      announcementSid,
-      enterpriseSid,
-      content,
-    ]);
+    await this.platform.query('INSERT INTO announcement_files (file_name, announcement_sid, enterprise_sid, content) VALUES ($1, $2, $3, $4)', [fileName, announcementSid, enterpriseSid, content]);
   }
 
   async get(fileName: string, enterpriseSid: string): Promise<Buffer | null> {
@@ -32,10 +27,6 @@ export class AnnouncementFiles {
 
   /** Removes every file of the announcement except `keep` (null: all of them). */
   async removeAllBut(announcementSid: string, enterpriseSid: string, keep: string | null): Promise<void> {
-    await this.platform.query('DELETE FROM announcement_files WHERE announcement_sid = $1 AND enterprise_sid = $2 AND ($3::text IS NULL OR file_name <> $3)', [
-      announcementSid,
-      enterpriseSid,
-      keep,
-    ]);
+    await this.platform.query('DELETE FROM announcement_files WHERE announcement_sid = $1 AND enterprise_sid = $2 AND ($3::text IS NULL OR file_name <> $3)', [announcementSid, enterpriseSid, keep]);
   }
 }

@@ -30,7 +30,11 @@ export class CreateAnnouncementController {
   })
   @ApiResponse({ status: 200, description: 'Created', schema: { example: okExample(SAY_EXAMPLE) } })
   @ApiResponse({ status: 200, description: 'Created (play; fileUri appears once the audio is uploaded)', schema: { example: okExample({ ...PLAY_EXAMPLE, fileUri: undefined }) } })
-  @ApiResponse({ status: 409, description: '4000 mandatory parameter missing; 467 enterprise not found; 521 language not supported; 522 voice not man or woman', schema: { example: errorExample(522, 'Announcement voice type should be man or woman.', null) } })
+  @ApiResponse({
+    status: 409,
+    description: '4000 mandatory parameter missing; 467 enterprise not found; 521 language not supported; 522 voice not man or woman',
+    schema: { example: errorExample(522, 'Announcement voice type should be man or woman.', null) },
+  })
   async create(@CallerParam() caller: Caller, @Req() req: Request) {
     const fields = await readFields(req);
     const parsed = parseCreateAnnouncement(fields, caller.enterpriseSid);

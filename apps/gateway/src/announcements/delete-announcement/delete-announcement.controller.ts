@@ -21,7 +21,11 @@ export class DeleteAnnouncementController {
   @ApiOperation({ summary: 'Delete an announcement no unfinished campaign uses; answers it as it was' })
   @ApiParam({ name: 'announcementSid', example: SAY_EXAMPLE.sid })
   @ApiResponse({ status: 200, description: 'Deleted', schema: { example: okExample(SAY_EXAMPLE) } })
-  @ApiResponse({ status: 409, description: '507 used by a campaign that is initiating, scheduled, in progress or paused; 500 announcement not found', schema: { example: errorExample(507, 'This Announcement cannot be deleted as it is being used in a campaign.', { sid: SAY_EXAMPLE.sid }) } })
+  @ApiResponse({
+    status: 409,
+    description: '507 used by a campaign that is initiating, scheduled, in progress or paused; 500 announcement not found',
+    schema: { example: errorExample(507, 'This Announcement cannot be deleted as it is being used in a campaign.', { sid: SAY_EXAMPLE.sid }) },
+  })
   async remove(@CallerParam() caller: Caller, @Param('announcementSid') announcementSid: string) {
     const r = await this.handler.handle(caller, announcementSid);
     if (!r.ok) throw new ApiError(r.error, { sid: announcementSid });

@@ -9,7 +9,10 @@ import type { AnnouncementFiles } from '../announcement-files.repository';
  * only by its owner's accounts through a URL nothing lists any more.
  */
 export class DeleteAnnouncementHandler {
-  constructor(private readonly rr: RequestReplyClient, private readonly files: AnnouncementFiles) {}
+  constructor(
+    private readonly rr: RequestReplyClient,
+    private readonly files: AnnouncementFiles,
+  ) {}
 
   async handle(caller: Caller, announcementSid: string): Promise<Result<AnnouncementView>> {
     if (!isSid('announcement', announcementSid)) return fail(Errors.announcementNotFound);

@@ -33,6 +33,9 @@ export class GetAnnouncementFileController {
     const content = isAnnouncementFileName(fileName) ? await this.files.get(fileName, caller.enterpriseSid) : null;
     if (!content) throw new ApiError(Errors.announcementNotFound, { sid: fileName.split('_')[0] });
     // A file name is never reused (each upload gets a new one), so a client may keep what it fetched.
-    res.status(200).set({ 'Content-Type': 'audio/wav', 'Content-Length': String(content.length), 'Cache-Control': 'private, max-age=86400, immutable' }).end(content);
+    res
+      .status(200)
+      .set({ 'Content-Type': 'audio/wav', 'Content-Length': String(content.length), 'Cache-Control': 'private, max-age=86400, immutable' })
+      .end(content);
   }
 }

@@ -45,7 +45,11 @@ export class SearchAnnouncementsController {
       }),
     },
   })
-  @ApiResponse({ status: 400, description: '4001 invalid page, pageSize, type or SortBy; 498 malformed date', schema: { example: errorExample(4001, 'Invalid parameter. SortBy must be one of dateCreated:asc|desc, name:asc|desc.', null) } })
+  @ApiResponse({
+    status: 400,
+    description: '4001 invalid page, pageSize, type or SortBy; 498 malformed date',
+    schema: { example: errorExample(4001, 'Invalid parameter. SortBy must be one of dateCreated:asc|desc, name:asc|desc.', null) },
+  })
   async search(@CallerParam() caller: Caller, @Query() q: Record<string, string>, @Req() req: Request) {
     const { page, pageSize } = parsePaging(q, LIMITS.pageSizeMax);
     const sort = parseSort(q.SortBy ?? q.sortBy, ['dateCreated', 'name']);

@@ -25,7 +25,11 @@ export class UpdateAnnouncementController {
   @ApiParam({ name: 'announcementSid', example: SAY_EXAMPLE.sid })
   @ApiBody({ schema: { example: { name: 'TTS Play 19Mar21-852 Updated', description: 'TTS Play Ann description', type: 'say', body: 'Hello', language: 'google.ar-XA-Standard-A', voice: 'man' } } })
   @ApiResponse({ status: 200, description: 'Updated', schema: { example: okExample({ ...SAY_EXAMPLE, voice: 'man', description: 'TTS Play Ann description' }) } })
-  @ApiResponse({ status: 409, description: '500 announcement not found; 4000 mandatory parameter missing; 521 language not supported; 522 voice not man or woman', schema: { example: NOT_FOUND_EXAMPLE } })
+  @ApiResponse({
+    status: 409,
+    description: '500 announcement not found; 4000 mandatory parameter missing; 521 language not supported; 522 voice not man or woman',
+    schema: { example: NOT_FOUND_EXAMPLE },
+  })
   async update(@CallerParam() caller: Caller, @Param('announcementSid') announcementSid: string, @Req() req: Request) {
     const parsed = parseUpdateAnnouncement(await readFields(req));
     if (!parsed.ok) throw new ApiError(parsed.error, { sid: announcementSid });

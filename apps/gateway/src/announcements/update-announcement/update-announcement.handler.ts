@@ -6,7 +6,10 @@ import type { UpdateAnnouncementRequest } from './update-announcement.request';
 
 /** Has campaign-svc apply the update; audio the announcement no longer plays (it became "say") is removed. */
 export class UpdateAnnouncementHandler {
-  constructor(private readonly rr: RequestReplyClient, private readonly files: AnnouncementFiles) {}
+  constructor(
+    private readonly rr: RequestReplyClient,
+    private readonly files: AnnouncementFiles,
+  ) {}
 
   async handle(caller: Caller, announcementSid: string, req: UpdateAnnouncementRequest): Promise<Result<AnnouncementView>> {
     if (!isSid('announcement', announcementSid)) return fail(Errors.announcementNotFound);

@@ -28,7 +28,11 @@ export class UploadAnnouncementFileController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiResponse({ status: 200, description: 'Uploaded; fileUri serves the audio', schema: { example: okExample(PLAY_EXAMPLE) } })
-  @ApiResponse({ status: 409, description: '504 not a playable WAV file; 500 announcement not found; 4000 no file', schema: { example: errorExample(504, 'Error in uploading audio file', { sid: PLAY_EXAMPLE.sid, reason: '2 channels; only mono is played' }) } })
+  @ApiResponse({
+    status: 409,
+    description: '504 not a playable WAV file; 500 announcement not found; 4000 no file',
+    schema: { example: errorExample(504, 'Error in uploading audio file', { sid: PLAY_EXAMPLE.sid, reason: '2 channels; only mono is played' }) },
+  })
   @ApiResponse({ status: 413, description: `413 larger than ${ANNOUNCEMENT_LIMITS.audioBytesMax} bytes` })
   async upload(@CallerParam() caller: Caller, @Param('announcementSid') announcementSid: string, @Req() req: Request) {
     const found = await this.handler.check(caller, announcementSid);

@@ -10,7 +10,10 @@ import type { AudioUpload } from './audio-upload';
  * carrier or cache holding the old file never plays it for the new announcement text.
  */
 export class UploadAnnouncementFileHandler {
-  constructor(private readonly rr: RequestReplyClient, private readonly files: AnnouncementFiles) {}
+  constructor(
+    private readonly rr: RequestReplyClient,
+    private readonly files: AnnouncementFiles,
+  ) {}
 
   /** 500 for an unknown (or another enterprise's) sid and 4001 for a "say" announcement, before the upload is read. */
   async check(caller: Caller, announcementSid: string): Promise<Result<AnnouncementView>> {

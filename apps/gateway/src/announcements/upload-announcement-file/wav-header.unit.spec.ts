@@ -59,7 +59,12 @@ describe('WAV header', () => {
   });
 
   it('skips metadata chunks (odd sizes padded) between fmt and data', () => {
-    const b = wav({ extra: [{ id: 'LIST', size: 27 }, { id: 'fact', size: 4 }] });
+    const b = wav({
+      extra: [
+        { id: 'LIST', size: 27 },
+        { id: 'fact', size: 4 },
+      ],
+    });
     const r = parseWavHeader(b);
     expect(r).toMatchObject({ ok: true, value: { dataOffset: 12 + 24 + 8 + 28 + 8 + 4 + 8 } });
   });
