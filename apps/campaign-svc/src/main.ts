@@ -8,15 +8,16 @@ import { CampaignWatchdog } from './campaign/campaign-watchdog';
 import { CampaignTables1, CampaignTables2, CampaignTables3 } from './migrations';
 import { RecipientFields4 } from './recipients/recipients.migrations';
 import { ContactsHandlers } from './recipients/contacts.handlers';
-import { AnnouncementLookupInterim } from './recipients/announcement-lookup.interim';
+import { AnnouncementHandlers } from './announcement/announcement.handlers';
+import { AnnouncementTables1 } from './announcement/announcement.migrations';
 
-@Module({ controllers: [CampaignHandlers, ContactsHandlers, AnnouncementLookupInterim], providers: [InitiationTimer, CampaignWatchdog] })
+@Module({ controllers: [CampaignHandlers, ContactsHandlers, AnnouncementHandlers], providers: [InitiationTimer, CampaignWatchdog] })
 class CampaignModule {}
 
 export const campaignService: ServiceDefinition = {
   name: 'campaign-svc',
   schema: 'campaign',
-  migrations: [CampaignTables1, CampaignTables2, CampaignTables3, RecipientFields4],
+  migrations: [CampaignTables1, CampaignTables2, CampaignTables3, RecipientFields4, AnnouncementTables1],
   module: (platform: Platform) => ({ module: CampaignModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.campaignCommands, TOPIC.dndEvents, TOPIC.creditEvents, TOPIC.dispatchEvents],
   queryTopics: [TOPIC.campaignQueries],

@@ -25,6 +25,7 @@ import { rejectRepeatedQueryParameters } from './http/query';
 import { Errors } from '@clarion/contracts';
 import { IdentityService, type Caller } from './identity/identity.service';
 import { IdentityTables1 } from './identity/identity.migrations';
+import { AnnouncementFileTables1 } from './announcements/announcement-files.migrations';
 import { OperatorController } from './identity/operator.controller';
 import { CAMPAIGN_CONTROLLERS } from './campaigns';
 import { CREDIT_CONTROLLERS } from './credits';
@@ -101,7 +102,7 @@ export interface RunningGateway {
 export async function startGateway(options: StartOptions & { port?: number; host?: string } = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   startTelemetry('gateway', options.spanProcessors);
-  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1], readPlatformConfig(env));
+  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1, AnnouncementFileTables1], readPlatformConfig(env));
   const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
   await waitFor('the gateway replies consumer', () => rr.start());
   const app = await NestFactory.create<NestExpressApplication>(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined), { logger: ['error', 'warn'], bodyParser: true });
