@@ -3,7 +3,7 @@ import { Module, RequestMethod, type INestApplication, type Type } from '@nestjs
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { RequestReplyClient } from '@clarion/platform';
+import { Platform, RequestReplyClient } from '@clarion/platform';
 import { OperatorController } from '../identity/operator.controller';
 import { IdentityService } from '../identity/identity.service';
 import { CAMPAIGN_CONTROLLERS } from '../campaigns';
@@ -26,9 +26,12 @@ function routes(): string[] {
       if (typeof handler !== 'function') continue;
       const method = Reflect.getMetadata(METHOD_METADATA, handler);
       if (method === undefined) continue;
-      const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
-      const path = ('/' + [base, sub].filter((p) => p && p !== '/').join('/')).replace(/:(\w+)/g, '{$1}');
-      out.push(`${RequestMethod[method].toLowerCase()} ${path}`);
+      // A handler may serve several paths (@Get(['a', 'b'])); each is its own route.
+      const subs: unknown[] = [Reflect.getMetadata(PATH_METADATA, handler) ?? ''].flat();
+      for (const sub of subs) {
+        const path = ('/' + [base, String(sub)].filter((p) => p && p !== '/').join('/')).replace(/:(\w+)/g, '{$1}');
+        out.push(`${RequestMethod[method].toLowerCase()} ${path}`);
+      }
     }
   }
   return out;
@@ -45,6 +48,7 @@ describe('OpenAPI description', () => {
       providers: [
         { provide: RequestReplyClient, useValue: {} },
         { provide: IdentityService, useValue: {} },
+        { provide: Platform, useValue: {} },
       ],
     })
     class DocsOnlyModule {}
