@@ -14,7 +14,7 @@ export class ConcurrencyError extends Error {
   }
 }
 
-export interface Decider<State, Command, Event extends { type: string }> {
+export interface Decider<State, Event extends { type: string }> {
   initialState: () => State;
   evolve: (state: State, event: Event) => State;
 }
@@ -27,7 +27,7 @@ export interface Decider<State, Command, Event extends { type: string }> {
 export async function loadStream<State, Event extends { type: string }>(
   tx: Tx,
   streamId: string,
-  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  decider: Pick<Decider<State, Event>, 'initialState' | 'evolve'>,
   upcast: (raw: { type: string; data: unknown; schemaVersion: number }) => Event = (raw) => ({ type: raw.type, ...(raw.data as object) }) as unknown as Event,
 ): Promise<{ state: State; version: number }> {
   const [snap] = await tx.query<{ version: number; state: State }>('SELECT version, state FROM snapshots WHERE stream_id = $1', [streamId]);

@@ -228,7 +228,7 @@ export function runMain(start: (options: StartOptions) => Promise<{ close(): Pro
   };
   process.on('SIGTERM', () => stop(0));
   process.on('SIGINT', () => stop(0));
-  start({ onFatal: (reason) => stop(70) })
+  start({ onFatal: () => stop(70) })
     .then((running) => {
       svc = running;
       console.log(`${name} started${running.healthUrl ? `; health on ${running.healthUrl}/health and ${running.healthUrl}/ready` : ''}`);

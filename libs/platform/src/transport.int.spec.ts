@@ -8,7 +8,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 import { TOPIC, message, type Message } from '@clarion/contracts';
-import { ConcurrencyError, PlatformModule, RetriableError, startService, type MessageContext, type RunningService } from '@clarion/platform';
+import { ConcurrencyError, PlatformModule, RetriableError, startService, type MessageContext, type RunningService } from './index';
 import { freshNamespace, waitFor } from '../../../test/support/stack';
 
 class Counters implements MigrationInterface {

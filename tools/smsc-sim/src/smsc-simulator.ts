@@ -72,7 +72,6 @@ export interface SmscOptions {
   partsKeptMax?: number;
 }
 
-const ESME_ROK = 0x00;
 const ESME_RINVPASWD = 0x0e;
 const ESME_RINVSYSID = 0x0f;
 const ESME_RSUBMITFAIL = 0x45;
