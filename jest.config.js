@@ -13,7 +13,7 @@ const transform = {
     },
   ],
 };
-// The path aliases (@clarion/*) are written once, in tsconfig.json; tests resolve them to the sources.
+// The path aliases (@clarion/*) are written once, in tsconfig.base.json (tsconfig.json extends it); tests resolve them to the sources.
 const { loadConfig } = require('tsconfig-paths');
 const tsconfig = loadConfig(__dirname);
 if (tsconfig.resultType !== 'success') throw new Error(`jest.config.js: cannot read tsconfig.json: ${tsconfig.message}`);

@@ -1,5 +1,5 @@
 // Lets the compiled services resolve the workspace's path aliases (@clarion/*) to the compiled
-// libraries in dist/. The aliases are written once, in tsconfig.json's "paths": tsconfig-paths reads
+// libraries in dist/. The aliases are written once, in tsconfig.base.json's "paths" (where Nx's tools look for them too): tsconfig-paths reads
 // them from there, and each target's .ts source is swapped for the .js that tsc put under dist/.
 const path = require('node:path');
 const { loadConfig, register } = require('tsconfig-paths');
