@@ -51,6 +51,21 @@ export const OPENAPI = {
         responses: { 200: ok('{ name: "Opt-Out", enterpriseSid, added }'), 401: err, 409: err },
       },
     },
+    // The DND family until the description is generated from the controllers' decorators.
+    '/campaignmanager/dnd/optout/{numberSid}': { delete: { summary: 'Delete one opt-out number', security: basic, parameters: [sid('numberSid')], responses: { 200: ok('The removed number'), 401: err, 409: err } } },
+    '/campaignmanager/dnd/optout/search': { get: { summary: 'List opt-out numbers', security: basic, parameters: [...paging, { name: 'phoneNumber', in: 'query', schema: { type: 'string' } }, { name: 'SortBy', in: 'query', schema: { type: 'string', example: 'dateCreated:desc' } }], responses: { 200: ok('One page'), 400: err, 401: err } } },
+    '/campaignmanager/dnd/optout/search/{numberSid}': { get: { summary: 'One opt-out number', security: basic, parameters: [sid('numberSid')], responses: { 200: ok('The number'), 401: err, 409: err } } },
+    '/campaignmanager/dnd/optin': {
+      post: {
+        summary: 'Add numbers to a named opt-in list',
+        security: basic,
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' } }, required: ['file'] } } } },
+        responses: { 200: ok('{ name, enterpriseSid, added }'), 401: err, 409: err },
+      },
+    },
+    '/campaignmanager/dnd/optin/{numberSid}': { delete: { summary: 'Delete one opt-in number', security: basic, parameters: [sid('numberSid')], responses: { 200: ok('The removed number'), 401: err, 409: err } } },
+    '/campaignmanager/dnd/optin/search': { get: { summary: 'List opt-in numbers', security: basic, parameters: [...paging, { name: 'phoneNumber', in: 'query', schema: { type: 'string' } }, { name: 'name', in: 'query', schema: { type: 'string' } }, { name: 'SortBy', in: 'query', schema: { type: 'string', example: 'dateCreated:desc' } }], responses: { 200: ok('One page'), 400: err, 401: err } } },
+    '/campaignmanager/dnd/optin/search/{numberSid}': { get: { summary: 'One opt-in number', security: basic, parameters: [sid('numberSid')], responses: { 200: ok('The number'), 401: err, 409: err } } },
     '/campaignmanager/campaigns': {
       post: {
         summary: 'Create an SMS campaign',

@@ -4,16 +4,16 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { OperatorController } from '../identity/operator.controller';
 import { CampaignsController } from '../campaigns/campaigns.controller';
 import { CreditsController } from '../credits/credits.controller';
-import { DndController } from '../dnd/dnd.controller';
+import { DND_CONTROLLERS } from '../dnd';
 import { OPENAPI } from './openapi';
 
 /** Every route the gateway serves, read from the controllers' own decorators. */
 function routes(): string[] {
   const out: string[] = [];
-  for (const controller of [OperatorController, CampaignsController, CreditsController, DndController]) {
+  for (const controller of [OperatorController, CampaignsController, CreditsController, ...DND_CONTROLLERS]) {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
     for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-      const handler = controller.prototype[name];
+      const handler = (controller.prototype as unknown as Record<string, object>)[name];
       const method = Reflect.getMetadata(METHOD_METADATA, handler);
       if (method === undefined) continue;
       const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
