@@ -29,7 +29,9 @@ const entryView = (r: EntryRow): DndEntryView => ({ sid: r.sid, name: r.list, nu
 /**
  * Adds one batch to a list. A number already on it keeps its row (sid and dateCreated): the
  * unique (enterprise, [list,] number) constraint decides, so concurrent uploads cannot add it twice.
- * An opt-in list's count changes in the same transaction as its numbers.
+ * An opt-in list's count changes in the same transaction as its numbers. dateCreated is kept in
+ * whole seconds, the precision the API shows, so that a time copied from an answer into
+ * startTime or endTime finds exactly the entries that showed it.
  */
 export async function addNumbers(tx: Queryable, list: DndListKind, enterpriseSid: string, name: string, numbers: readonly string[]): Promise<{ added: number; alreadyListed: number }> {
   const distinct = distinctSorted(numbers);
@@ -37,12 +39,12 @@ export async function addNumbers(tx: Queryable, list: DndListKind, enterpriseSid
   const inserted =
     list === 'optout'
       ? await tx.query(
-          `INSERT INTO optouts (sid, enterprise_sid, msisdn, name) SELECT s, $1, n, $4 FROM unnest($2::text[], $3::text[]) AS x(s, n)
+          `INSERT INTO optouts (sid, enterprise_sid, msisdn, name, date_created) SELECT s, $1, n, $4, date_trunc('second', now()) FROM unnest($2::text[], $3::text[]) AS x(s, n)
            ON CONFLICT (enterprise_sid, msisdn) DO NOTHING RETURNING sid`,
           [enterpriseSid, sids, distinct, OPT_OUT_LIST_NAME],
         )
       : await tx.query(
-          `INSERT INTO optin_numbers (sid, enterprise_sid, list_name, msisdn) SELECT s, $1, $4, n FROM unnest($2::text[], $3::text[]) AS x(s, n)
+          `INSERT INTO optin_numbers (sid, enterprise_sid, list_name, msisdn, date_created) SELECT s, $1, $4, n, date_trunc('second', now()) FROM unnest($2::text[], $3::text[]) AS x(s, n)
            ON CONFLICT (enterprise_sid, list_name, msisdn) DO NOTHING RETURNING sid`,
           [enterpriseSid, sids, distinct, name],
         );
