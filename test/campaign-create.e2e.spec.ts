@@ -5,9 +5,8 @@
  * /api/Campaigns routes with their shapes and statuses.
  */
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { testNumbers } from './support/numbers';
-import { api, campaignForm, provisionTenant, startStack, waitFor, waitForStatus, type Stack, type Tenant } from './support/stack';
+import { api, campaignForm, numberFile, provisionTenant, startStack, waitFor, waitForStatus, type Stack, type Tenant } from './support/stack';
 import { sendStates } from './support/sms';
 
 const BODY = 'Your parcel is on its way';
@@ -89,11 +88,9 @@ describe('create campaign (seed 000) and seed 001 routes', () => {
   it('keeps only members of a named opt-in list', async () => {
     const t = await provisionTenant(stack.url, 10);
     const n = testNumbers(3, 9);
-    // The opt-in list's own API is another use case; its rows are what dnd-svc filters with.
-    const db = new Client({ connectionString: stack.databaseUrl });
-    await db.connect();
-    await db.query(`INSERT INTO dnd.optin_numbers (sid, enterprise_sid, list_name, msisdn) VALUES ($1, $2, 'VIP', $3)`, ['OT' + randomBytes(16).toString('hex'), t.enterpriseSid, n[1]]);
-    await db.end();
+    const list = numberFile([n[1]]);
+    list.append('name', 'VIP');
+    expect((await api(stack.url, 'POST', '/campaignmanager/dnd/optin', { auth: t.auth, form: list })).status).toBe(200);
     const r = await post(t, { name: 'vip', body: BODY, fromPrefix: '1', optIn: 'VIP' }, n);
     expect(r.status).toBe(201);
     expect(r.body.data.optIn).toBe('VIP');

@@ -2,17 +2,19 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { TOPIC } from '@clarion/contracts';
 import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
-import { DndHandlers } from './dnd/dnd.handlers';
-import { DndTables1 } from './migrations';
-import { OptInLookupInterim } from './dnd/opt-in-lookup.interim';
+import { FilterRecipientsHandler } from './dnd/filter-recipients.handler';
+import { ListEntriesHandler } from './dnd/list-entries.handler';
+import { ListUploadsHandler } from './dnd/list-uploads.handler';
+import { OptInListsHandler } from './dnd/opt-in-lists.handler';
+import { DndTables1, DndTables2 } from './migrations';
 
-@Module({ controllers: [DndHandlers, OptInLookupInterim] })
+@Module({ controllers: [FilterRecipientsHandler, ListUploadsHandler, ListEntriesHandler, OptInListsHandler] })
 class DndModule {}
 
 export const dndService: ServiceDefinition = {
   name: 'dnd-svc',
   schema: 'dnd',
-  migrations: [DndTables1],
+  migrations: [DndTables1, DndTables2],
   module: (platform: Platform) => ({ module: DndModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndCommands],
   queryTopics: [TOPIC.dndQueries],
