@@ -163,8 +163,8 @@ describe('SMS campaign end to end', () => {
     const unknown = await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${unknownSid}`, { auth: b.auth });
     expect(foreign.status).toBe(409);
     expect(unknown.status).toBe(409);
-    expect(foreign.body).toEqual({ code: 463, message: 'Campaign not found', data: { sid } });
-    expect(unknown.body).toEqual({ code: 463, message: 'Campaign not found', data: { sid: unknownSid } });
+    expect(foreign.body).toEqual({ code: 463, errorCode: '463', message: 'Campaign not found', data: { sid } });
+    expect(unknown.body).toEqual({ code: 463, errorCode: '463', message: 'Campaign not found', data: { sid: unknownSid } });
     const foreignCancel = await api(stack.url, 'PUT', `/campaignmanager/campaigns/${sid}`, { auth: b.auth, json: { status: 'cancelled' } });
     expect(foreignCancel.status).toBe(409);
     expect(foreignCancel.body.code).toBe(463);

@@ -30,7 +30,9 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (exception instanceof ApiError) {
       if (exception.error.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="clarion"');
       for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
-      res.status(exception.error.status).json({ code: exception.error.code, message: exception.error.message, data: exception.data });
+      // Seed 000's examples write the code both as `code` (a number) and as `errorCode` (a string);
+      // both are sent so a client written against either example works.
+      res.status(exception.error.status).json({ code: exception.error.code, errorCode: String(exception.error.code), message: exception.error.message, data: exception.data });
       return;
     }
     if (exception instanceof HttpException) {
