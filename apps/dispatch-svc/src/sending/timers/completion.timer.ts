@@ -2,12 +2,15 @@ import { TOPIC, message, type DispatchCompleted, type Message } from '@clarion/c
 import type { Platform, Tx } from '@clarion/platform';
 import { CHARGED_STATES } from '../send.decider';
 import { FINISHED_SQL, countsByState, finishedCampaigns } from '../sends.repository';
+import { dispatchCounts } from '../state-counts';
 
 interface CompletedCampaign {
   campaign_sid: string;
   enterprise_sid: string;
   credits_per_recipient: number;
   final_counts: Record<string, number> | null;
+  /** When final_counts was read (the database's clock), where known. */
+  counted_at?: Date;
 }
 
 /**
@@ -24,10 +27,19 @@ export class CompletionTimer {
       await this.platform.tx(async (tx) => {
         const counts = await countsByState(tx, campaign_sid);
         const [c] = await tx.query<CompletedCampaign>(
-          `UPDATE dispatch_campaigns c SET status = 'completed', final_counts = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND ${FINISHED_SQL} >= accepted_count RETURNING *`,
+          `UPDATE dispatch_campaigns c SET status = 'completed', final_counts = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND ${FINISHED_SQL} >= accepted_count
+           RETURNING *, clock_timestamp() AS counted_at`,
           [campaign_sid, JSON.stringify(counts)],
         );
-        if (c) publishDispatchCompleted(tx, c);
+        if (!c) return;
+        // The exact count goes out with the completion; kept as the last report, the progress
+        // timer publishes only what changes after it (receipts of the last messages).
+        await tx.query(
+          `INSERT INTO dispatch_count_reports AS r (campaign_sid, counts, as_of) VALUES ($1, $2::jsonb, $3)
+           ON CONFLICT (campaign_sid) DO UPDATE SET counts = EXCLUDED.counts, as_of = EXCLUDED.as_of WHERE r.as_of < EXCLUDED.as_of`,
+          [campaign_sid, JSON.stringify(finalCounts(counts)), c.counted_at],
+        );
+        publishDispatchCompleted(tx, c);
       });
     }
     return done.length;
@@ -51,6 +63,14 @@ export function publishDispatchCompleted(tx: Tx, c: CompletedCampaign, causedBy?
     optedOut: counts['opted-out'] ?? 0,
     usedCredits: charged * c.credits_per_recipient,
     completedAt: new Date().toISOString(),
+    counts: finalCounts(counts),
+    ...(c.counted_at ? { countsAsOf: new Date(c.counted_at).toISOString() } : {}),
   };
   tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCompleted', data, causedBy ? { causedBy } : {}));
+}
+
+/** The count by state of a finished campaign's sends, as DispatchCounts (a send still in flight counts as queued). */
+function finalCounts(byState: Record<string, number>): ReturnType<typeof dispatchCounts> {
+  const finished = Object.entries(byState).reduce((sum, [state, n]) => (state === 'queued' || state === 'sending' || state === 'opted-out' ? sum : sum + n), 0);
+  return dispatchCounts(finished + (byState.queued ?? 0) + (byState.sending ?? 0), byState);
 }
