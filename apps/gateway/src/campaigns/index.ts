@@ -1,4 +1,8 @@
 import { CampaignsController } from './campaigns.controller';
+import { DeleteCampaignController } from './delete-campaign/delete-campaign.controller';
+import { GetCampaignController } from './get-campaign/get-campaign.controller';
+import { SearchCampaignsController } from './search-campaigns/search-campaigns.controller';
+import { UpdateCampaignController } from './update-campaign/update-campaign.controller';
 
 /** The campaign use cases' controllers; the gateway module registers whatever this lists. */
-export const CAMPAIGN_CONTROLLERS = [CampaignsController];
+export const CAMPAIGN_CONTROLLERS = [CampaignsController, SearchCampaignsController, GetCampaignController, UpdateCampaignController, DeleteCampaignController];

@@ -91,6 +91,7 @@ export const OPENAPI = {
     '/campaignmanager/campaigns/search/{campaignSid}': { get: { summary: 'One campaign', security: basic, parameters: [sid('campaignSid')], responses: { 200: ok('The campaign'), 401: err, 409: err } } },
     '/campaignmanager/campaigns/{campaignSid}': {
       put: { summary: 'Cancel a scheduled campaign', security: basic, parameters: [sid('campaignSid')], requestBody: json({ status: { type: 'string', example: 'cancelled' } }, ['status']), responses: { 200: ok('The campaign'), 401: err, 409: err } },
+      delete: { summary: 'Delete a scheduled campaign', security: basic, parameters: [sid('campaignSid')], responses: { 200: ok('The campaign as it was when deleted'), 401: err, 409: err } },
     },
   },
 } as const;

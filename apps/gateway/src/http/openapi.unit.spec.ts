@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { OperatorController } from '../identity/operator.controller';
-import { CampaignsController } from '../campaigns/campaigns.controller';
+import { CAMPAIGN_CONTROLLERS } from '../campaigns';
 import { CreditsController } from '../credits/credits.controller';
 import { DndController } from '../dnd/dnd.controller';
 import { OPENAPI } from './openapi';
@@ -10,7 +10,7 @@ import { OPENAPI } from './openapi';
 /** Every route the gateway serves, read from the controllers' own decorators. */
 function routes(): string[] {
   const out: string[] = [];
-  for (const controller of [OperatorController, CampaignsController, CreditsController, DndController]) {
+  for (const controller of [OperatorController, ...CAMPAIGN_CONTROLLERS, CreditsController, DndController] as { prototype: any }[]) {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
     for (const name of Object.getOwnPropertyNames(controller.prototype)) {
       const handler = controller.prototype[name];
