@@ -149,8 +149,10 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
       return state.status === 'scheduled' ? accept({ type: 'CampaignDeleted', at: command.at }) : reject(Errors.campaignNotScheduled);
     case 'RecordDispatchCompleted': {
       const usedCredits = Math.min(command.usedCredits, state.reserved);
-      // The final count comes with the completion, so the view shows the status and the exact counts together.
-      const counts = command.counts ? { counts: command.counts, countsAsOf: command.countsAsOf ?? command.at } : {};
+      // The final count comes with the completion, so the view shows the status and the exact counts
+      // together; unless a report read after it arrived first (reports do not wait in dispatch's outbox).
+      const finalCount = command.counts ? { counts: command.counts, asOf: command.countsAsOf ?? command.at } : null;
+      const counts = finalCount && isNewerCount(state.dispatchCounts, finalCount) ? { counts: finalCount.counts, countsAsOf: finalCount.asOf } : {};
       if (state.status === 'in-progress' || state.status === 'paused') return accept({ type: 'CampaignCompleted', usedCredits, ...counts, at: command.at });
       if (state.status === 'failed' && state.settlement === 'awaiting-dispatch') return accept({ type: 'FailedCampaignSettled', usedCredits, ...counts, at: command.at });
       return accept();

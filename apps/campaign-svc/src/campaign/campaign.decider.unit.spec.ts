@@ -186,6 +186,14 @@ describe('recipient counts', () => {
     expect(receipt.state.status).toBe('completed');
   });
 
+  it('given a report read after the completion that arrived before it, then the completion does not move the counts back', () => {
+    const ahead = run([counts({ delivered: 6 }, 4000)], started()).state;
+    const done = run([{ type: 'RecordDispatchCompleted', usedCredits: 12, counts: { ...zero, sent: 6 }, countsAsOf: later(3000), at: later(5000) }], ahead);
+    expect(done.state.status).toBe('completed');
+    expect(done.events[0]).not.toHaveProperty('counts');
+    expect(view(done.state).counts).toEqual({ ...zero, delivered: 6, 'opted-out': 2 });
+  });
+
   it('keeps a report only when it was read later and differs (the versioning rule)', () => {
     const held = { counts: { ...zero, sent: 2 }, asOf: later(1000) };
     expect(isNewerCount(undefined, held)).toBe(true);

@@ -27,8 +27,9 @@ interface Reportable {
  * from the striped counters (a few rows per campaign, never the sends), are published as
  * DispatchCountsReported when they changed since the last report. A finished campaign goes on being
  * reported while its counts still change (receipts of its last messages), until they have been still
- * for `quietMs`. The last report is kept per campaign, so several instances publish a change once;
- * `asOf` (the database's clock at the read) lets campaign-svc drop a report older than one it holds.
+ * for `quietMs`. The last report is kept per campaign, so a change is published once per instance (a
+ * second instance may repeat it: harmless); `asOf` (the database's clock at the read) lets
+ * campaign-svc drop a report older than one it holds, whatever order reports arrive in.
  */
 export class ProgressTimer {
   constructor(
@@ -48,19 +49,26 @@ export class ProgressTimer {
     );
     const changed = due.map((c) => ({ c, counts: dispatchCounts(c.accepted_count, c.finals) })).filter(({ c, counts }) => !sameCounts(c.reported, counts));
     if (changed.length === 0) return 0;
+    // Straight to the broker, not through the outbox: a report is a reading, not a state change, and
+    // the outbox is busy with every recipient's outcome (a million-recipient campaign's deliveries run
+    // seconds behind its sends), which would hold the counts back by as much. A report lost in a crash
+    // is followed by the next one, and the completion's exact count goes through the outbox.
+    await this.platform.producer.send({
+      topic: this.platform.config.topicPrefix + TOPIC.dispatchEvents,
+      acks: -1,
+      messages: changed.map(({ c, counts }) => {
+        const data: DispatchCountsReported['data'] = { campaignSid: c.campaign_sid, enterpriseSid: c.enterprise_sid, counts, asOf: c.as_of.toISOString() };
+        return { key: c.campaign_sid, value: JSON.stringify(message('DispatchCountsReported', data)) };
+      }),
+    });
+    // Then the report is remembered (never over a later one of another instance), so it is not sent again.
     await this.platform.tx(async (tx) => {
       for (const { c, counts } of changed) {
-        const asOf = c.as_of.toISOString();
-        // Another instance may have reported a later reading meanwhile: then this one is not published.
-        const [kept] = await tx.query(
+        await tx.query(
           `INSERT INTO dispatch_count_reports AS r (campaign_sid, counts, as_of) VALUES ($1, $2::jsonb, $3)
-           ON CONFLICT (campaign_sid) DO UPDATE SET counts = EXCLUDED.counts, as_of = EXCLUDED.as_of WHERE r.as_of < EXCLUDED.as_of
-           RETURNING campaign_sid`,
-          [c.campaign_sid, JSON.stringify(counts), asOf],
+           ON CONFLICT (campaign_sid) DO UPDATE SET counts = EXCLUDED.counts, as_of = EXCLUDED.as_of WHERE r.as_of < EXCLUDED.as_of`,
+          [c.campaign_sid, JSON.stringify(counts), c.as_of],
         );
-        if (!kept) continue;
-        const data: DispatchCountsReported['data'] = { campaignSid: c.campaign_sid, enterpriseSid: c.enterprise_sid, counts, asOf };
-        tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCountsReported', data));
       }
       // Reports of campaigns finished long ago are never looked at again.
       await tx.query(
