@@ -167,7 +167,7 @@ describe('SMS campaign end to end', () => {
     expect(unknown.body).toEqual({ code: 463, errorCode: '463', message: 'Campaign not found', data: { sid: unknownSid } });
     const foreignCancel = await api(stack.url, 'PUT', `/campaignmanager/campaigns/${sid}`, { auth: b.auth, json: { status: 'cancelled' } });
     expect(foreignCancel.status).toBe(409);
-    expect(foreignCancel.body.code).toBe(463);
+    expect(foreignCancel.body.code).toBe(486); // the update's own "not found" (seed 000 Update Campaign)
     expect((await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${sid}`, { auth: a.auth })).status).toBe(200);
 
     expect((await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${sid}`)).status).toBe(401);

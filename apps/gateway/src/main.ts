@@ -32,6 +32,7 @@ import { CREDIT_CONTROLLERS } from './credits';
 import { DND_CONTROLLERS } from './dnd';
 import { ANNOUNCEMENT_CONTROLLERS } from './announcements';
 import { setupDocs } from './http/openapi';
+import { CampaignReadModel, READ_MODEL_MIGRATIONS, readCampaignReads, startReadModelConsumer } from './read-model';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
 function tracing(req: Request, res: Response, next: NextFunction): void {
@@ -48,7 +49,7 @@ function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: s
   @Module({
     imports: [PlatformModule.forRoot(platform), HealthModule.forService(platform.health)],
     controllers: [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS],
-    providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }],
+    providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }, CampaignReadModel],
   })
   class GatewayModule implements NestModule {
     private readonly limits = new AccountLimits();
@@ -102,7 +103,7 @@ export interface RunningGateway {
 export async function startGateway(options: StartOptions & { port?: number; host?: string } = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   startTelemetry('gateway', options.spanProcessors);
-  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1, AnnouncementFileTables1], readPlatformConfig(env));
+  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1, AnnouncementFileTables1, ...READ_MODEL_MIGRATIONS], readPlatformConfig(env));
   const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
   await waitFor('the gateway replies consumer', () => rr.start());
   const app = await NestFactory.create<NestExpressApplication>(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined), { logger: ['error', 'warn'], bodyParser: true });
@@ -112,6 +113,8 @@ export async function startGateway(options: StartOptions & { port?: number; host
   app.useGlobalFilters(new ApiErrorFilter());
   // The API description at /docs (and /docs-json), generated from the controllers' decorators.
   setupDocs(app);
+  // The read model is kept current before the gateway listens; in request-reply mode it is not used.
+  const readModel = readCampaignReads(env) === 'read-model' ? await waitFor('the read model consumer', () => startReadModelConsumer(platform, app.get(CampaignReadModel), env, options.onFatal)) : null;
   const port = options.port ?? intFromEnv('PORT', 3000, env);
   const host = options.host ?? env.HOST ?? '127.0.0.1';
   await app.listen(port, host);
@@ -123,6 +126,7 @@ export async function startGateway(options: StartOptions & { port?: number; host
     platform,
     close: async () => {
       await app.close();
+      await readModel?.close();
       await rr.stop();
       await closePlatform(platform);
     },

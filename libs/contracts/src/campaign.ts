@@ -56,6 +56,13 @@ export interface RecipientFields {
 export type AddRecipients = Message<'AddRecipients', { campaignSid: string; batchNo: number; numbers: string[]; fields?: Array<RecipientFields | null> }>;
 export type SealRecipients = Message<'SealRecipients', { campaignSid: string; batchCount: number; invalidCount: number; lineCount: number }>;
 export type CancelCampaign = Message<'CancelCampaign', { campaignSid: string; enterpriseSid: string; requestedAt: string }>;
+/** Removes a scheduled campaign (seed 000 "Delete Campaign"); answered with CampaignDeletedReply. */
+export type DeleteCampaign = Message<'DeleteCampaign', { campaignSid: string; enterpriseSid: string; requestedAt: string }>;
+/** The campaign as it was when it was deleted, and the version of its view that removed it. */
+export interface CampaignDeletedReply {
+  view: CampaignView;
+  version: number;
+}
 /** A timer: dispatch-svc sends it when the start time has come and it holds every recipient. */
 export type StartCampaign = Message<'StartCampaign', { campaignSid: string; at: string }>;
 
@@ -65,7 +72,7 @@ export type StartCampaign = Message<'StartCampaign', { campaignSid: string; at: 
  */
 export type CheckCampaign = Message<'CheckCampaign', { campaignSid: string; at: string }>;
 
-export type CampaignCommand = CreateCampaign | AddRecipients | SealRecipients | CancelCampaign | StartCampaign | CheckCampaign;
+export type CampaignCommand = CreateCampaign | AddRecipients | SealRecipients | CancelCampaign | DeleteCampaign | StartCampaign | CheckCampaign;
 
 // ---- Events of campaign-svc (topic campaign.events.v1, key: campaign sid) ----
 
@@ -87,13 +94,15 @@ export type CampaignScheduled = Message<
 >;
 export type CampaignStarted = Message<'CampaignStarted', { campaignSid: string; enterpriseSid: string; startedAt: string }>;
 export type CampaignCancelled = Message<'CampaignCancelled', { campaignSid: string; enterpriseSid: string; cancelledAt: string }>;
+/** A scheduled campaign was deleted: it never starts, and its recipients can be forgotten. */
+export type CampaignDeleted = Message<'CampaignDeleted', { campaignSid: string; enterpriseSid: string; deletedAt: string }>;
 export type CampaignFailed = Message<'CampaignFailed', { campaignSid: string; enterpriseSid: string; failureCode: number; failureMessage: string; failedAt: string }>;
 export type CampaignCompleted = Message<'CampaignCompleted', { campaignSid: string; enterpriseSid: string; usedCredits: number; completedAt: string }>;
 
 /** The watchdog asks dispatch-svc how a running campaign is doing (answered by DispatchProgressed or DispatchCompleted). */
 export type DispatchStatusRequested = Message<'DispatchStatusRequested', { campaignSid: string; enterpriseSid: string }>;
 
-export type CampaignPublicEvent = CampaignScheduled | CampaignStarted | CampaignCancelled | CampaignFailed | CampaignCompleted | DispatchStatusRequested;
+export type CampaignPublicEvent = CampaignScheduled | CampaignStarted | CampaignCancelled | CampaignDeleted | CampaignFailed | CampaignCompleted | DispatchStatusRequested;
 
 /** The public status topic (campaign.status.v1): one record per status change, key: campaign sid. */
 export interface CampaignStatusChanged {
@@ -143,6 +152,16 @@ export type SearchCampaigns = Message<
   }
 >;
 
+/**
+ * How many of a campaign's recipients are in each state right now: each recipient counts once, in
+ * its current state (a delivered message is not also counted as sent). `queued` is every accepted
+ * recipient not final yet, including those whose submit is in flight.
+ */
+export type RecipientCounts = Record<'queued' | RecipientFinalState, number>;
+/** The part of RecipientCounts dispatch-svc knows (opted-out recipients are campaign-svc's count). */
+export type DispatchCounts = Omit<RecipientCounts, 'opted-out'>;
+export const DISPATCH_COUNT_STATES = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'expired', 'unknown'] as const satisfies readonly (keyof DispatchCounts)[];
+
 /** The campaign as the REST API shows it (seed 000 "Data Parameters"). */
 export interface CampaignView {
   sid: string;
@@ -176,5 +195,17 @@ export interface CampaignView {
   announcementSid?: string | null;
   rcmlUrl?: string | null;
   dialTimeout?: number;
+  /** Recipients per current state; kept current while the campaign runs, exact once it completes. */
+  counts?: RecipientCounts;
+  /**
+   * The version of the campaign's stream this view shows (campaign-svc sets it when it stores or
+   * publishes the view). Readers keep a newer version over an older one, never the reverse.
+   */
+  version?: number;
   uri: string;
 }
+
+// ---- The views topic (campaign.views.v1, key: campaign sid; compacted) ----
+export type CampaignViewChanged = Message<'CampaignViewChanged', { view: CampaignView & { version: number } }>;
+/** The campaign was deleted: readers answer for it as for a campaign that never existed. */
+export type CampaignViewRemoved = Message<'CampaignViewRemoved', { campaignSid: string; enterpriseSid: string; version: number }>;

@@ -1,10 +1,23 @@
 import type { Message } from './envelope';
+import type { DispatchCounts } from './campaign';
 
 // ---- Events of dispatch-svc (topic dispatch.events.v1, key: campaign sid) ----
 /** Every recipient of the campaign has reached a final state of its send. */
 export type DispatchCompleted = Message<
   'DispatchCompleted',
-  { campaignSid: string; enterpriseSid: string; sent: number; failed: number; unknown: number; optedOut: number; usedCredits: number; completedAt: string }
+  {
+    campaignSid: string;
+    enterpriseSid: string;
+    sent: number;
+    failed: number;
+    unknown: number;
+    optedOut: number;
+    usedCredits: number;
+    completedAt: string;
+    /** The final count per state (from the sends themselves), and when it was read (the database's clock). */
+    counts?: DispatchCounts;
+    countsAsOf?: string;
+  }
 >;
 /**
  * How a dispatch-svc instance's connection to its carrier is doing (topic dispatch.events.v1, key:
@@ -18,3 +31,10 @@ export type CarrierStatusReported = Message<
 >;
 /** dispatch-svc's answer to DispatchStatusRequested while the campaign still has recipients to settle. */
 export type DispatchProgressed = Message<'DispatchProgressed', { campaignSid: string; enterpriseSid: string; remaining: number; at: string }>;
+
+/**
+ * How many of a running campaign's recipients are in each state (dispatch-svc's progress timer,
+ * about every second while the counts change; never per message). `asOf` is when the counters
+ * were read, on the database's clock: a reader keeps the latest report and ignores older ones.
+ */
+export type DispatchCountsReported = Message<'DispatchCountsReported', { campaignSid: string; enterpriseSid: string; counts: DispatchCounts; asOf: string }>;

@@ -23,6 +23,12 @@ export const TOPIC = {
   campaignQueries: 'campaign.queries.v1',
   campaignStatus: 'campaign.status.v1',
   campaignDeliveries: 'campaign.deliveries.v1',
+  /**
+   * The campaign as the REST API shows it, republished on every change (CampaignViewChanged, or
+   * CampaignViewRemoved once deleted), key: campaign sid. Compacted: the latest record of each
+   * campaign is kept for good, so a reader (the gateway's read model) can be rebuilt from it.
+   */
+  campaignViews: 'campaign.views.v1',
   creditCommands: 'credit.commands.v1',
   creditEvents: 'credit.events.v1',
   creditQueries: 'credit.queries.v1',
@@ -36,6 +42,8 @@ export const TOPIC = {
 export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
 
 const PUBLIC = new Set<string>([TOPIC.campaignStatus, TOPIC.campaignDeliveries]);
+/** State topics: only each key's latest record matters, and it is kept however old it is. */
+const COMPACTED = new Set<string>([TOPIC.campaignViews]);
 
 export const TOPIC_SPECS: readonly TopicSpec[] = Object.values(TOPIC).map((name) => ({
   name,
@@ -52,6 +60,7 @@ export function topicConfig(spec: TopicSpec): Record<string, string> {
   return {
     'retention.ms': String(spec.name === TOPIC.gatewayReplies ? 3600_000 : spec.retentionMs),
     'max.message.bytes': String(spec.maxMessageBytes),
+    ...(COMPACTED.has(spec.name) ? { 'cleanup.policy': 'compact' } : {}),
   };
 }
 

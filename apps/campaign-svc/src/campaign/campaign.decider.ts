@@ -1,4 +1,4 @@
-import { Errors, type CampaignDefinition, type CampaignStatus, type CampaignView, type ClarionError, type RecipientFields } from '@clarion/contracts';
+import { DISPATCH_COUNT_STATES, Errors, type CampaignDefinition, type CampaignStatus, type CampaignView, type ClarionError, type DispatchCounts, type RecipientCounts, type RecipientFields } from '@clarion/contracts';
 import { creditsOfBatch } from './pricing';
 
 /**
@@ -36,6 +36,8 @@ interface Known {
    * bodies differ per recipient). Absent in snapshots from before it existed: accepted × creditsPerRecipient.
    */
   acceptedCredits?: number;
+  /** dispatch-svc's latest count of the recipients per state, and when it was read; absent before the start. */
+  dispatchCounts?: { counts: DispatchCounts; asOf: string };
 }
 
 /** Settings of the watchdog, passed in with its command so the decider stays pure. */
@@ -59,7 +61,9 @@ export type CampaignState =
       /** A campaign that failed while it ran waits for dispatch's final count to charge what was sent. */
       settlement: 'none' | 'awaiting-dispatch' | 'settled';
     })
-  | (Known & { status: 'cancelled' });
+  | (Known & { status: 'cancelled' })
+  /** Deleted while scheduled: gone from every read side, its stream kept as history. */
+  | (Known & { status: 'deleted' });
 
 export type CampaignCommand =
   | { type: 'CreateCampaign'; def: CampaignDefinition; at: string }
@@ -69,7 +73,9 @@ export type CampaignCommand =
   | { type: 'RecordReservation'; reserved: boolean; amount: number; failureCode?: number; failureMessage?: string; at: string }
   | { type: 'StartCampaign'; at: string }
   | { type: 'CancelCampaign'; at: string }
-  | { type: 'RecordDispatchCompleted'; usedCredits: number; at: string }
+  | { type: 'DeleteCampaign'; at: string }
+  | { type: 'RecordDispatchCompleted'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string }
+  | { type: 'RecordDispatchCounts'; counts: DispatchCounts; asOf: string; at: string }
   /** A timer: the upload never finished (the gateway died mid-stream), so the campaign cannot be priced. */
   | { type: 'ExpireInitiation'; at: string }
   /** The watchdog's tick: re-request a step that waited too long, or fail the campaign. */
@@ -86,14 +92,16 @@ export type CampaignEvent =
   | { type: 'CampaignFailed'; failureCode: number; failureMessage: string; at: string }
   | { type: 'CampaignStarted'; at: string }
   | { type: 'CampaignCancelled'; at: string }
-  | { type: 'CampaignCompleted'; usedCredits: number; at: string }
+  | { type: 'CampaignDeleted'; at: string }
+  | { type: 'CampaignCompleted'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string }
+  | { type: 'DispatchCountsRecorded'; counts: DispatchCounts; asOf: string; at: string }
   | { type: 'FilteringRerequested'; batchNos: number[]; at: string }
   | { type: 'ReservationRerequested'; amount: number; at: string }
   | { type: 'StartRerequested'; at: string }
   | { type: 'DispatchStatusRerequested'; at: string }
   | { type: 'DispatchProgressRecorded'; remaining: number; at: string }
   /** A campaign that failed while running: dispatch reported what it sent, which is charged. */
-  | { type: 'FailedCampaignSettled'; usedCredits: number; at: string };
+  | { type: 'FailedCampaignSettled'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string };
 
 export type Decision = { ok: true; events: CampaignEvent[] } | { ok: false; error: ClarionError };
 
@@ -108,6 +116,8 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
     return state.status === 'absent' ? accept({ type: 'CampaignCreated', def: command.def, at: command.at }) : accept();
   }
   if (state.status === 'absent') return reject(Errors.campaignNotFound);
+  // A deleted campaign is answered for as one that never existed; the timers' late inputs change nothing.
+  if (state.status === 'deleted') return command.type === 'CancelCampaign' || command.type === 'DeleteCampaign' ? reject(Errors.campaignNotFound) : accept();
 
   switch (command.type) {
     case 'RecordRecipientBatch':
@@ -140,10 +150,25 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
       return state.status === 'scheduled' ? accept({ type: 'CampaignStarted', at: command.at }) : accept();
     case 'CancelCampaign':
       return state.status === 'scheduled' ? accept({ type: 'CampaignCancelled', at: command.at }) : reject(Errors.campaignStatusCannotBeUpdated);
-    case 'RecordDispatchCompleted':
-      if (state.status === 'in-progress' || state.status === 'paused') return accept({ type: 'CampaignCompleted', usedCredits: Math.min(command.usedCredits, state.reserved), at: command.at });
-      if (state.status === 'failed' && state.settlement === 'awaiting-dispatch') return accept({ type: 'FailedCampaignSettled', usedCredits: Math.min(command.usedCredits, state.reserved), at: command.at });
+    case 'DeleteCampaign':
+      // Races the start timer exactly as a cancel does: whichever the stream records first wins.
+      return state.status === 'scheduled' ? accept({ type: 'CampaignDeleted', at: command.at }) : reject(Errors.campaignNotScheduled);
+    case 'RecordDispatchCompleted': {
+      const usedCredits = Math.min(command.usedCredits, state.reserved);
+      // The final count comes with the completion, so the view shows the status and the exact counts
+      // together; unless a report read after it arrived first (reports do not wait in dispatch's outbox).
+      const finalCount = command.counts ? { counts: command.counts, asOf: command.countsAsOf ?? command.at } : null;
+      const counts = finalCount && isNewerCount(state.dispatchCounts, finalCount) ? { counts: finalCount.counts, countsAsOf: finalCount.asOf } : {};
+      if (state.status === 'in-progress' || state.status === 'paused') return accept({ type: 'CampaignCompleted', usedCredits, ...counts, at: command.at });
+      if (state.status === 'failed' && state.settlement === 'awaiting-dispatch') return accept({ type: 'FailedCampaignSettled', usedCredits, ...counts, at: command.at });
       return accept();
+    }
+    case 'RecordDispatchCounts': {
+      // Counts change after completion too (receipts of the last messages); a campaign that never ran has none.
+      const ran = state.status === 'in-progress' || state.status === 'paused' || state.status === 'completed' || (state.status === 'failed' && state.settlement !== 'none');
+      if (!ran || !isNewerCount(state.dispatchCounts, command)) return accept();
+      return accept({ type: 'DispatchCountsRecorded', counts: command.counts, asOf: command.asOf, at: command.at });
+    }
     case 'RecordDispatchProgress':
       return state.status === 'in-progress' || state.status === 'paused' ? accept({ type: 'DispatchProgressRecorded', remaining: command.remaining, at: command.at }) : accept();
     case 'CheckCampaign':
@@ -199,10 +224,21 @@ function check(state: Exclude<CampaignState, { status: 'absent' }>, c: Extract<C
     case 'completed':
     case 'failed':
     case 'cancelled':
+    case 'deleted':
       return accept();
     default:
       return assertNever(state);
   }
+}
+
+/**
+ * A count report is taken when it was read later than the one the campaign holds and says
+ * something new: reports of several dispatch instances, or a redelivered one, never move it back.
+ */
+export function isNewerCount(held: { counts: DispatchCounts; asOf: string } | undefined, report: { counts: DispatchCounts; asOf: string }): boolean {
+  if (!held) return true;
+  if (Date.parse(report.asOf) <= Date.parse(held.asOf)) return false;
+  return DISPATCH_COUNT_STATES.some((s) => held.counts[s] !== report.counts[s]);
 }
 
 /** Every batch the gateway announced when it sealed the upload has been recorded. */
@@ -279,7 +315,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
         settlement: state.status === 'in-progress' || state.status === 'paused' ? 'awaiting-dispatch' : 'none',
       };
     case 'FailedCampaignSettled':
-      return base.status === 'failed' ? { ...base, settlement: 'settled', used: event.usedCredits } : base;
+      return base.status === 'failed' ? { ...base, settlement: 'settled', used: event.usedCredits, ...countsFrom(event) } : base;
     case 'FilteringRerequested':
     case 'ReservationRerequested':
     case 'StartRerequested':
@@ -290,13 +326,45 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       return { ...base, status: 'in-progress', startedAt: event.at };
     case 'CampaignCancelled':
       return { ...base, status: 'cancelled' };
+    case 'CampaignDeleted':
+      return { ...base, status: 'deleted' };
+    case 'DispatchCountsRecorded':
+      return { ...base, dispatchCounts: { counts: event.counts, asOf: event.asOf } };
     case 'CampaignCompleted':
-      return { ...base, status: 'completed', startedAt: 'startedAt' in base ? base.startedAt : event.at, completedAt: event.at, used: event.usedCredits };
+      return { ...base, status: 'completed', startedAt: 'startedAt' in base ? base.startedAt : event.at, completedAt: event.at, used: event.usedCredits, ...countsFrom(event) };
     default:
       return assertNever(event);
   }
 }
 
+/** The final count an event brought, if it brought one (events recorded before counts existed did not). */
+const countsFrom = (e: { counts?: DispatchCounts; countsAsOf?: string; at: string }): Pick<Known, 'dispatchCounts'> =>
+  e.counts ? { dispatchCounts: { counts: e.counts, asOf: e.countsAsOf ?? e.at } } : {};
+
+/**
+ * Recipients per state as the view shows them: dispatch-svc's count once it has one; before that
+ * every accepted recipient waits (queued) while the campaign can still run, and none does after.
+ * Opted-out recipients never reach dispatch: campaign-svc's own filtering count is exact.
+ */
+export function recipientCounts(state: Exclude<CampaignState, { status: 'absent' }>): RecipientCounts {
+  const dispatched = state.dispatchCounts?.counts;
+  const waiting = state.status === 'initiating' || state.status === 'scheduled' || state.status === 'in-progress' || state.status === 'paused' ? state.counts.accepted : 0;
+  return {
+    queued: dispatched ? dispatched.queued : waiting,
+    sent: dispatched?.sent ?? 0,
+    delivered: dispatched?.delivered ?? 0,
+    undelivered: dispatched?.undelivered ?? 0,
+    failed: dispatched?.failed ?? 0,
+    'opted-out': state.counts.optedOut,
+    expired: dispatched?.expired ?? 0,
+    unknown: dispatched?.unknown ?? 0,
+  };
+}
+
+/**
+ * The campaign as the API shows it. A deleted campaign shows as it was when it was deleted
+ * (scheduled: only a scheduled one can be), which is what the delete answers with.
+ */
 export function toView(state: Exclude<CampaignState, { status: 'absent' }>): CampaignView {
   const d = state.def;
   return {
@@ -310,12 +378,13 @@ export function toView(state: Exclude<CampaignState, { status: 'absent' }>): Cam
     fromPrefix: d.fromPrefix,
     optOut: d.optOut,
     optIn: d.optIn,
-    status: state.status as CampaignStatus,
+    status: (state.status === 'deleted' ? 'scheduled' : state.status) as CampaignStatus,
     startTime: d.startTime ?? state.createdAt,
     dateCreated: state.createdAt,
     dateUpdated: state.updatedAt,
     total: state.status === 'completed' ? state.used : state.status === 'failed' ? (state.settlement === 'settled' ? state.used : 0) : state.reserved,
     recipients: { ...state.counts },
+    counts: recipientCounts(state),
     ...(state.status === 'failed' ? { failureCode: state.failureCode, failureMessage: state.failureMessage } : {}),
     ...(d.fromNumbers.length > 0 ? { sender: d.fromNumbers[0] } : {}),
     ...(d.channel === 'voice' ? { announcementSid: d.announcementSid ?? null, rcmlUrl: d.rcmlUrl ?? null, dialTimeout: d.dialTimeoutSeconds ?? 30 } : {}),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { CampaignDefinition } from '@clarion/contracts';
-import { decide, evolve, initialState, toView, type CampaignCommand, type CampaignEvent, type CampaignState } from './campaign.decider';
+import { decide, evolve, initialState, isNewerCount, toView, type CampaignCommand, type CampaignEvent, type CampaignState } from './campaign.decider';
 
 const at = '2026-01-01T00:00:00.000Z';
 const def: CampaignDefinition = {
@@ -120,8 +120,92 @@ describe('campaign decider', () => {
   });
 });
 
-const ALLOWED = new Set(['initiating>scheduled', 'initiating>failed', 'scheduled>cancelled', 'scheduled>in-progress', 'in-progress>completed']);
-const FINAL = new Set(['completed', 'failed', 'cancelled']);
+const view = (s: CampaignState) => toView(s as Exclude<CampaignState, { status: 'absent' }>);
+const zero = { queued: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, expired: 0, unknown: 0 };
+const later = (ms: number) => new Date(Date.parse(at) + ms).toISOString();
+const counts = (c: Partial<typeof zero>, asOfMs: number): CampaignCommand => ({ type: 'RecordDispatchCounts', counts: { ...zero, ...c }, asOf: later(asOfMs), at: later(asOfMs) });
+const started = () => run([{ type: 'StartCampaign', at }], scheduled()).state;
+
+describe('deleting a campaign', () => {
+  it('given a scheduled campaign, when it is deleted, then CampaignDeleted, and it shows as it was (scheduled)', () => {
+    const { state, events } = run([{ type: 'DeleteCampaign', at: later(5) }], scheduled());
+    expect(events).toEqual([{ type: 'CampaignDeleted', at: later(5) }]);
+    expect(state.status).toBe('deleted');
+    expect(view(state)).toMatchObject({ status: 'scheduled', dateUpdated: later(5), total: 12 });
+  });
+
+  it('given a campaign that is not scheduled, when it is deleted, then 464', () => {
+    expect(errorCode({ type: 'DeleteCampaign', at }, started())).toBe(464);
+    expect(errorCode({ type: 'DeleteCampaign', at }, run([create]).state)).toBe(464);
+    expect(errorCode({ type: 'DeleteCampaign', at }, run([{ type: 'CancelCampaign', at }], scheduled()).state)).toBe(464);
+  });
+
+  it('given no campaign, or a deleted one, when it is deleted or cancelled, then 463', () => {
+    const deleted = run([{ type: 'DeleteCampaign', at }], scheduled()).state;
+    expect(errorCode({ type: 'DeleteCampaign', at }, initialState())).toBe(463);
+    expect(errorCode({ type: 'DeleteCampaign', at }, deleted)).toBe(463);
+    expect(errorCode({ type: 'CancelCampaign', at }, deleted)).toBe(463);
+  });
+
+  it('races the start timer like a cancel: exactly one of them wins', () => {
+    const deleted = run([{ type: 'DeleteCampaign', at }], scheduled()).state;
+    for (const late of [{ type: 'StartCampaign', at }, { type: 'RecordDispatchCompleted', usedCredits: 3, at }, counts({ sent: 1 }, 10)] as CampaignCommand[]) {
+      expect(run([late], deleted).events).toEqual([]);
+    }
+    expect(errorCode({ type: 'DeleteCampaign', at }, started())).toBe(464);
+  });
+});
+
+describe('recipient counts', () => {
+  it('given a scheduled campaign, then every accepted recipient is queued and the opted-out ones are counted', () => {
+    expect(view(scheduled()).counts).toEqual({ ...zero, queued: 6, 'opted-out': 2 });
+    expect(view(run([{ type: 'CancelCampaign', at }], scheduled()).state).counts).toEqual({ ...zero, queued: 0, 'opted-out': 2 });
+  });
+
+  it('given a running campaign, when dispatch reports counts, then the view shows them; an older or unchanged report changes nothing', () => {
+    const s = run([counts({ queued: 2, sent: 3, delivered: 1 }, 1000)], started());
+    expect(types(s.events)).toEqual(['DispatchCountsRecorded']);
+    expect(view(s.state).counts).toEqual({ ...zero, queued: 2, sent: 3, delivered: 1, 'opted-out': 2 });
+    expect(run([counts({ queued: 4, sent: 2 }, 500)], s.state).events).toEqual([]); // read before the one held
+    expect(run([counts({ queued: 2, sent: 3, delivered: 1 }, 2000)], s.state).events).toEqual([]); // nothing new
+  });
+
+  it('given counts on a campaign that never started, then they are ignored', () => {
+    expect(run([counts({ sent: 1 }, 1000)], scheduled()).events).toEqual([]);
+    expect(run([counts({ sent: 1 }, 1000)], run([{ type: 'CancelCampaign', at }], scheduled()).state).events).toEqual([]);
+  });
+
+  it('given the completion with its final count, then the view has it exactly; a report read before it never overrides it, a later one does', () => {
+    const running = run([counts({ queued: 1, sent: 5 }, 1000)], started()).state;
+    const done = run([{ type: 'RecordDispatchCompleted', usedCredits: 12, counts: { ...zero, sent: 1, delivered: 5 }, countsAsOf: later(3000), at: later(3000) }], running);
+    expect(done.events[0]).toMatchObject({ type: 'CampaignCompleted', counts: { ...zero, sent: 1, delivered: 5 }, countsAsOf: later(3000) });
+    expect(view(done.state)).toMatchObject({ status: 'completed', counts: { ...zero, sent: 1, delivered: 5, 'opted-out': 2 } });
+    expect(run([counts({ queued: 1, sent: 5 }, 2500)], done.state).events).toEqual([]);
+    const receipt = run([counts({ delivered: 6 }, 4000)], done.state);
+    expect(view(receipt.state).counts).toEqual({ ...zero, delivered: 6, 'opted-out': 2 });
+    expect(receipt.state.status).toBe('completed');
+  });
+
+  it('given a report read after the completion that arrived before it, then the completion does not move the counts back', () => {
+    const ahead = run([counts({ delivered: 6 }, 4000)], started()).state;
+    const done = run([{ type: 'RecordDispatchCompleted', usedCredits: 12, counts: { ...zero, sent: 6 }, countsAsOf: later(3000), at: later(5000) }], ahead);
+    expect(done.state.status).toBe('completed');
+    expect(done.events[0]).not.toHaveProperty('counts');
+    expect(view(done.state).counts).toEqual({ ...zero, delivered: 6, 'opted-out': 2 });
+  });
+
+  it('keeps a report only when it was read later and differs (the versioning rule)', () => {
+    const held = { counts: { ...zero, sent: 2 }, asOf: later(1000) };
+    expect(isNewerCount(undefined, held)).toBe(true);
+    expect(isNewerCount(held, { counts: { ...zero, sent: 3 }, asOf: later(1001) })).toBe(true);
+    expect(isNewerCount(held, { counts: { ...zero, sent: 3 }, asOf: later(1000) })).toBe(false);
+    expect(isNewerCount(held, { counts: { ...zero, sent: 3 }, asOf: later(999) })).toBe(false);
+    expect(isNewerCount(held, { counts: { ...zero, sent: 2 }, asOf: later(5000) })).toBe(false);
+  });
+});
+
+const ALLOWED = new Set(['initiating>scheduled', 'initiating>failed', 'scheduled>cancelled', 'scheduled>deleted', 'scheduled>in-progress', 'in-progress>completed']);
+const FINAL = new Set(['completed', 'failed', 'cancelled', 'deleted']);
 
 describe('campaign lifecycle property', () => {
   const cmd: fc.Arbitrary<CampaignCommand> = fc.oneof(
@@ -131,6 +215,7 @@ describe('campaign lifecycle property', () => {
     fc.record({ type: fc.constant('RecordReservation' as const), reserved: fc.boolean(), amount: fc.nat(10), at: fc.constant(at) }),
     fc.constant<CampaignCommand>({ type: 'StartCampaign', at }),
     fc.constant<CampaignCommand>({ type: 'CancelCampaign', at }),
+    fc.constant<CampaignCommand>({ type: 'DeleteCampaign', at }),
     fc.record({ type: fc.constant('RecordDispatchCompleted' as const), usedCredits: fc.nat(20), at: fc.constant(at) }),
     fc.constant<CampaignCommand>({ type: 'ExpireInitiation', at }),
   );

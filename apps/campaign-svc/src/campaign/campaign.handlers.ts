@@ -21,6 +21,9 @@ import {
   type DispatchProgressed,
   type CarrierStatusReported,
   type CampaignView,
+  type CampaignDeletedReply,
+  type DeleteCampaign,
+  type DispatchCountsReported,
   CARRIER_REPORT_MS,
   type RecipientFields,
 } from '@clarion/contracts';
@@ -108,17 +111,31 @@ export class CampaignHandlers {
 
   @EventPattern('CancelCampaign')
   async cancel(@Payload() m: CancelCampaign, @Ctx() ctx: MessageContext): Promise<void> {
-    // Another enterprise's campaign answers exactly as a missing one.
+    // Another enterprise's campaign answers exactly as a missing one: 486, the update's "not found".
+    const [row] = await ctx.db.query('SELECT 1 FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
+    if (!row) return ctx.replyError(Errors.enterpriseCampaignNotFound);
+    const r = await this.execute(ctx.db, m, m.data.campaignSid, { type: 'CancelCampaign', at: now() });
+    if (!r.ok) return ctx.replyError(r.error.code === Errors.campaignNotFound.code ? Errors.enterpriseCampaignNotFound : r.error);
+    // The answer carries the view's version, so the gateway can store it before it answers (read-your-writes).
+    if (r.state.status !== 'absent') ctx.replyOk({ ...toView(r.state), version: r.version });
+  }
+
+  /** Delete (seed 000): only a scheduled campaign; it races the start timer like a cancel, and exactly one wins. */
+  @EventPattern('DeleteCampaign')
+  async delete(@Payload() m: DeleteCampaign, @Ctx() ctx: MessageContext): Promise<void> {
     const [row] = await ctx.db.query('SELECT 1 FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
     if (!row) return ctx.replyError(Errors.campaignNotFound);
-    const r = await this.execute(ctx.db, m, m.data.campaignSid, { type: 'CancelCampaign', at: now() });
+    const r = await this.execute(ctx.db, m, m.data.campaignSid, { type: 'DeleteCampaign', at: now() });
     if (!r.ok) return ctx.replyError(r.error);
-    if (r.state.status !== 'absent') ctx.replyOk(toView(r.state));
+    if (r.state.status === 'absent') throw new Error('deleted campaign is absent');
+    const reply: CampaignDeletedReply = { view: { ...toView(r.state), version: r.version }, version: r.version };
+    ctx.replyOk(reply);
   }
 
   @EventPattern('DispatchCompleted')
   async dispatched(@Payload() m: DispatchCompleted, @Ctx() ctx: MessageContext): Promise<void> {
-    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchCompleted', usedCredits: m.data.usedCredits, at: now() });
+    const d = m.data;
+    await this.execute(ctx.db, m, d.campaignSid, { type: 'RecordDispatchCompleted', usedCredits: d.usedCredits, counts: d.counts, countsAsOf: d.countsAsOf, at: now() });
   }
 
   @EventPattern('ExpireInitiation')
@@ -135,6 +152,11 @@ export class CampaignHandlers {
   @EventPattern('DispatchProgressed')
   async progressed(@Payload() m: DispatchProgressed, @Ctx() ctx: MessageContext): Promise<void> {
     await this.execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchProgress', remaining: m.data.remaining, at: now() });
+  }
+
+  @EventPattern('DispatchCountsReported')
+  async counted(@Payload() m: DispatchCountsReported, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchCounts', counts: m.data.counts, asOf: m.data.asOf, at: now() });
   }
 
   @EventPattern('CarrierStatusReported')
@@ -192,7 +214,7 @@ export class CampaignHandlers {
   }
 }
 
-type Executed = { ok: true; state: CampaignState } | { ok: false; error: ClarionError };
+type Executed = { ok: true; state: CampaignState; version: number } | { ok: false; error: ClarionError };
 
 /** A plain batch's numbers, recorded once per campaign; returns the ones new to it. */
 async function insertNumbers(tx: Tx, campaignSid: string, batchNo: number, numbers: string[]): Promise<string[]> {
@@ -238,8 +260,9 @@ async function execute(tx: Tx, causedBy: Message, campaignSid: string, command: 
     await refilter(tx, causedBy, next, event);
     current = next;
   }
+  let streamVersion = version;
   if (decision.events.length > 0) {
-    await appendToStream(
+    streamVersion = await appendToStream(
       tx,
       streamId,
       version,
@@ -247,17 +270,34 @@ async function execute(tx: Tx, causedBy: Message, campaignSid: string, command: 
       { correlationId: causedBy.metadata.correlationId, causationId: causedBy.metadata.messageId },
       current,
     );
-    if (current.status !== 'absent') {
-      const view = toView(current);
+    if (current.status === 'deleted') {
+      await removeView(tx, current.def, streamVersion);
+    } else if (current.status !== 'absent') {
+      const view = { ...toView(current), version: streamVersion };
       await tx.query(
         `INSERT INTO campaigns (sid, enterprise_sid, name, status, channel, start_time, date_created, date_updated, view)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
          ON CONFLICT (sid) DO UPDATE SET status = EXCLUDED.status, date_updated = EXCLUDED.date_updated, view = EXCLUDED.view`,
         [view.sid, view.enterpriseSid, view.name, view.status, view.channel, view.startTime, view.dateCreated, view.dateUpdated, JSON.stringify(view)],
       );
+      publishView(tx, view);
     }
   }
-  return { ok: true, state: current };
+  return { ok: true, state: current, version: streamVersion };
+}
+
+/**
+ * Every change of the view goes out on the views topic in the transaction that made it (outbox),
+ * versioned by the stream: the gateway's read model answers GET and search from these.
+ */
+function publishView(tx: Tx, view: CampaignView & { version: number }): void {
+  tx.publish(TOPIC.campaignViews, view.sid, message('CampaignViewChanged', { view }));
+}
+
+/** A deleted campaign leaves the read side: its row here, and every reader's copy through the views topic. */
+async function removeView(tx: Tx, def: { campaignSid: string; enterpriseSid: string }, version: number): Promise<void> {
+  await tx.query('DELETE FROM campaigns WHERE sid = $1', [def.campaignSid]);
+  tx.publish(TOPIC.campaignViews, def.campaignSid, message('CampaignViewRemoved', { campaignSid: def.campaignSid, enterpriseSid: def.enterpriseSid, version }));
 }
 
 /**

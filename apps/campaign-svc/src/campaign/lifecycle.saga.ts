@@ -100,6 +100,13 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
       out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('DispatchStatusRequested', { campaignSid: sid, enterpriseSid }, opts) });
       break;
     case 'DispatchProgressRecorded':
+    case 'DispatchCountsRecorded':
+      break;
+    case 'CampaignDeleted':
+      // No status change to publish: the campaign did not move to another state, it is gone. dispatch-svc
+      // drops what it loaded for it, and the whole reservation comes back, as for a cancel.
+      out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignDeleted', { campaignSid: sid, enterpriseSid, deletedAt: event.at }, opts) });
+      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('ReleaseCredits', { holdId: sid, enterpriseSid }, opts) });
       break;
     case 'CampaignStarted':
       statusChange();

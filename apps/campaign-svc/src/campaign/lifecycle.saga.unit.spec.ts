@@ -62,6 +62,16 @@ describe('campaign lifecycle saga', () => {
     expect(out[1].message.data).toMatchObject({ acceptedCount: 3, reservedCredits: 3, body: 'hi', fromNumbers: ['+1'] });
   });
 
+  it('given a deletion, then dispatch hears of it and the whole hold is released, with no status change', () => {
+    const scheduled = [...ready, { type: 'CampaignScheduled', reserved: 3, at } as CampaignEvent];
+    const deleted = reactTo(scheduled, { type: 'CampaignDeleted', at });
+    expect(deleted.map((o) => [o.topic, o.message.type])).toEqual([
+      [TOPIC.campaignEvents, 'CampaignDeleted'],
+      [TOPIC.creditCommands, 'ReleaseCredits'],
+    ]);
+    expect(deleted[1].message.data).toEqual({ holdId: def.campaignSid, enterpriseSid: def.enterpriseSid });
+  });
+
   it('releases the hold when cancelled and commits the used credits when completed', () => {
     const scheduled = [...ready, { type: 'CampaignScheduled', reserved: 3, at } as CampaignEvent];
     const cancelled = reactTo(scheduled, { type: 'CampaignCancelled', at });

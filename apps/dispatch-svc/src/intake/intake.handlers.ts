@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   type CampaignCancelled,
+  type CampaignDeleted,
   type CampaignFailed,
   type CampaignScheduled,
   type CampaignStarted,
@@ -61,6 +62,12 @@ export class IntakeHandlers {
   @EventPattern('CampaignCancelled')
   async cancelled(@Payload() m: CampaignCancelled, @Ctx() ctx: MessageContext): Promise<void> {
     await this.drop(ctx, m.data.campaignSid, 'cancelled');
+  }
+
+  /** Deleted while scheduled: like a cancel, it never starts here. */
+  @EventPattern('CampaignDeleted')
+  async deleted(@Payload() m: CampaignDeleted, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.drop(ctx, m.data.campaignSid, 'deleted');
   }
 
   @EventPattern('CampaignFailed')

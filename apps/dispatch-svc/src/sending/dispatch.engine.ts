@@ -10,6 +10,7 @@ import { SmppAdapter } from './smpp.adapter';
 import { CompletionTimer } from './timers/completion.timer';
 import { Every } from './timers/every';
 import { InDoubtTimer } from './timers/in-doubt.timer';
+import { ProgressTimer, readProgressSettings } from './timers/progress.timer';
 import { StartTimer } from './timers/start.timer';
 import { UpkeepTimer } from './timers/upkeep.timer';
 
@@ -45,12 +46,14 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     const inDoubt = new InDoubtTimer(platform, this.carrier, config, () => ({ instanceId: lease.instanceId, activeClaimIds: sender.activeClaimIds() }));
     const completion = new CompletionTimer(platform);
     const upkeep = new UpkeepTimer(platform, config);
+    const progress = readProgressSettings();
     this.timers = [
       new Every('start timer', config.tickMs, () => start.tick()),
       new Every('in-doubt timer', config.tickMs * 4, () => inDoubt.tick()),
       new Every('completion timer', config.tickMs, () => completion.tick()),
       new Every('upkeep', config.tickMs, () => upkeep.tick()),
       new Every('carrier status', 1000, () => this.reportCarrier()),
+      new Every('progress timer', progress.intervalMs, () => new ProgressTimer(platform, progress.quietMs).tick()),
     ];
     for (const t of this.timers) t.start();
     this.sender.start();

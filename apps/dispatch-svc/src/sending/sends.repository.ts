@@ -1,6 +1,7 @@
 import { LIMITS, OUTCOMES_PER_BATCH_MAX, TOPIC, fillTemplate, message, type Message, type RecipientFields, type RecipientOutcome } from '@clarion/contracts';
 import { segmentsFor } from '@clarion/smpp';
 import type { Tx } from '@clarion/platform';
+import { countTransitions } from './state-counts';
 
 /**
  * Every statement of the send pipeline, each one per batch, never one per message. The states a
@@ -145,6 +146,7 @@ export async function recordAnswers(tx: Sql, claim: { id: string; campaignSid: s
   if (leftInFlight === 0) await tx.query('DELETE FROM dispatch_claims WHERE id = $1', [claim.id]);
   else await tx.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [claim.id]);
   await adjustCampaign(tx, claim.campaignSid, finished.length, settled.filter((r) => r.state === 'queued').map((r) => r.seq));
+  await countTransitions(tx, 'sending', finished);
   return finished;
 }
 
@@ -232,6 +234,7 @@ export async function applyReceipts(tx: Sql, receipts: { messageId: string; msis
      RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
     [receipts.map((r) => r.messageId), receipts.map((r) => r.msisdn), receipts.map((r) => r.state)],
   );
+  await countTransitions(tx, 'sent', applied);
   if (applied.length === receipts.length) return applied;
   const done = new Set(applied.map((r) => `${r.carrier_message_id} ${r.msisdn}`));
   const rest = receipts.filter((r) => !done.has(`${r.messageId} ${r.msisdn}`));
@@ -262,6 +265,7 @@ export async function applyPendingReceipts(tx: Sql, keepMs: number, limit: numbe
      RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
     [limit],
   );
+  await countTransitions(tx, 'sent', matched);
   const dropped = await tx.query(`DELETE FROM receipts_pending WHERE received_at < now() - ($1::int * interval '1 millisecond') RETURNING 1`, [keepMs]);
   return { applied: matched, dropped: dropped.length };
 }
@@ -332,6 +336,7 @@ export async function expireQueued(tx: Sql, campaignSid: string): Promise<Outcom
     [campaignSid],
   );
   await adjustCampaign(tx, campaignSid, rows.length, []);
+  await countTransitions(tx, 'queued', rows);
   return rows;
 }
 

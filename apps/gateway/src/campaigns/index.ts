@@ -1,7 +1,10 @@
-import { CampaignsController } from './campaigns.controller';
 import { CreateCampaignController } from './create-campaign/create-campaign.controller';
 import { ListContactsController } from './list-contacts/list-contacts.controller';
 import { Seed001CampaignsController } from './seed001/seed001.controller';
+import { DeleteCampaignController } from './delete-campaign/delete-campaign.controller';
+import { GetCampaignController } from './get-campaign/get-campaign.controller';
+import { SearchCampaignsController } from './search-campaigns/search-campaigns.controller';
+import { UpdateCampaignController } from './update-campaign/update-campaign.controller';
 
 /** The campaign use cases' controllers; the gateway module registers whatever this lists. */
-export const CAMPAIGN_CONTROLLERS = [CreateCampaignController, ListContactsController, CampaignsController, Seed001CampaignsController];
+export const CAMPAIGN_CONTROLLERS = [CreateCampaignController, SearchCampaignsController, GetCampaignController, UpdateCampaignController, DeleteCampaignController, ListContactsController, Seed001CampaignsController];

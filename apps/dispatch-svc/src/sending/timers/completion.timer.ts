@@ -2,6 +2,7 @@ import { TOPIC, hasPlaceholders, message, type DispatchCompleted, type Message }
 import type { Platform, Tx } from '@clarion/platform';
 import { CHARGED_STATES } from '../send.decider';
 import { FINISHED_SQL, countsByState, finishedCampaigns, personalisedCredits } from '../sends.repository';
+import { dispatchCounts } from '../state-counts';
 
 interface CompletedCampaign {
   campaign_sid: string;
@@ -12,6 +13,8 @@ interface CompletedCampaign {
   used_credits: number | null;
   /** The campaign's trace: a timer's DispatchCompleted continues it (a handler's has its own span). */
   trace_headers?: Record<string, string>;
+  /** When final_counts was read (the database's clock), where known. */
+  counted_at?: Date;
 }
 
 /**
@@ -31,10 +34,19 @@ export class CompletionTimer {
         const [{ body, channel }] = await tx.query<{ body: string; channel: string }>('SELECT body, channel FROM dispatch_campaigns WHERE campaign_sid = $1', [campaign_sid]);
         const used = channel === 'sms' && hasPlaceholders(body) ? await personalisedCredits(tx, campaign_sid, body, CHARGED_STATES) : null;
         const [c] = await tx.query<CompletedCampaign>(
-          `UPDATE dispatch_campaigns c SET status = 'completed', final_counts = $2::jsonb, used_credits = $3, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND ${FINISHED_SQL} >= accepted_count RETURNING *`,
+          `UPDATE dispatch_campaigns c SET status = 'completed', final_counts = $2::jsonb, used_credits = $3, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND ${FINISHED_SQL} >= accepted_count
+           RETURNING *, clock_timestamp() AS counted_at`,
           [campaign_sid, JSON.stringify(counts), used],
         );
-        if (c) publishDispatchCompleted(tx, c);
+        if (!c) return;
+        // The exact count goes out with the completion; kept as the last report, the progress
+        // timer publishes only what changes after it (receipts of the last messages).
+        await tx.query(
+          `INSERT INTO dispatch_count_reports AS r (campaign_sid, counts, as_of) VALUES ($1, $2::jsonb, $3)
+           ON CONFLICT (campaign_sid) DO UPDATE SET counts = EXCLUDED.counts, as_of = EXCLUDED.as_of WHERE r.as_of < EXCLUDED.as_of`,
+          [campaign_sid, JSON.stringify(finalCounts(counts)), c.counted_at],
+        );
+        publishDispatchCompleted(tx, c);
       });
     }
     return done.length;
@@ -59,6 +71,14 @@ export function publishDispatchCompleted(tx: Tx, c: CompletedCampaign, causedBy?
     optedOut: counts['opted-out'] ?? 0,
     usedCredits: c.used_credits ?? charged * c.credits_per_recipient,
     completedAt: new Date().toISOString(),
+    counts: finalCounts(counts),
+    ...(c.counted_at ? { countsAsOf: new Date(c.counted_at).toISOString() } : {}),
   };
   tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCompleted', data, causedBy ? { causedBy } : {}), causedBy ? undefined : c.trace_headers);
+}
+
+/** The count by state of a finished campaign's sends, as DispatchCounts (a send still in flight counts as queued). */
+function finalCounts(byState: Record<string, number>): ReturnType<typeof dispatchCounts> {
+  const finished = Object.entries(byState).reduce((sum, [state, n]) => (state === 'queued' || state === 'sending' || state === 'opted-out' ? sum : sum + n), 0);
+  return dispatchCounts(finished + (byState.queued ?? 0) + (byState.sending ?? 0), byState);
 }

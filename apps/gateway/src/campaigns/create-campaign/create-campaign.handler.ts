@@ -1,4 +1,5 @@
-import { Errors, TOPIC, fail, message, newSid, ok, seedTime, type AnnouncementView, type CampaignView, type ClarionError, type OptInListView, type Result } from '@clarion/contracts';
+import { presentCampaign } from '../../read-model';
+import { Errors, TOPIC, fail, message, newSid, ok, type AnnouncementView, type CampaignView, type ClarionError, type OptInListView, type Result } from '@clarion/contracts';
 import type { RequestReplyClient } from '@clarion/platform';
 import type { Caller } from '../../identity/identity.service';
 import type { CreateCampaignRequest } from './create-campaign.request';
@@ -85,9 +86,4 @@ export class CreateCampaignHandler {
     if (!r.ok) return fail(r.error.code === notFound.code || r.error.code === Errors.optInNotFound.code ? notFound : r.error);
     return r.value ? ok(r.value) : fail(notFound);
   }
-}
-
-/** The campaign as a REST answer shows it: every timestamp in the seed's form. */
-export function presentCampaign(v: CampaignView): CampaignView {
-  return { ...v, startTime: v.startTime ? seedTime(v.startTime) : null, dateCreated: seedTime(v.dateCreated), dateUpdated: seedTime(v.dateUpdated) };
 }

@@ -1,0 +1,6 @@
+import { Errors, fail, isSid, ok, type Result } from '@clarion/contracts';
+
+/** The path's campaign sid; one that cannot be a campaign's is a missing campaign (463). */
+export function parseDeleteCampaign(campaignSid: string): Result<{ campaignSid: string }> {
+  return isSid('campaign', campaignSid) ? ok({ campaignSid }) : fail(Errors.campaignNotFound);
+}

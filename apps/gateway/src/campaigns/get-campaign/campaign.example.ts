@@ -1,0 +1,21 @@
+/** The seed's campaign data (seed 000 "Get Single Campaign"), in the form Clarion answers with; for /docs. */
+export const CAMPAIGN_EXAMPLE = {
+  sid: 'CPb6eb071d21124dbab20b095c25f1274f',
+  name: 'TestUpdatedCampaign',
+  dateCreated: '2019-12-22T09:53:51+0000',
+  dateUpdated: '2019-12-30T09:53:51+0000',
+  accountSid: 'ACd29f41f95a13ff47279f8f71ccbbb4fe',
+  accountEmail: 'jane.doe@company.com',
+  startTime: '2020-02-01T09:53:51+0000',
+  enterpriseSid: 'ENb6eb071d21124dbab20b095c25f1274f',
+  total: 4,
+  status: 'scheduled',
+  channel: 'sms',
+  fromPrefix: '91',
+  body: 'Hello World. This is 2nd Jan 2020!',
+  optOut: null,
+  optIn: null,
+  recipients: { received: 4, unique: 4, duplicates: 0, invalid: 0, optedOut: 0, accepted: 4 },
+  counts: { queued: 4, sent: 0, delivered: 0, undelivered: 0, failed: 0, 'opted-out': 0, expired: 0, unknown: 0 },
+  uri: '/campaignmanager/campaigns/search/CPb6eb071d21124dbab20b095c25f1274f',
+};
