@@ -10,6 +10,7 @@ import { CAMPAIGN_CONTROLLERS } from '../campaigns';
 import { CREDIT_CONTROLLERS } from '../credits';
 import { DND_CONTROLLERS } from '../dnd';
 import { ANNOUNCEMENT_CONTROLLERS } from '../announcements';
+import { CampaignReadModel } from '../read-model';
 import { createOpenApiDocument } from './openapi';
 
 /** The controllers the gateway module registers (main.ts), each family from its own list. */
@@ -49,6 +50,7 @@ describe('OpenAPI description', () => {
         { provide: RequestReplyClient, useValue: {} },
         { provide: IdentityService, useValue: {} },
         { provide: Platform, useValue: {} },
+        { provide: CampaignReadModel, useValue: {} },
       ],
     })
     class DocsOnlyModule {}
