@@ -141,12 +141,12 @@ describe('campaign API (read model, update, delete, counts)', () => {
     const missing = await put(t, sid, { name: 'renamed' });
     expect([missing.status, missing.body.code, missing.body.message]).toEqual([409, 4000, 'Mandatory parameter missing. status needs to be passed.']);
     const invalid = await put(t, sid, { status: 'sleeping' });
-    expect([invalid.status, invalid.body]).toEqual([409, { code: 483, message: 'Campaign status is invalid', data: { sid, status: 'sleeping' } }]);
+    expect([invalid.status, invalid.body]).toEqual([409, { code: 483, errorCode: '483', message: 'Campaign status is invalid', data: { sid, status: 'sleeping' } }]);
     const illegal = await put(t, sid, { status: 'completed' });
     expect([illegal.status, illegal.body.code]).toEqual([409, 487]);
     const unknownSid = 'CP' + randomBytes(16).toString('hex');
     const unknown = await put(t, unknownSid, { status: 'cancelled' });
-    expect([unknown.status, unknown.body]).toEqual([409, { code: 486, message: 'Enterprise campaign not found', data: { sid: unknownSid, status: 'cancelled' } }]);
+    expect([unknown.status, unknown.body]).toEqual([409, { code: 486, errorCode: '486', message: 'Enterprise campaign not found', data: { sid: unknownSid, status: 'cancelled' } }]);
     expect((await put(t, unknownSid, { status: 'completed' })).body.code).toBe(486);
     expect((await put(t, 'CPnot-a-sid', { status: 'cancelled' })).body.code).toBe(486);
     expect((await get(t, sid)).body.data.status).toBe('scheduled');
@@ -172,14 +172,14 @@ describe('campaign API (read model, update, delete, counts)', () => {
     expect(await balance(t)).toMatchObject({ available: 93, reserved: 7 });
 
     const unknownSid = 'CP' + randomBytes(16).toString('hex');
-    expect(await del(t, unknownSid)).toEqual({ status: 409, body: { code: 463, message: 'Campaign not found', data: { sid: unknownSid } } });
+    expect(await del(t, unknownSid)).toEqual({ status: 409, body: { code: 463, errorCode: '463', message: 'Campaign not found', data: { sid: unknownSid } } });
     expect((await del(t, 'nope')).body.code).toBe(463);
 
     const deleted = await del(t, sid);
     expect(deleted.status).toBe(200);
     expect(deleted.body).toMatchObject({ code: 200, message: 'OK', data: { sid, name: 'to delete', status: 'scheduled', total: 7, enterpriseSid: t.enterpriseSid } });
     expect(deleted.body.data.dateUpdated).toMatch(SEED_TIME);
-    expect(await get(t, sid)).toEqual({ status: 409, body: { code: 463, message: 'Campaign not found', data: { sid } } });
+    expect(await get(t, sid)).toEqual({ status: 409, body: { code: 463, errorCode: '463', message: 'Campaign not found', data: { sid } } });
     expect((await search(t, '')).body).toMatchObject({ total: 0, data: [] });
     expect((await del(t, sid)).body.code).toBe(463);
     expect((await put(t, sid, { status: 'cancelled' })).body.code).toBe(486);
@@ -210,9 +210,9 @@ describe('campaign API (read model, update, delete, counts)', () => {
     const b = await provisionTenant(stack.url, 10);
     const sid = await create(a, { name: 'Mine', startTime: LATER }, testNumbers(2, 4));
     await waitForStatus(stack, a, sid, 'scheduled', 60_000);
-    expect(await get(b, sid)).toEqual({ status: 409, body: { code: 463, message: 'Campaign not found', data: { sid } } });
-    expect(await del(b, sid)).toEqual({ status: 409, body: { code: 463, message: 'Campaign not found', data: { sid } } });
-    expect(await put(b, sid, { status: 'cancelled' })).toEqual({ status: 409, body: { code: 486, message: 'Enterprise campaign not found', data: { sid, status: 'cancelled' } } });
+    expect(await get(b, sid)).toEqual({ status: 409, body: { code: 463, errorCode: '463', message: 'Campaign not found', data: { sid } } });
+    expect(await del(b, sid)).toEqual({ status: 409, body: { code: 463, errorCode: '463', message: 'Campaign not found', data: { sid } } });
+    expect(await put(b, sid, { status: 'cancelled' })).toEqual({ status: 409, body: { code: 486, errorCode: '486', message: 'Enterprise campaign not found', data: { sid, status: 'cancelled' } } });
     expect((await put(b, sid, { status: 'completed' })).body.code).toBe(486);
     expect((await search(b, '?name=Mine')).body.total).toBe(0);
     const mine = await get(a, sid);

@@ -106,10 +106,10 @@ describe('DND lists through REST', () => {
     const target = asc[1];
     expect(await get(a, `/campaignmanager/dnd/optout/search/${target.sid}`)).toEqual({ status: 200, body: { code: 200, message: 'OK', data: target } });
     expect(await del(a, `/campaignmanager/dnd/optout/${target.sid}`)).toEqual({ status: 200, body: { code: 200, message: 'OK', data: target } });
-    const gone = { status: 409, body: { code: 491, message: 'OptOut Sid not found', data: target.sid } };
+    const gone = { status: 409, body: { code: 491, errorCode: '491', message: 'OptOut Sid not found', data: target.sid } };
     expect(await get(a, `/campaignmanager/dnd/optout/search/${target.sid}`)).toEqual(gone);
     expect(await del(a, `/campaignmanager/dnd/optout/${target.sid}`)).toEqual(gone);
-    expect(await get(a, '/campaignmanager/dnd/optout/search/OT123')).toEqual({ status: 409, body: { code: 491, message: 'OptOut Sid not found', data: 'OT123' } });
+    expect(await get(a, '/campaignmanager/dnd/optout/search/OT123')).toEqual({ status: 409, body: { code: 491, errorCode: '491', message: 'OptOut Sid not found', data: 'OT123' } });
     expect(await all(a, 'optout')).toHaveLength(4);
   });
 
@@ -143,7 +143,7 @@ describe('DND lists through REST', () => {
     // An opt-in sid is not on the opt-out list.
     expect((await get(a, `/campaignmanager/dnd/optout/search/${target.sid}`)).body.code).toBe(491);
     expect(await del(a, `/campaignmanager/dnd/optin/${target.sid}`)).toEqual({ status: 200, body: { code: 200, message: 'OK', data: target } });
-    const gone = { status: 409, body: { code: 491, message: 'OptIn Sid not found', data: target.sid } };
+    const gone = { status: 409, body: { code: 491, errorCode: '491', message: 'OptIn Sid not found', data: target.sid } };
     expect(await del(a, `/campaignmanager/dnd/optin/${target.sid}`)).toEqual(gone);
     expect(await get(a, `/campaignmanager/dnd/optin/search/${target.sid}`)).toEqual(gone);
     expect(await all(a, 'optin', '&name=vip')).toHaveLength(2);
@@ -188,10 +188,10 @@ describe('DND lists through REST', () => {
     const optOutsBefore = await all(a, 'optout');
     const optInsBefore = await all(a, 'optin');
 
-    expect(await del(b, `/campaignmanager/dnd/optout/${out.sid}`)).toEqual({ status: 409, body: { code: 491, message: 'OptOut Sid not found', data: out.sid } });
-    expect(await get(b, `/campaignmanager/dnd/optout/search/${out.sid}`)).toEqual({ status: 409, body: { code: 491, message: 'OptOut Sid not found', data: out.sid } });
-    expect(await del(b, `/campaignmanager/dnd/optin/${inn.sid}`)).toEqual({ status: 409, body: { code: 491, message: 'OptIn Sid not found', data: inn.sid } });
-    expect(await get(b, `/campaignmanager/dnd/optin/search/${inn.sid}`)).toEqual({ status: 409, body: { code: 491, message: 'OptIn Sid not found', data: inn.sid } });
+    expect(await del(b, `/campaignmanager/dnd/optout/${out.sid}`)).toEqual({ status: 409, body: { code: 491, errorCode: '491', message: 'OptOut Sid not found', data: out.sid } });
+    expect(await get(b, `/campaignmanager/dnd/optout/search/${out.sid}`)).toEqual({ status: 409, body: { code: 491, errorCode: '491', message: 'OptOut Sid not found', data: out.sid } });
+    expect(await del(b, `/campaignmanager/dnd/optin/${inn.sid}`)).toEqual({ status: 409, body: { code: 491, errorCode: '491', message: 'OptIn Sid not found', data: inn.sid } });
+    expect(await get(b, `/campaignmanager/dnd/optin/search/${inn.sid}`)).toEqual({ status: 409, body: { code: 491, errorCode: '491', message: 'OptIn Sid not found', data: inn.sid } });
     expect(await all(b, 'optout')).toEqual([]);
     expect(await all(b, 'optin')).toEqual([]);
     expect(await all(b, 'optin', '&name=private')).toEqual([]);

@@ -11,12 +11,16 @@ import { CreateCampaignHandler } from '../create-campaign/create-campaign.handle
 import { parseBooleanField, parseCreateCampaign } from '../create-campaign/create-campaign.request';
 import { spoolJsonRecipients } from '../create-campaign/recipient-file';
 import { listContacts } from '../list-contacts/list-contacts.handler';
+import { DeleteCampaignHandler } from '../delete-campaign/delete-campaign.handler';
+import { CampaignReadModel } from '../../read-model';
 import { changedFields, parseSeed001Create, parseSeed001Paging, parseSeed001Update, seed001Page, toSeed001, toSeed001Contact } from './seed001.request';
 
 /** Seed 001 answers 404 for a campaign it does not know; so does Clarion here, for another enterprise's too. */
 const NOT_FOUND: ClarionError = { ...Errors.campaignNotFound, status: 404 };
 const orThrow = <T>(r: Result<T>, data: unknown = null): T => {
-  if (!r.ok) throw new ApiError(r.error.code === Errors.campaignNotFound.code ? NOT_FOUND : r.error, data);
+  // 463 (not found) and 486 (an update's "enterprise campaign not found") are both seed 001's 404.
+  const missing = r.ok ? false : r.error.code === Errors.campaignNotFound.code || r.error.code === Errors.enterpriseCampaignNotFound.code;
+  if (!r.ok) throw new ApiError(missing ? NOT_FOUND : r.error, data);
   return r.value;
 };
 
@@ -33,8 +37,13 @@ const ITEM_EXAMPLE = { id: 'CPb6eb071d21124dbab20b095c25f1274f', startDateTime: 
 @Controller('api/Campaigns')
 export class Seed001CampaignsController {
   private readonly creator: CreateCampaignHandler;
-  constructor(private readonly rr: RequestReplyClient) {
+  private readonly deleter: DeleteCampaignHandler;
+  constructor(
+    private readonly rr: RequestReplyClient,
+    readModel: CampaignReadModel,
+  ) {
     this.creator = new CreateCampaignHandler(rr);
+    this.deleter = new DeleteCampaignHandler(rr, readModel);
   }
 
   @Get()
@@ -137,17 +146,15 @@ export class Seed001CampaignsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a scheduled campaign (seed 001): it is cancelled, its credits come back' })
+  @ApiOperation({ summary: 'Delete a scheduled campaign (seed 001): it is gone, its credits come back' })
   @ApiParam({ name: 'id' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, description: 'Unknown (or another enterprise’s) campaign' })
   @ApiResponse({ status: 409, description: '464 campaign not scheduled' })
   async delete(@CallerParam() caller: Caller, @Param('id') id: string): Promise<void> {
     if (!isSid('campaign', id)) throw new ApiError(NOT_FOUND, { id });
-    const r = await this.cancel(caller, id);
-    // Only a scheduled campaign can be deleted (seed 000's 464 says so for delete).
-    if (!r.ok && r.error.code === Errors.campaignStatusCannotBeUpdated.code) throw new ApiError(Errors.campaignNotScheduled, { id });
-    orThrow(r, { id });
+    // The same command as seed 000's delete: only a scheduled campaign can be deleted (464).
+    orThrow(await this.deleter.handle(id, caller.enterpriseSid), { id });
   }
 
   private async update(caller: Caller, id: string, body: unknown): Promise<void> {
