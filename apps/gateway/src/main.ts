@@ -30,6 +30,7 @@ import { CREDIT_CONTROLLERS } from './credits';
 import { DND_CONTROLLERS } from './dnd';
 import { ANNOUNCEMENT_CONTROLLERS } from './announcements';
 import { DocsController } from './http/docs.controller';
+import { RecipientsReportTables1, startRecipientsReport } from './recipients-report';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
 function tracing(req: Request, res: Response, next: NextFunction): void {
@@ -100,7 +101,7 @@ export interface RunningGateway {
 export async function startGateway(options: StartOptions & { port?: number; host?: string } = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   startTelemetry('gateway', options.spanProcessors);
-  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1], readPlatformConfig(env));
+  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1, RecipientsReportTables1], readPlatformConfig(env));
   const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
   await waitFor('the gateway replies consumer', () => rr.start());
   const app = await NestFactory.create(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined), { logger: ['error', 'warn'], bodyParser: true });
@@ -111,12 +112,14 @@ export async function startGateway(options: StartOptions & { port?: number; host
   await app.listen(port, host);
   const address = app.getHttpServer().address();
   const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+  const report = startRecipientsReport(platform, env, options.onFatal);
   return {
     url,
     healthUrl: url,
     platform,
     close: async () => {
       await app.close();
+      await report.stop();
       await rr.stop();
       await closePlatform(platform);
     },
