@@ -33,6 +33,7 @@ import { DND_CONTROLLERS } from './dnd';
 import { ANNOUNCEMENT_CONTROLLERS } from './announcements';
 import { setupDocs } from './http/openapi';
 import { CampaignReadModel, READ_MODEL_MIGRATIONS, readCampaignReads, startReadModelConsumer } from './read-model';
+import { RecipientsReportTables1, startRecipientsReport } from './recipients-report';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
 function tracing(req: Request, res: Response, next: NextFunction): void {
@@ -103,7 +104,7 @@ export interface RunningGateway {
 export async function startGateway(options: StartOptions & { port?: number; host?: string } = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   startTelemetry('gateway', options.spanProcessors);
-  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1, AnnouncementFileTables1, ...READ_MODEL_MIGRATIONS], readPlatformConfig(env));
+  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1, AnnouncementFileTables1, ...READ_MODEL_MIGRATIONS, RecipientsReportTables1], readPlatformConfig(env));
   const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
   await waitFor('the gateway replies consumer', () => rr.start());
   const app = await NestFactory.create<NestExpressApplication>(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined), { logger: ['error', 'warn'], bodyParser: true });
@@ -120,6 +121,7 @@ export async function startGateway(options: StartOptions & { port?: number; host
   await app.listen(port, host);
   const address = app.getHttpServer().address();
   const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+  const report = startRecipientsReport(platform, env, options.onFatal);
   return {
     url,
     healthUrl: url,
@@ -127,6 +129,7 @@ export async function startGateway(options: StartOptions & { port?: number; host
     close: async () => {
       await app.close();
       await readModel?.close();
+      await report.stop();
       await rr.stop();
       await closePlatform(platform);
     },
