@@ -1,34 +1,7 @@
 import fc from 'fast-check';
-import { toE164 } from './phone';
 import { parseSeedDateTime } from './time';
 import { parseStatusInput } from './campaign';
 import { derivedSid, isSid, newSid } from './ids';
-
-describe('toE164', () => {
-  it.each([
-    ['919960639903', '+919960639903'],
-    ['+919960639903', '+919960639903'],
-    ['00919960639903', '+919960639903'],
-    [' +44 (20) 7946-0958 ', '+442079460958'],
-    ['1.415.555.2671', '+14155552671'],
-    ['\uFEFF919960639903', '+919960639903'],
-    ['919960639903,Jane,VIP', '+919960639903'],
-    ['"919960639903"', '+919960639903'],
-  ])('normalises %j', (input, expected) => expect(toE164(input)).toBe(expected));
-
-  it.each(['', 'abc', '12345', '0919960639903', '+1234567890123456', '91996063990x', '++919960639903'])('rejects %j', (input) => expect(toE164(input)).toBeNull());
-
-  it('is idempotent and always yields + and 8 to 15 digits', () => {
-    fc.assert(
-      fc.property(fc.stringOf(fc.constantFrom('0', '1', '5', '9', ' ', '-', '+', '(', ')', '.'), { maxLength: 20 }), (raw) => {
-        const n = toE164(raw);
-        if (n === null) return;
-        expect(n).toMatch(/^\+[1-9]\d{7,14}$/);
-        expect(toE164(n)).toBe(n);
-      }),
-    );
-  });
-});
 
 describe('parseSeedDateTime', () => {
   it.each([
