@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, type ClientRequest } from 'node:http';
 import { OPERATOR_TOKEN, api, provisionTenant, startStack, waitFor, type Stack, type Tenant } from './support/stack';
+import { testNumbers } from './support/numbers';
 
 const MB = 1024 * 1024;
 const BOUNDARY = 'clarion-limits-test';
@@ -23,9 +24,8 @@ function rssMb(pid: number): number {
  * 64 KB of 13-byte lines of valid numbers, sent again and again up to `bytes`: what matters here is
  * the gateway's memory while it streams, not the numbers, and the test process stays idle.
  */
-function numberLines(startAt: number, bytes: number): () => Buffer | null {
-  const lines: string[] = [];
-  for (let i = 0; i < 5000; i++) lines.push(`+1415${String((startAt + i) % 10_000_000).padStart(7, '0')}\n`);
+function numberLines(seed: number, bytes: number): () => Buffer | null {
+  const lines = testNumbers(5000, seed).map((n) => n + '\n');
   const block = Buffer.from(lines.join(''));
   let sent = 0;
   return () => {
@@ -69,7 +69,7 @@ function startUpload(stack: Stack, tenant: Tenant, fileBytes: number, headBytes:
   const field = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
   req.write(field('name', `big ${seed}`) + field('body', 'Hello') + field('fromPrefix', '1'));
   req.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="toFile"; filename="to.csv"\r\nContent-Type: text/csv\r\n\r\n`);
-  const next = numberLines(seed * 10_000_000, fileBytes);
+  const next = numberLines(seed, fileBytes);
   let written = 0;
   while (written < headBytes) {
     const chunk = next();
