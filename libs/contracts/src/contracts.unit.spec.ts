@@ -1,33 +1,5 @@
-import fc from 'fast-check';
-import { parseSeedDateTime } from './time';
 import { parseStatusInput } from './campaign';
 import { derivedSid, isSid, newSid } from './ids';
-
-describe('parseSeedDateTime', () => {
-  it.each([
-    ['2018-10-05', '2018-10-05T00:00:00.000Z'],
-    ['2018-10-05T22:45:32', '2018-10-05T22:45:32.000Z'],
-    ['2021-03-18T12:20:46+0530', '2021-03-18T06:50:46.000Z'],
-    ['2021-03-18T12:20:46+05:30', '2021-03-18T06:50:46.000Z'],
-    ['2021-03-18T12:20:46Z', '2021-03-18T12:20:46.000Z'],
-    ['2021-03-18T12:20:46-0800', '2021-03-18T20:20:46.000Z'],
-    ['2019-01-01 09:53:51', '2019-01-01T09:53:51.000Z'],
-  ])('parses %j', (input, iso) => expect(parseSeedDateTime(input)?.toISOString()).toBe(iso));
-
-  it.each(['2021-02-30', '2021-13-01', '2021-01-01T25:00:00', 'yesterday', '2018/10/05', '05/10/2018', '', '2021-01-01T10:00:00+1500'])('rejects %j', (input) =>
-    expect(parseSeedDateTime(input)).toBeNull(),
-  );
-  it('rejects non-strings', () => expect(parseSeedDateTime(20181005)).toBeNull());
-
-  it('round-trips any ISO timestamp', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(1971, 0, 1) / 1000, max: Date.UTC(2100, 0, 1) / 1000 }), (seconds) => {
-        const d = new Date(seconds * 1000);
-        expect(parseSeedDateTime(d.toISOString())?.getTime()).toBe(d.getTime());
-      }),
-    );
-  });
-});
 
 describe('parseStatusInput', () => {
   it.each([
