@@ -9,6 +9,13 @@ import { Errors, LIMITS, newMessageId, toE164 } from '@clarion/contracts';
 import { ApiError } from './api';
 import { LineSplitter } from './line-splitter';
 
+/**
+ * How long a refused upload's remaining bytes are still read (and discarded) before the connection
+ * is cut: closing at once, with the client still sending, resets the connection, and a client may
+ * then lose the answer it was sent.
+ */
+const REFUSED_UPLOAD_LINGER_MS = 10_000;
+
 /** Where uploads are spooled while they stream in; each file is removed when its request ends. */
 export const uploadDir = () => process.env.CLARION_UPLOAD_DIR || tmpdir();
 
@@ -30,8 +37,10 @@ export interface ParsedUpload {
  * Streams a multipart request without holding a file in memory: each file field is split into
  * lines (no line longer than LIMITS.lineCharsMax is ever held), every line normalised to E.164 and
  * written to a temporary file. Only fields named in `fileFields` are accepted as files; the byte,
- * line and line-length limits bound what one upload can cost. A request the client aborts settles
- * at once, and every file it spooled is removed.
+ * line and line-length limits bound what one upload can cost. An upload that crosses a limit, or is
+ * malformed, is refused as soon as that is seen, while it still streams: nothing more is parsed or
+ * spooled, and the rest of the request is read and dropped for a while so the client gets the
+ * answer. A request the client aborts settles at once, and every file it spooled is removed.
  */
 export function parseNumberUpload(req: Request, fileFields: string[], limits = { bytesMax: LIMITS.uploadBytesMax, linesMax: LIMITS.recipientsPerCampaignMax }): Promise<ParsedUpload> {
   const fields: Record<string, string> = {};
@@ -51,12 +60,26 @@ export function parseNumberUpload(req: Request, fileFields: string[], limits = {
       reject(new ApiError(Errors.invalidParameter('Content-Type must be multipart/form-data.')));
       return;
     }
-    let failed: ApiError | null = null;
-    const fail = (e: ApiError) => {
-      if (!failed) failed = e;
-    };
     let settled = false;
-    let bb: Busboy.Busboy;
+    let bb: Busboy.Busboy | undefined;
+    /** Refuses the upload now: stops parsing and spooling, removes what was spooled, drops the rest. */
+    const fail = (e: ApiError) => {
+      if (settled) return;
+      settled = true;
+      // Busboy reports a limit from inside its parser, which must not be torn down under it.
+      setImmediate(() => {
+        if (bb) {
+          req.unpipe(bb);
+          bb.destroy();
+        }
+        req.resume();
+        const linger = setTimeout(() => req.socket?.destroy(), REFUSED_UPLOAD_LINGER_MS);
+        linger.unref();
+        req.once('end', () => clearTimeout(linger));
+        req.once('close', () => clearTimeout(linger));
+        cleanup().finally(() => reject(e));
+      });
+    };
     try {
       bb = Busboy({ headers: req.headers, limits: { fileSize: limits.bytesMax, fields: 50, fieldSize: 64 * 1024, files: 4 } });
     } catch {
@@ -95,7 +118,7 @@ export function parseNumberUpload(req: Request, fileFields: string[], limits = {
         file.lines++;
         if (file.lines > limits.linesMax) {
           fail(new ApiError(Errors.payloadTooLarge(`${name} has more than ${limits.linesMax} lines.`)));
-          return null; // keep draining so the request completes
+          return null;
         }
         const n = toE164(line);
         if (n === null) file.invalid++;
@@ -116,8 +139,10 @@ export function parseNumberUpload(req: Request, fileFields: string[], limits = {
         // Lines are taken synchronously; only the file's backpressure makes us wait, per chunk
         // (a 50 MB file has four million lines: a wait per line would cost more than the parsing).
         for await (const chunk of stream as AsyncIterable<string>) {
+          if (settled) return;
           if (!spool(splitter.push(chunk)) && !out.destroyed) await drained();
         }
+        if (settled) return;
         spool(splitter.end());
         await new Promise<void>((r, j) => out.end((err?: Error | null) => (err ? j(err) : r())));
         if (writeError) throw writeError;
@@ -129,13 +154,10 @@ export function parseNumberUpload(req: Request, fileFields: string[], limits = {
     bb.on('error', () => fail(new ApiError(Errors.invalidParameter('Malformed multipart body.'))));
     bb.on('close', () => {
       Promise.all(pending)
-        .then(async () => {
+        .then(() => {
           if (settled) return;
           settled = true;
-          if (failed) {
-            await cleanup();
-            reject(failed);
-          } else resolve({ fields, files, cleanup });
+          resolve({ fields, files, cleanup });
         })
         .catch(async (err) => {
           if (settled) return;
@@ -149,7 +171,7 @@ export function parseNumberUpload(req: Request, fileFields: string[], limits = {
       if (settled || req.complete) return;
       settled = true;
       req.unpipe(bb);
-      bb.destroy();
+      bb?.destroy();
       cleanup().finally(() => reject(new ApiError(Errors.invalidParameter('The upload was aborted by the client.'))));
     };
     req.on('close', aborted);
