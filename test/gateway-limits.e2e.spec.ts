@@ -104,7 +104,9 @@ async function refusedWhileStreaming(stack: Stack, tenant: Tenant, next: () => B
   const t0 = Date.now();
   await pump(pauseAtBytes);
   const paused = Date.now();
-  const answered = await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  const answered = await Promise.race([answer, new Promise<null>((r) => (timer = setTimeout(() => r(null), 30_000)))]);
+  clearTimeout(timer);
   const answerMs = Date.now() - t0;
   // As curl does on an early error answer: stop sending.
   req.destroy();
