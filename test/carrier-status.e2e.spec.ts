@@ -4,9 +4,10 @@
  * answers again the campaign goes on and completes, every recipient messaged exactly once.
  */
 import { api, campaignForm, campaignStatus, provisionTenant, startStack, waitFor, waitForStatus, type Stack } from './support/stack';
+import { testNumbers } from './support/numbers';
 
 const COUNT = 1500;
-const numbers = Array.from({ length: COUNT }, (_, i) => `+1${String(3_100_000_000 + i)}`);
+const numbers = testNumbers(COUNT, 4);
 
 describe('carrier trouble during a campaign', () => {
   let stack: Stack;

@@ -7,8 +7,9 @@
 import { Client } from 'pg';
 import type { Submit } from '../tools/smsc-sim/src/smsc-simulator';
 import { api, campaignForm, provisionTenant, startStack, waitFor, waitForStatus, type Stack } from './support/stack';
+import { testNumbers } from './support/numbers';
 
-const numbersFrom = (base: number, count: number) => Array.from({ length: count }, (_, i) => `+1${String(3_000_000_000 + base + i)}`);
+const numbersFrom = (base: number, count: number) => testNumbers(count, 3, base);
 
 /** Runs one campaign to completion and checks what every campaign here must: each recipient messaged once, none failed, credits exact. */
 async function campaignOnce(stack: Stack, base: number, count: number, during: () => Promise<void> = async () => undefined): Promise<Submit[]> {

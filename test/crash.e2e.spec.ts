@@ -3,9 +3,10 @@
  * the campaign still completes with every number sent exactly once and credits exact.
  */
 import { api, campaignForm, provisionTenant, startStack, waitFor, waitForStatus, type Stack } from './support/stack';
+import { testNumbers } from './support/numbers';
 
 const COUNT = 20_000;
-const numbersFrom = (base: number) => Array.from({ length: COUNT }, (_, i) => `+1${String(2_000_000_000 + base + i)}`);
+const numbersFrom = (base: number) => testNumbers(COUNT, 2, base);
 
 describe('crash safety', () => {
   let stack: Stack;

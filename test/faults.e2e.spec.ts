@@ -8,11 +8,12 @@ import { randomBytes } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { TOPIC } from '@clarion/contracts';
 import { api, campaignForm, provisionTenant, startStack, waitFor, waitForStatus, type ServiceName, type Stack } from './support/stack';
+import { testNumbers } from './support/numbers';
 import { freezeKafka } from './support/kafka-freeze';
 
 const COUNT = 20_000;
 const OUTAGE_MS = 15_000;
-const numbersFrom = (base: number, count = COUNT) => Array.from({ length: count }, (_, i) => `+1${String(3_000_000_000 + base + i)}`);
+const numbersFrom = (base: number, count = COUNT) => testNumbers(count, 3, base);
 
 /** Counts every record on the dead-letter topic of this stack, from the beginning. */
 async function watchDeadLetters(stack: Stack): Promise<{ count(): number; stop(): Promise<void> }> {

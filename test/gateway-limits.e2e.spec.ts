@@ -1,14 +1,17 @@
 /**
  * The gateway under abuse: aborted uploads leave nothing behind, ten concurrent 50 MB uploads do
- * not grow its memory with the files, an account's 11th concurrent upload and its requests past
- * the rate get 429 with Retry-After, repeated query parameters are a 400, and operator top-ups are
- * idempotent by key.
+ * not grow its memory with the files, an upload past the byte or line limit is refused while it
+ * still streams, an account's 11th concurrent upload and its requests past the rate get 429 with
+ * Retry-After, repeated query parameters and pages larger than the limit are a 400, and operator
+ * top-ups are idempotent by key.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, type ClientRequest } from 'node:http';
+import { LIMITS } from '@clarion/contracts';
 import { OPERATOR_TOKEN, api, provisionTenant, startStack, waitFor, type Stack, type Tenant } from './support/stack';
+import { testNumbers } from './support/numbers';
 
 const MB = 1024 * 1024;
 const BOUNDARY = 'clarion-limits-test';
@@ -23,9 +26,8 @@ function rssMb(pid: number): number {
  * 64 KB of 13-byte lines of valid numbers, sent again and again up to `bytes`: what matters here is
  * the gateway's memory while it streams, not the numbers, and the test process stays idle.
  */
-function numberLines(startAt: number, bytes: number): () => Buffer | null {
-  const lines: string[] = [];
-  for (let i = 0; i < 5000; i++) lines.push(`+1415${String((startAt + i) % 10_000_000).padStart(7, '0')}\n`);
+function numberLines(seed: number, bytes: number): () => Buffer | null {
+  const lines = testNumbers(5000, seed).map((n) => n + '\n');
   const block = Buffer.from(lines.join(''));
   let sent = 0;
   return () => {
@@ -33,6 +35,82 @@ function numberLines(startAt: number, bytes: number): () => Buffer | null {
     sent += block.length;
     return block;
   };
+}
+
+/**
+ * ~64 KB of CSV lines ~1,000 bytes wide (a valid number, then a wide column), again and again up
+ * to `bytes`: a file that crosses the byte limit with few lines (67,000 per 64 MB).
+ */
+function wideLines(bytes: number): () => Buffer | null {
+  const lines = testNumbers(64, 14).map((n) => `${n},${'x'.repeat(1000 - n.length - 2)}\n`);
+  const block = Buffer.from(lines.join(''));
+  let sent = 0;
+  return () => {
+    if (sent >= bytes) return null;
+    sent += block.length;
+    return block;
+  };
+}
+
+/**
+ * Streams a campaign upload up to `pauseAtBytes` of the file (respecting backpressure), then stops
+ * sending and waits for the answer: one that arrives while the client sends nothing more proves
+ * the gateway refused the upload while it streamed, not after reading it all. Then gives up the
+ * request, as curl does on an early error answer.
+ */
+async function refusedWhileStreaming(stack: Stack, tenant: Tenant, next: () => Buffer | null, pauseAtBytes: number) {
+  const url = new URL(stack.url);
+  const req = request({
+    host: url.hostname,
+    port: url.port,
+    method: 'POST',
+    path: '/campaignmanager/campaigns',
+    headers: {
+      authorization: 'Basic ' + Buffer.from(tenant.auth.join(':')).toString('base64'),
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+    },
+  });
+  let answeredAtBytes = -1;
+  let written = 0;
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      answeredAtBytes = written;
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+  answer.catch(() => undefined);
+  const field = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  req.write(field('name', 'too big') + field('body', 'Hello') + field('fromPrefix', '1'));
+  req.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="toFile"; filename="to.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const pump = (untilBytes: number) =>
+    new Promise<boolean>((resolve) => {
+      const more = () => {
+        for (;;) {
+          if (written >= untilBytes) return resolve(true);
+          const chunk = next();
+          if (!chunk) return resolve(false);
+          written += chunk.length;
+          if (!req.write(chunk)) {
+            req.once('drain', more);
+            return;
+          }
+        }
+      };
+      more();
+    });
+  const t0 = Date.now();
+  await pump(pauseAtBytes);
+  const paused = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const answered = await Promise.race([answer, new Promise<null>((r) => (timer = setTimeout(() => r(null), 30_000)))]);
+  clearTimeout(timer);
+  const answerMs = Date.now() - t0;
+  // As curl does on an early error answer: stop sending.
+  req.destroy();
+  return { answered, answerMs, streamMs: paused - t0, answeredAtBytes };
 }
 
 interface Upload {
@@ -69,7 +147,7 @@ function startUpload(stack: Stack, tenant: Tenant, fileBytes: number, headBytes:
   const field = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
   req.write(field('name', `big ${seed}`) + field('body', 'Hello') + field('fromPrefix', '1'));
   req.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="toFile"; filename="to.csv"\r\nContent-Type: text/csv\r\n\r\n`);
-  const next = numberLines(seed * 10_000_000, fileBytes);
+  const next = numberLines(seed, fileBytes);
   let written = 0;
   while (written < headBytes) {
     const chunk = next();
@@ -135,7 +213,7 @@ describe('gateway limits', () => {
     for (const u of uploads) u.finish();
     const answers = await Promise.all(uploads.map((u) => u.answer));
     clearInterval(sampler);
-    // Each file has more lines than a campaign may hold: the gateway reads it through and refuses it.
+    // Each file has more lines than a campaign may hold: the gateway refuses it past the limit.
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(413));
     console.log(`[figures] gateway RSS idle ${idleMb.toFixed(0)} MB, peak ${peakMb.toFixed(0)} MB during ten concurrent 50 MB uploads (+${(peakMb - idleMb).toFixed(0)} MB)`);
     expect(peakMb - idleMb).toBeLessThan(100);
@@ -143,6 +221,64 @@ describe('gateway limits', () => {
     // The slots are free again.
     const after = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
     expect(after.status).toBe(200);
+  });
+
+  it('refuses an upload larger than the byte limit while it streams, its memory not growing with the file', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    const pid = stack.pid('gateway')!;
+    // A first refusal warms the upload path up (code compiled, buffers allocated once), so that what
+    // the second one measures is what a file costs.
+    await refusedWhileStreaming(stack, tenant, wideLines(80 * MB), LIMITS.uploadBytesMax + 4 * MB);
+    const idleMb = rssMb(pid);
+    let peakMb = idleMb;
+    const sampler = setInterval(() => (peakMb = Math.max(peakMb, rssMb(pid))), 50);
+    // 80 MB in all; the client stops 4 MB past the limit and waits for the answer.
+    const r = await refusedWhileStreaming(stack, tenant, wideLines(80 * MB), LIMITS.uploadBytesMax + 4 * MB);
+    clearInterval(sampler);
+    console.log(`[figures] an 80 MB upload: refused after ${r.answerMs} ms (the client sent ${(r.answeredAtBytes / MB).toFixed(0)} MB by then, in ${r.streamMs} ms); gateway RSS idle ${idleMb.toFixed(0)} MB, peak ${peakMb.toFixed(0)} MB`);
+    expect(r.answered).not.toBeNull();
+    expect(r.answered!.status).toBe(413);
+    expect(JSON.parse(r.answered!.body)).toMatchObject({ code: 413, message: `Upload too large. toFile is larger than ${LIMITS.uploadBytesMax} bytes.` });
+    expect(r.answeredAtBytes).toBeLessThan(80 * MB);
+    expect(peakMb - idleMb).toBeLessThan(30);
+    await waitFor('the spooled file to be removed', async () => readdirSync(uploadDir).length === 0, 10_000, 50);
+  });
+
+  it('refuses a file with more lines than a campaign may hold while it streams', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    const linesMax = LIMITS.recipientsPerCampaignMax;
+    // 13-byte lines: the client stops 100,000 lines past the limit (~14 MB, far below the byte limit).
+    const fileBytes = (linesMax + 200_000) * 13;
+    const r = await refusedWhileStreaming(stack, tenant, numberLines(13, fileBytes), (linesMax + 100_000) * 13);
+    expect(r.answered).not.toBeNull();
+    expect(r.answered!.status).toBe(413);
+    expect(JSON.parse(r.answered!.body)).toMatchObject({ code: 413, message: `Upload too large. toFile has more than ${linesMax} lines.` });
+    expect(r.answeredAtBytes).toBeLessThan(fileBytes);
+    await waitFor('the spooled file to be removed', async () => readdirSync(uploadDir).length === 0, 10_000, 50);
+  });
+
+  it('refuses a line longer than the line limit with 400 / 4001', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    const form = new FormData();
+    form.append('name', 'long line');
+    form.append('body', 'Hello');
+    form.append('toFile', new Blob([`${testNumbers(1, 14)[0]}\n${'1'.repeat(LIMITS.lineCharsMax + 1)}\n`]), 'to.csv');
+    const r = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form });
+    expect([r.status, r.body.code, r.body.message]).toEqual([400, 4001, `Invalid parameter. toFile line 2 is longer than ${LIMITS.lineCharsMax} characters.`]);
+  });
+
+  it('answers a page size beyond the limit, or not a whole number from 1, with 400 / 4001, and serves the limit itself', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    for (const path of ['/campaignmanager/campaigns/search', '/campaignmanager/credits/search']) {
+      for (const query of [`pageSize=${LIMITS.pageSizeMax + 1}`, 'pageSize=0', 'pageSize=-1', 'pageSize=ten', 'pageSize=2.5']) {
+        const r = await api(stack.url, 'GET', `${path}?${query}`, { auth: tenant.auth });
+        expect([query, r.status, r.body.code, r.body.message]).toEqual([query, 400, 4001, `Invalid parameter. pageSize must be a whole number from 1 to ${LIMITS.pageSizeMax}.`]);
+      }
+      const bad = await api(stack.url, 'GET', `${path}?page=-1`, { auth: tenant.auth });
+      expect([bad.status, bad.body.code, bad.body.message]).toEqual([400, 4001, 'Invalid parameter. page must be a whole number from 0.']);
+      const max = await api(stack.url, 'GET', `${path}?pageSize=${LIMITS.pageSizeMax}`, { auth: tenant.auth });
+      expect([max.status, max.body.pageSize]).toEqual([200, LIMITS.pageSizeMax]);
+    }
   });
 
   it('answers 429 with Retry-After past an account’s request rate, and other accounts are unaffected', async () => {

@@ -171,7 +171,7 @@ describe('SMS text and receipts end to end', () => {
     stack.smsc.injectReceipt({ messageId: ofA(to[0]), handset: to[1], stat: 'DELIVRD' });
     stack.smsc.injectReceipt({ messageId: idOf(to[4], LATE_UNDELIVERED_FROM), handset: to[5], stat: 'DELIVRD' });
     stack.smsc.injectReceipt({ messageId: ofA(to[2]), handset: to[2], stat: 'UNDELIV' });
-    stack.smsc.injectReceipt({ messageId: ofA(to[3]), handset: '+15550000000', stat: 'UNDELIV' });
+    stack.smsc.injectReceipt({ messageId: ofA(to[3]), handset: '+14155550999', stat: 'UNDELIV' });
     await new Promise((r) => setTimeout(r, 1000)); // well past the receipt flush (20 ms)
     // B's own receipts are still to come: nothing A's or forged changed its sends.
     expect([...(await sendStates(stack.databaseUrl, sidB)).values()].every((s) => s === 'sent')).toBe(true);

@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { TOPIC } from '@clarion/contracts';
 import { api, campaignForm, provisionTenant, startStack, waitFor, type ServiceName, type Stack } from './support/stack';
+import { testNumbers } from './support/numbers';
 
 const SOAK_MS = Number(process.env.CLARION_SOAK_MS ?? 5 * 60_000);
 const RECIPIENTS = 3000;
@@ -56,7 +57,7 @@ describe('soak: random SIGKILLs while campaigns run', () => {
     // then wait for it to end before the next.
     const worker = async () => {
       while (soaking) {
-        const numbers = Array.from({ length: RECIPIENTS }, (_, i) => `+1${String(4_000_000_000 + nextBase + i)}`);
+        const numbers = testNumbers(RECIPIENTS, 5, nextBase);
         nextBase += RECIPIENTS;
         const attempt: Attempt = { numbers, sid: null, accepted: false };
         attempts.push(attempt);

@@ -53,6 +53,7 @@ import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { LIMITS, TOPIC_SPECS } from '@clarion/contracts';
 import { SmscSimulator } from '../smsc-sim/src/smsc-simulator';
+import { testNumber, testNumberIndex } from './numbers';
 
 const TOOLS_STACK = path.join(__dirname, '..', '..', '..', 'tools', 'stack');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,8 +71,9 @@ const BARE_WINDOW = 1000;
 const BARE_SUBMITS_MAX = 200_000;
 const RSS_SAMPLE_MS = 500;
 const POLL_MS = 100;
-const RECIPIENT_BASE = 3_000_000_000; // recipient i is +1 3000000000+i
-const OTHER_BASE = 4_000_000_000; // opt-out line j that is no recipient is +1 4000000000+j
+/** Recipient i is testNumber(i, RECIPIENTS_BLOCK); opt-out line j that is no recipient is testNumber(j, OTHERS_BLOCK). */
+const RECIPIENTS_BLOCK = 0;
+const OTHERS_BLOCK = 1;
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -318,8 +320,9 @@ async function oneRun(label: string, runNo: number, opts: { serverUrl: string; b
   const optedOutRecipients = Math.floor(N / 10); // recipients 0, 10, 20, … below 10 × this
   const kept = N - optedOutRecipients;
   const isOptedOut = (i: number) => i % 10 === 0 && i < optedOutRecipients * 10;
-  const recipient = (i: number) => `1${RECIPIENT_BASE + i}`;
-  const optOutLine = (j: number) => (isOptedOut(j) ? recipient(j) : `1${OTHER_BASE + j}`);
+  // Written without '+', as seed 000 writes numbers.
+  const recipient = (i: number) => testNumber(i, RECIPIENTS_BLOCK).slice(1);
+  const optOutLine = (j: number) => (isOptedOut(j) ? recipient(j) : testNumber(j, OTHERS_BLOCK).slice(1));
 
   const id = randomBytes(4).toString('hex');
   const dbName = `clarion_bench_${id}`;
@@ -492,7 +495,7 @@ async function oneRun(label: string, runNo: number, opts: { serverUrl: string; b
     let unknown = 0;
     const unknownExamples: string[] = [];
     for (const s of submits) {
-      const i = /^\+1\d{10}$/.test(s.to) ? Number(s.to.slice(2)) - RECIPIENT_BASE : -1;
+      const i = testNumberIndex(s.to, RECIPIENTS_BLOCK);
       if (i >= 0 && i < N) counts[i] = Math.min(255, counts[i] + 1);
       else if (unknown++ < 5) unknownExamples.push(s.to);
     }

@@ -1,3 +1,6 @@
+/** The largest offset from UTC a time zone has (Kiribati's +14:00); offsets beyond it are typos. */
+const OFFSET_MINUTES_MAX = 14 * 60;
+
 /**
  * Parses the date/time forms seed 000 accepts: "2018-10-05" (midnight UTC), "2018-10-05T22:45:32"
  * (UTC), and with an offset "2021-03-18T12:20:46+0530", "+05:30" or "Z". Returns null for anything
@@ -20,7 +23,8 @@ export function parseSeedDateTime(input: unknown): Date | null {
     const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
     const hours = Number(z[2]);
     const minutes = Number(z[3]);
-    if (hours > 14 || minutes > 59) return null;
+    // Real zones span -12:00 to +14:00; +14:30 is as wrong as +15:00.
+    if (minutes > 59 || hours * 60 + minutes > OFFSET_MINUTES_MAX) return null;
     offsetMinutes = (z[1] === '+' ? 1 : -1) * (hours * 60 + minutes);
   }
   return new Date(utc - offsetMinutes * 60_000);

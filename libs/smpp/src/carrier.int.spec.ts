@@ -87,7 +87,7 @@ describe('SMPP carrier and SMSC simulator', () => {
     await waitUntil('a receipt for every message', () => receipts.length === texts.length);
     expect(receipts.every((r) => r.stat === 'DELIVRD')).toBe(true);
     // Still serving after all of them.
-    expect(await c.submit({ from: '+1555', to: '+15557000000', text: 'after' })).toMatchObject({ kind: 'accepted' });
+    expect(await c.submit({ from: '+14155550000', to: '+16467000000', text: 'after' })).toMatchObject({ kind: 'accepted' });
   });
 
   it('splits long GSM-7 messages into 153-septet parts, with UDH by default or SAR TLVs, keeping extension characters whole', async () => {
@@ -99,13 +99,13 @@ describe('SMPP carrier and SMSC simulator', () => {
     const straddling = 'a'.repeat(152) + '€' + 'b'.repeat(100);
     const texts = ['x'.repeat(160), 'y'.repeat(161), 'z'.repeat(459), straddling];
     const sent = await Promise.all([
-      ...texts.map((text, i) => udh.submit({ from: '+1555', to: `+1555800000${i}`, text })),
-      ...texts.map((text, i) => sar.submit({ from: '+1555', to: `+1555810000${i}`, text })),
+      ...texts.map((text, i) => udh.submit({ from: '+14155550000', to: `+1646800000${i}`, text })),
+      ...texts.map((text, i) => sar.submit({ from: '+14155550000', to: `+1646810000${i}`, text })),
     ]);
     expect(sent.every((o) => o.kind === 'accepted')).toBe(true);
     const byTo = new Map(s.submits().map((m) => [m.to, m]));
     texts.forEach((text, i) => {
-      for (const [prefix, mode] of [['+1555800000', 'udh'], ['+1555810000', 'sar']] as const) {
+      for (const [prefix, mode] of [['+1646800000', 'udh'], ['+1646810000', 'sar']] as const) {
         const m = byTo.get(`${prefix}${i}`)!;
         expect(m.text).toBe(text);
         const parts = m.concatenation?.parts ?? [m.text];
@@ -115,26 +115,26 @@ describe('SMPP carrier and SMSC simulator', () => {
     });
     expect(segmentsFor('y'.repeat(161))).toBe(2);
     expect(segmentsFor('z'.repeat(459))).toBe(3);
-    expect(byTo.get('+15558000003')!.concatenation!.parts).toEqual(['a'.repeat(152), '€' + 'b'.repeat(100)]);
+    expect(byTo.get('+16468000003')!.concatenation!.parts).toEqual(['a'.repeat(152), '€' + 'b'.repeat(100)]);
   });
 
   it('reports throttling as retriable and a refused number as final', async () => {
-    const { url } = await sim({ throttlePerSecond: 5, failNumbers: ['+15550000001'] });
+    const { url } = await sim({ throttlePerSecond: 5, failNumbers: ['+16465000001'] });
     const c = carrier(url);
     await c.connect();
-    const refused = await c.submit({ from: '+1555', to: '+15550000001', text: 'x' });
+    const refused = await c.submit({ from: '+14155550000', to: '+16465000001', text: 'x' });
     expect(refused).toEqual({ kind: 'rejected', commandStatus: 0x45, retriable: false });
-    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => c.submit({ from: '+1555', to: `+1555100${String(i).padStart(4, '0')}`, text: 'x' })));
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => c.submit({ from: '+14155550000', to: `+1646600${String(i).padStart(4, '0')}`, text: 'x' })));
     const throttled = outcomes.filter((o) => o.kind === 'rejected');
     expect(throttled.length).toBeGreaterThan(0);
     expect(throttled.every((o) => o.kind === 'rejected' && o.commandStatus === 0x58 && o.retriable)).toBe(true);
   });
 
   it('resolves an unanswered submit as unknown and never re-sends it', async () => {
-    const { s, url } = await sim({ silentNumbers: ['+15550000009'] });
+    const { s, url } = await sim({ silentNumbers: ['+16465000009'] });
     const c = carrier(url);
     await c.connect();
-    const o = await c.submit({ from: '+1555', to: '+15550000009', text: 'x' });
+    const o = await c.submit({ from: '+14155550000', to: '+16465000009', text: 'x' });
     expect(o.kind).toBe('unknown');
     expect(s.submits()).toHaveLength(0);
   });
@@ -143,7 +143,7 @@ describe('SMPP carrier and SMSC simulator', () => {
     const { s, url } = await sim({ receiptDelayMs: 300 });
     const first = carrier(url);
     await first.connect();
-    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => first.submit({ from: '+1555', to: `+1555200000${i}`, text: 'x', registeredDelivery: true })));
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => first.submit({ from: '+14155550000', to: `+1646200000${i}`, text: 'x', registeredDelivery: true })));
     // Drop the connection abruptly, before the receipts are due.
     await first.close();
     await waitUntil('receipts queued', () => s.stats().receiptsQueued === 10, 5000);
@@ -158,7 +158,7 @@ describe('SMPP carrier and SMSC simulator', () => {
     const { url } = await sim();
     const c = carrier(url);
     await c.connect();
-    const sent = await c.submit({ from: '+1555', to: '+15553000000', text: 'x', reference: 'CPabc:7' });
+    const sent = await c.submit({ from: '+14155550000', to: '+16463000000', text: 'x', reference: 'CPabc:7' });
     expect(sent.kind).toBe('accepted');
     const found = await c.queryByReference('CPabc:7');
     expect(found).toMatchObject({ kind: 'found', messageId: sent.kind === 'accepted' ? sent.messageId : '' });
@@ -188,7 +188,7 @@ describe('SMPP carrier over several binds', () => {
     expect(s.stats().binds).toBe(3);
     expect(c.capacity()).toBe(30);
     expect(c.status()).toMatchObject({ state: 'connected', detail: '3 of 3 transceiver binds bound' });
-    const outcomes = await Promise.all(Array.from({ length: 300 }, (_, i) => c.submit({ from: '+1555', to: `+1555400${String(i).padStart(4, '0')}`, text: 'x' })));
+    const outcomes = await Promise.all(Array.from({ length: 300 }, (_, i) => c.submit({ from: '+14155550000', to: `+1646400${String(i).padStart(4, '0')}`, text: 'x' })));
     expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
     const perSession = new Map<number, number>();
     for (const m of s.submits()) perSession.set(m.session, (perSession.get(m.session) ?? 0) + 1);
@@ -202,21 +202,21 @@ describe('SMPP carrier over several binds', () => {
     const receipts: DeliveryReceipt[] = [];
     const { s, c } = await setup({ binds: 2, bindType: 'transmitter', receiverBinds: 1, onReceipt: (r) => void receipts.push(r) });
     expect(c.status().detail).toBe('2 of 2 transmitter binds bound, 1 of 1 receiver binds');
-    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => c.submit({ from: '+1555', to: `+1555410${String(i).padStart(4, '0')}`, text: 'x', registeredDelivery: true })));
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => c.submit({ from: '+14155550000', to: `+1646410${String(i).padStart(4, '0')}`, text: 'x', registeredDelivery: true })));
     expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
     expect(new Set(s.submits().map((m) => m.session)).size).toBe(2);
     await waitUntil('40 receipts on the receiver', () => receipts.length === 40);
   });
 
   it('resolves a dropped session’s unanswered submits as unknown, binds again, and goes on submitting', async () => {
-    const { s, c } = await setup({ binds: 2 }, { silentNumbers: ['+15559000000'] });
-    const silent = Promise.all([0, 1, 2, 3].map(() => c.submit({ from: '+1555', to: '+15559000000', text: 'x' })));
+    const { s, c } = await setup({ binds: 2 }, { silentNumbers: ['+16469000000'] });
+    const silent = Promise.all([0, 1, 2, 3].map(() => c.submit({ from: '+14155550000', to: '+16469000000', text: 'x' })));
     await new Promise((r) => setTimeout(r, 50));
     expect(s.dropSessions()).toBe(2);
     expect((await silent).map((o) => o.kind)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
     await waitUntil('both binds back', () => c.capacity() === 20, 5000);
     expect(c.status()).toMatchObject({ state: 'connected', detail: '2 of 2 transceiver binds bound' });
-    expect(await c.submit({ from: '+1555', to: '+15559000001', text: 'after' })).toMatchObject({ kind: 'accepted' });
+    expect(await c.submit({ from: '+14155550000', to: '+16469000001', text: 'after' })).toMatchObject({ kind: 'accepted' });
     expect(s.stats().binds).toBe(4);
   });
 
@@ -228,11 +228,11 @@ describe('SMPP carrier over several binds', () => {
 
 describe('SMPP carrier queue bound', () => {
   it('refuses submits beyond ten windows of waiting instead of growing without limit', async () => {
-    const s = new SmscSimulator({ port: 0, systemId: 'sys', password: 'pw', silentNumbers: ['+15559999999'] });
+    const s = new SmscSimulator({ port: 0, systemId: 'sys', password: 'pw', silentNumbers: ['+16469999999'] });
     const { port } = await s.start();
     const c = new SmppCarrier({ url: `smpp://sys:pw@127.0.0.1:${port}`, windowSize: 2, responseTimeoutMs: 300 });
     await c.connect();
-    const all = Array.from({ length: 23 }, () => c.submit({ from: '+1', to: '+15559999999', text: 'x' }).then((o) => o.kind, (e: Error) => e.message));
+    const all = Array.from({ length: 23 }, () => c.submit({ from: '+1', to: '+16469999999', text: 'x' }).then((o) => o.kind, (e: Error) => e.message));
     const results = await Promise.all(all);
     expect(results.filter((r) => r === 'carrier submit queue is full')).toHaveLength(1);
     expect(results.filter((r) => r === 'unknown')).toHaveLength(22);

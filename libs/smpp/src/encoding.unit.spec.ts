@@ -91,3 +91,92 @@ describe('long messages', () => {
     expect(combineParts([ok('a'), { kind: 'unknown', reason: 'timeout' }])).toEqual({ kind: 'unknown', reason: 'timeout' });
   });
 });
+
+describe('segmentsFor', () => {
+  const EXTENSION = Array.from('^{}\\[~]|€');
+  const plainGsm = fc.constantFrom(...'abcXYZ 019@£$.,!?éÄ\n'.split(''));
+  const gsmChar = fc.oneof(plainGsm, fc.constantFrom(...EXTENSION));
+  const bmpNonGsm = fc.constantFrom('न', 'म', 'П', 'ж', 'ç', '✓', '中');
+  const emoji = fc.constantFrom('🎉', '😀', '👍');
+  const anyChar = fc.oneof(gsmChar, bmpNonGsm, emoji);
+  const text = (char: fc.Arbitrary<string>, maxLength = 800) => fc.array(char, { maxLength }).map((cs) => cs.join(''));
+  /** What a text costs by the book: septets (extension characters two) or UTF-16 units. */
+  const byTheBook = (units: number, gsm: boolean) => (gsm ? (units <= 160 ? 1 : Math.ceil(units / 153)) : units <= 70 ? 1 : Math.ceil(units / 67));
+
+  it.each([
+    ['', 1],
+    ['a'.repeat(160), 1],
+    ['a'.repeat(161), 2],
+    ['a'.repeat(306), 2],
+    ['a'.repeat(307), 3],
+    ['a'.repeat(153 * 10), 10],
+    ['ж'.repeat(70), 1],
+    ['ж'.repeat(71), 2],
+    ['ж'.repeat(134), 2],
+    ['ж'.repeat(135), 3],
+    // One character outside the GSM alphabet makes the whole text UCS-2.
+    ['a'.repeat(159) + 'ж', 3],
+    // An emoji is two UTF-16 units and never straddles two parts: 33 fit in a part of 67 units.
+    ['😀'.repeat(35), 1],
+    ['😀'.repeat(35) + 'a', 2],
+    ['😀'.repeat(66), 2],
+    ['😀'.repeat(67), 3],
+    // An extension character is two septets and never straddles two parts either.
+    ['a'.repeat(152) + '€' + 'a'.repeat(10), 2],
+  ])('counts %j as %p', (t, n) => expect(segmentsFor(t)).toBe(n));
+
+  it.each(EXTENSION)('counts the extension character %j as two septets', (ch) => {
+    expect(segmentsFor('a'.repeat(158) + ch)).toBe(1);
+    expect(segmentsFor('a'.repeat(159) + ch)).toBe(2);
+    expect(segmentsFor(ch.repeat(80))).toBe(1);
+    expect(segmentsFor(ch.repeat(81))).toBe(2);
+  });
+
+  it('costs what the book says for texts without characters that could straddle parts', () => {
+    fc.assert(fc.property(text(plainGsm, 2000), (t) => expect(segmentsFor(t)).toBe(byTheBook(t.length, true))));
+    fc.assert(fc.property(text(fc.oneof(plainGsm, bmpNonGsm), 1000), (t) => expect(segmentsFor(t)).toBe(byTheBook(t.length, isGsm7(t)))));
+  });
+
+  it('never costs less than the book, nor more than if every part lost a unit to a character kept whole', () => {
+    fc.assert(
+      fc.property(text(anyChar), (t) => {
+        const gsm = isGsm7(t);
+        const units = gsm ? Array.from(t).reduce((n, ch) => n + (EXTENSION.includes(ch) ? 2 : 1), 0) : t.length;
+        const book = byTheBook(units, gsm);
+        expect(segmentsFor(t)).toBeGreaterThanOrEqual(book);
+        // A part loses at most one unit to a character kept whole (one in 67 or 153).
+        expect(segmentsFor(t)).toBeLessThanOrEqual(Math.max(book, Math.ceil(units / (gsm ? 152 : 66))));
+      }),
+    );
+  });
+
+  it('grows with the text: a longer text never costs fewer segments than its prefix', () => {
+    fc.assert(
+      fc.property(text(anyChar), text(anyChar, 200), (head, tail) => {
+        expect(segmentsFor(head + tail)).toBeGreaterThanOrEqual(segmentsFor(head));
+      }),
+    );
+  });
+
+  it('never charges GSM text more than UCS-2 text of as many characters', () => {
+    fc.assert(
+      fc.property(text(gsmChar, 1200), fc.constantFrom('ж', '中'), (gsm, wide) => {
+        expect(segmentsFor(gsm)).toBeLessThanOrEqual(segmentsFor(wide.repeat(Array.from(gsm).length)));
+      }),
+    );
+  });
+
+  it('counts exactly the parts libs/smpp sends, whose payloads decode back to the text', () => {
+    fc.assert(
+      fc.property(text(anyChar, 1200), fc.constantFrom<'udh' | 'sar'>('udh', 'sar'), fc.integer({ min: 0, max: 255 }), (t, mode, ref) => {
+        const wire = encodeParts(t, mode, ref);
+        expect(wire).toHaveLength(segmentsFor(t));
+        const udh = mode === 'udh' && wire.length > 1 ? 6 : 0;
+        const decoded = wire.map((w) => decodeMessage(w.shortMessage.subarray(udh), w.dataCoding)).join('');
+        expect(decoded).toBe(t);
+        for (const w of wire) expect(w.shortMessage.length).toBeLessThanOrEqual(w.dataCoding === 0 ? 160 : 140);
+        if (mode === 'sar' && wire.length > 1) expect(wire.map((w) => w.sar)).toEqual(wire.map((_, i) => ({ ref, total: wire.length, seq: i + 1 })));
+      }),
+    );
+  });
+});
