@@ -49,7 +49,7 @@ describe('OpenAPI description', () => {
       providers: [
         { provide: RequestReplyClient, useValue: {} },
         { provide: IdentityService, useValue: {} },
-        { provide: Platform, useValue: {} },
+        { provide: Platform, useValue: { config: {}, ds: { options: {} } } },
         { provide: CampaignReadModel, useValue: {} },
       ],
     })
