@@ -48,7 +48,11 @@ describe('campaign API (read model, update, delete, counts)', () => {
   it('answers GET at once after create (read-your-writes) with the seed’s fields and timestamps, and search with every filter, sort and paging field', async () => {
     const t = await provisionTenant(stack.url, 100);
     const sids: Record<string, string> = {};
-    for (const [name, startTime, n] of [['Spring Sale', '2099-03-01T10:00:00', 1], ['Summer sale', '2098-06-01', 2], ['Winter news', '2097-01-01T00:00:00+0530', 3]] as const) {
+    for (const [name, startTime, n] of [
+      ['Spring Sale', '2099-03-01T10:00:00', 1],
+      ['Summer sale', '2098-06-01', 2],
+      ['Winter news', '2097-01-01T00:00:00+0530', 3],
+    ] as const) {
       sids[name] = await create(t, { name, startTime }, testNumbers(n, 1, n * 10));
       // Read-your-writes: the very next request sees the campaign, whatever the views topic has delivered yet.
       const now = await get(t, sids[name]);
@@ -114,7 +118,14 @@ describe('campaign API (read model, update, delete, counts)', () => {
     // Paging: the seed's fields and page URIs.
     const p = await search(t, '?pageSize=2&page=0&SortBy=name');
     expect(p.body).toMatchObject({
-      page: 0, num_pages: 2, page_size: 2, total: 3, start: 0, end: 1, uri: '/campaignmanager/campaigns/search', previous_page_uri: null,
+      page: 0,
+      num_pages: 2,
+      page_size: 2,
+      total: 3,
+      start: 0,
+      end: 1,
+      uri: '/campaignmanager/campaigns/search',
+      previous_page_uri: null,
     });
     expect(p.body.first_page_uri).toBe('/campaignmanager/campaigns/search?pageSize=2&page=0&SortBy=name');
     expect(p.body.next_page_uri).toBe('/campaignmanager/campaigns/search?pageSize=2&page=1&SortBy=name');
@@ -126,7 +137,13 @@ describe('campaign API (read model, update, delete, counts)', () => {
     const past = await search(t, '?page=5');
     expect(past.body).toMatchObject({ page: 5, total: 3, data: [] });
 
-    for (const [query, code] of [['?status=sleeping', 483], ['?startTime=05/10/2018', 498], ['?SortBy=body', 4001], ['?channel=fax', 4001], ['?pageSize=0', 4001]] as const) {
+    for (const [query, code] of [
+      ['?status=sleeping', 483],
+      ['?startTime=05/10/2018', 498],
+      ['?SortBy=body', 4001],
+      ['?channel=fax', 4001],
+      ['?pageSize=0', 4001],
+    ] as const) {
       expect((await search(t, query)).body.code).toBe(code);
     }
   });
@@ -159,10 +176,14 @@ describe('campaign API (read model, update, delete, counts)', () => {
     expect((await get(t, sid)).body.data.status).toBe('cancelled');
     expect((await search(t, '?status=cancelled')).body.data.map((c: { sid: string }) => c.sid)).toEqual([sid]);
     expect((await put(t, sid, { status: 'cancelled' })).body.code).toBe(487);
-    await waitFor('the reservation to come back', async () => {
-      const b = await balance(t);
-      return b.available === 100 && b.reserved === 0;
-    }, 30_000);
+    await waitFor(
+      'the reservation to come back',
+      async () => {
+        const b = await balance(t);
+        return b.available === 100 && b.reserved === 0;
+      },
+      30_000,
+    );
   });
 
   it('deletes only a scheduled campaign (464 otherwise, 463 unknown); it is gone from GET and search at once and its credits come back', async () => {
@@ -184,10 +205,14 @@ describe('campaign API (read model, update, delete, counts)', () => {
     expect((await del(t, sid)).body.code).toBe(463);
     expect((await put(t, sid, { status: 'cancelled' })).body.code).toBe(486);
     expect(await readModelRows(t.enterpriseSid)).toEqual([{ sid, version: expect.any(Number), removed: true, status: null }]);
-    await waitFor('the deleted campaign’s credits to come back', async () => {
-      const b = await balance(t);
-      return b.available === 100 && b.reserved === 0 && b.used === 0;
-    }, 30_000);
+    await waitFor(
+      'the deleted campaign’s credits to come back',
+      async () => {
+        const b = await balance(t);
+        return b.available === 100 && b.reserved === 0 && b.used === 0;
+      },
+      30_000,
+    );
     // Still gone once the views topic has caught up, and nothing of it was sent.
     await new Promise((r) => setTimeout(r, 1500));
     expect((await get(t, sid)).status).toBe(409);
@@ -195,10 +220,14 @@ describe('campaign API (read model, update, delete, counts)', () => {
 
     // A campaign that started can no longer be deleted (nor cancelled).
     const started = await create(t, { name: 'running' }, testNumbers(3, 3, 100));
-    await waitFor('the campaign to start', async () => {
-      const s = (await get(t, started)).body.data?.status;
-      return s === 'in-progress' || s === 'completed';
-    }, 60_000);
+    await waitFor(
+      'the campaign to start',
+      async () => {
+        const s = (await get(t, started)).body.data?.status;
+        return s === 'in-progress' || s === 'completed';
+      },
+      60_000,
+    );
     const refused = await del(t, started);
     expect([refused.status, refused.body.code, refused.body.message]).toEqual([409, 464, 'Campaign status not "Scheduled"']);
     expect((await put(t, started, { status: 'cancelled' })).body.code).toBe(487);
@@ -230,12 +259,17 @@ describe('campaign API (read model, update, delete, counts)', () => {
     const accepted = delivered.length + undeliverable.length + failing.length;
 
     // At 150 messages a second the campaign runs for about four seconds: counts move in between.
-    const seen = await waitFor('counts of a running campaign', async () => {
-      const c = (await get(t, sid)).body.data;
-      if (c?.status === 'completed') throw new Error('completed before its counts were seen moving');
-      const n = c?.counts;
-      return c?.status === 'in-progress' && n.queued > 0 && n.queued < accepted && n.sent + n.delivered > 0 ? c : null;
-    }, 60_000, 100);
+    const seen = await waitFor(
+      'counts of a running campaign',
+      async () => {
+        const c = (await get(t, sid)).body.data;
+        if (c?.status === 'completed') throw new Error('completed before its counts were seen moving');
+        const n = c?.counts;
+        return c?.status === 'in-progress' && n.queued > 0 && n.queued < accepted && n.sent + n.delivered > 0 ? c : null;
+      },
+      60_000,
+      100,
+    );
     expect(seen.counts['opted-out']).toBe(optedOut.length);
     const sum = (n: Record<string, number>) => Object.values(n).reduce((x, y) => x + y, 0);
     expect(sum(seen.counts)).toBe(accepted + optedOut.length);
@@ -248,10 +282,14 @@ describe('campaign API (read model, update, delete, counts)', () => {
     expect(done.counts.failed).toBe(failing.length);
     expect(done.counts.expired + done.counts.unknown).toBe(0);
     // Then the last receipts: each delivered message moves out of sent, none counted twice.
-    const final = await waitFor('every receipt counted', async () => {
-      const c = (await get(t, sid)).body.data;
-      return c.counts.delivered === delivered.length && c.counts.undelivered === undeliverable.length ? c : null;
-    }, 30_000);
+    const final = await waitFor(
+      'every receipt counted',
+      async () => {
+        const c = (await get(t, sid)).body.data;
+        return c.counts.delivered === delivered.length && c.counts.undelivered === undeliverable.length ? c : null;
+      },
+      30_000,
+    );
     expect(final.counts).toEqual({ queued: 0, sent: 0, delivered: delivered.length, undelivered: undeliverable.length, failed: failing.length, 'opted-out': optedOut.length, expired: 0, unknown: 0 });
     // Failed submits are not charged.
     expect(final.total).toBe(accepted - failing.length);

@@ -21,7 +21,8 @@ describe('create campaign (seed 000) and seed 001 routes', () => {
   });
 
   const balance = async (t: Tenant) => (await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: t.auth })).body.data;
-  const post = (t: Tenant, fields: Record<string, string>, to: string[], from?: string[]) => api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: t.auth, form: campaignForm(fields, to, from) });
+  const post = (t: Tenant, fields: Record<string, string>, to: string[], from?: string[]) =>
+    api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: t.auth, form: campaignForm(fields, to, from) });
 
   it('takes a JSON body with a `to` list of numbers and contacts, and sends it', async () => {
     const tenant = await provisionTenant(stack.url, 100);
@@ -32,12 +33,25 @@ describe('create campaign (seed 000) and seed 001 routes', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.code).toBe(200);
-    expect(created.body.data).toMatchObject({ status: 'initiating', name: 'JSON list', channel: 'sms', enterpriseSid: tenant.enterpriseSid, sender: 'ACME', upload: { lines: 4, valid: 3, invalid: 1 } });
+    expect(created.body.data).toMatchObject({
+      status: 'initiating',
+      name: 'JSON list',
+      channel: 'sms',
+      enterpriseSid: tenant.enterpriseSid,
+      sender: 'ACME',
+      upload: { lines: 4, valid: 3, invalid: 1 },
+    });
     expect(created.body.data.dateCreated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/);
     const done = await waitForStatus(stack, tenant, created.body.data.sid, 'completed');
     expect(done.total).toBe(3);
     const got = stack.smsc.submits().filter((m) => n.includes(m.to));
-    expect(new Map(got.map((m) => [m.to, [m.from, m.text]]))).toEqual(new Map([[n[0], ['ACME', 'Hello ']], [n[1], ['ACME', 'Hello Ann']], [n[2], ['ACME', 'Hello ']]]));
+    expect(new Map(got.map((m) => [m.to, [m.from, m.text]]))).toEqual(
+      new Map([
+        [n[0], ['ACME', 'Hello ']],
+        [n[1], ['ACME', 'Hello Ann']],
+        [n[2], ['ACME', 'Hello ']],
+      ]),
+    );
   });
 
   it('refuses each malformed create with the seed’s code and HTTP status, keeping nothing', async () => {
@@ -96,7 +110,12 @@ describe('create campaign (seed 000) and seed 001 routes', () => {
     expect(r.body.data.optIn).toBe('VIP');
     const done = await waitForStatus(stack, t, r.body.data.sid, 'completed');
     expect(done.recipients).toMatchObject({ accepted: 1, optedOut: 2 });
-    expect(stack.smsc.submits().filter((m) => n.includes(m.to)).map((m) => m.to)).toEqual([n[1]]);
+    expect(
+      stack.smsc
+        .submits()
+        .filter((m) => n.includes(m.to))
+        .map((m) => m.to),
+    ).toEqual([n[1]]);
   });
 
   it('records a voice campaign; with no voice carrier its calls fail with no-voice-carrier, nothing goes over SMPP and nothing is charged', async () => {
@@ -109,10 +128,14 @@ describe('create campaign (seed 000) and seed 001 routes', () => {
     expect(done.total).toBe(0);
     expect([...(await sendStates(stack.databaseUrl, r.body.data.sid)).values()]).toEqual(['failed', 'failed']);
     expect(stack.smsc.submits().filter((m) => n.includes(m.to))).toEqual([]);
-    await waitFor('the reservation back', async () => {
-      const b = await balance(t);
-      return b.reserved === 0 && b.available === 10 && b.used === 0;
-    }, 30000);
+    await waitFor(
+      'the reservation back',
+      async () => {
+        const b = await balance(t);
+        return b.reserved === 0 && b.available === 10 && b.used === 0;
+      },
+      30000,
+    );
   });
 
   it('serves seed 001’s /api/Campaigns with its shapes and statuses', async () => {
@@ -120,7 +143,13 @@ describe('create campaign (seed 000) and seed 001 routes', () => {
     const other = await provisionTenant(stack.url, 0);
     const n = testNumbers(3, 11);
     const later = new Date(Date.now() + 3600_000).toISOString();
-    const body = { startDateTime: later, sender: '+14155550100', message: 'Hi {{name}}', optOutLinkId: 0, contacts: [{ phoneNumber: n[0], name: 'Ann', custom1: 'c1', contactGroupId: '3fa85f64-5717-4562-b3fc-2c963f66afa6' }, { phoneNumber: n[1] }] };
+    const body = {
+      startDateTime: later,
+      sender: '+14155550100',
+      message: 'Hi {{name}}',
+      optOutLinkId: 0,
+      contacts: [{ phoneNumber: n[0], name: 'Ann', custom1: 'c1', contactGroupId: '3fa85f64-5717-4562-b3fc-2c963f66afa6' }, { phoneNumber: n[1] }],
+    };
     const created = await api(stack.url, 'POST', '/api/Campaigns', { auth: t.auth, json: body });
     expect(created.status).toBe(201);
     expect(typeof created.body).toBe('string');

@@ -40,7 +40,10 @@ describe('SMS campaign end to end', () => {
     lines.push('not-a-number', '12345', '0044 20', 'abc123', '+');
     expect(lines).toHaveLength(1000);
 
-    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name: 'New year', body: BODY, optOut: 'Opt-Out' }, lines, ['+14155550100', '+14155550101']) });
+    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', {
+      auth: tenant.auth,
+      form: campaignForm({ name: 'New year', body: BODY, optOut: 'Opt-Out' }, lines, ['+14155550100', '+14155550101']),
+    });
     expect(created.status).toBe(201);
     expect(created.body.code).toBe(200);
     expect(created.body.data).toMatchObject({ status: 'initiating', name: 'New year', body: BODY, enterpriseSid: tenant.enterpriseSid, channel: 'sms' });
@@ -62,25 +65,38 @@ describe('SMS campaign end to end', () => {
     const balance = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
     expect(balance.body.data).toEqual({ enterpriseSid: tenant.enterpriseSid, available: 2000 - 870, reserved: 0, used: 870 });
 
-    const statuses = await waitFor('four status records', async () => {
-      const s = watch.records.filter((r) => r.key === sid).map((r) => r.value);
-      return s.length >= 4 ? s : null;
-    }, 30000);
+    const statuses = await waitFor(
+      'four status records',
+      async () => {
+        const s = watch.records.filter((r) => r.key === sid).map((r) => r.value);
+        return s.length >= 4 ? s : null;
+      },
+      30000,
+    );
     expect(statuses.map((s) => s.status)).toEqual(['initiating', 'scheduled', 'in-progress', 'completed']);
     expect(statuses.map((s) => s.previousStatus)).toEqual([null, 'initiating', 'scheduled', 'in-progress']);
     for (const s of statuses) expect(s).toMatchObject({ type: 'CampaignStatusChanged', campaignSid: sid, enterpriseSid: tenant.enterpriseSid, occurredAt: expect.any(String) });
 
     // Every recipient reaches a final state on the deliveries topic: 870 sent (then delivered), 50 opted out.
-    const outcomes = await waitFor('every recipient outcome', async () => {
-      const mine = deliveries.records.filter((r) => r.key === sid).map((r) => r.value);
-      const final = new Map<string, string>();
-      for (const o of mine) if (o.status !== 'sent' || !final.has(o.to)) final.set(o.to, o.status);
-      if (final.size === 920 && [...final.values()].filter((v) => v === 'delivered').length === 870) return final;
-      const counts: Record<string, number> = {};
-      for (const v of final.values()) counts[v] = (counts[v] ?? 0) + 1;
-      throw new Error(`outcomes so far ${JSON.stringify(counts)} from ${mine.length} records`);
-    }, 30000);
-    expect([...outcomes.entries()].filter(([, v]) => v === 'opted-out').map(([to]) => to).sort()).toEqual(optedOut.map((n) => `+${n}`).sort());
+    const outcomes = await waitFor(
+      'every recipient outcome',
+      async () => {
+        const mine = deliveries.records.filter((r) => r.key === sid).map((r) => r.value);
+        const final = new Map<string, string>();
+        for (const o of mine) if (o.status !== 'sent' || !final.has(o.to)) final.set(o.to, o.status);
+        if (final.size === 920 && [...final.values()].filter((v) => v === 'delivered').length === 870) return final;
+        const counts: Record<string, number> = {};
+        for (const v of final.values()) counts[v] = (counts[v] ?? 0) + 1;
+        throw new Error(`outcomes so far ${JSON.stringify(counts)} from ${mine.length} records`);
+      },
+      30000,
+    );
+    expect(
+      [...outcomes.entries()]
+        .filter(([, v]) => v === 'opted-out')
+        .map(([to]) => to)
+        .sort(),
+    ).toEqual(optedOut.map((n) => `+${n}`).sort());
   });
 
   it('sends long GSM-7 and UCS-2 bodies as UDH-concatenated parts and charges every part', async () => {
@@ -145,17 +161,24 @@ describe('SMS campaign end to end', () => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe(487);
 
-    await waitFor('the reservation to be released', async () => {
-      const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
-      return b.body.data.reserved === 0 && b.body.data.available === 100 && b.body.data.used === 0;
-    }, 30000);
+    await waitFor(
+      'the reservation to be released',
+      async () => {
+        const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+        return b.body.data.reserved === 0 && b.body.data.available === 100 && b.body.data.used === 0;
+      },
+      30000,
+    );
     expect(stack.smsc.submits().filter((s) => numbers.includes(s.to))).toHaveLength(0);
   });
 
   it('answers an unknown sid and another enterprise’s sid the same way, and 401 without valid credentials', async () => {
     const a = await provisionTenant(stack.url, 10);
     const b = await provisionTenant(stack.url, 0);
-    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: a.auth, form: campaignForm({ name: 'Mine', body: BODY, fromPrefix: '1', startTime: '2099-01-01' }, ['+14155550123']) });
+    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', {
+      auth: a.auth,
+      form: campaignForm({ name: 'Mine', body: BODY, fromPrefix: '1', startTime: '2099-01-01' }, ['+14155550123']),
+    });
     expect(created.status).toBe(201);
     const sid = created.body.data.sid;
     const unknownSid = 'CP' + randomBytes(16).toString('hex');
@@ -211,8 +234,20 @@ describe('SMS campaign end to end', () => {
     const send = (m: ReturnType<typeof message>) => producer.send({ topic: stack.prefix + TOPIC.campaignCommands, messages: [{ key: campaignSid, value: JSON.stringify(m) }] });
     await send(
       message('CreateCampaign', {
-        campaignSid, enterpriseSid: tenant.enterpriseSid, accountSid: tenant.accountSid, accountEmail: 'ops@acme.test', name: 'cut off', channel: 'sms', body: 'x',
-        creditsPerRecipient: 1, fromNumbers: [], fromPrefix: '1', startTime: null, optOut: null, optIn: null, requestedAt: new Date().toISOString(),
+        campaignSid,
+        enterpriseSid: tenant.enterpriseSid,
+        accountSid: tenant.accountSid,
+        accountEmail: 'ops@acme.test',
+        name: 'cut off',
+        channel: 'sms',
+        body: 'x',
+        creditsPerRecipient: 1,
+        fromNumbers: [],
+        fromPrefix: '1',
+        startTime: null,
+        optOut: null,
+        optIn: null,
+        requestedAt: new Date().toISOString(),
       }),
     );
     await send(message('AddRecipients', { campaignSid, batchNo: 0, numbers: ['+14155550777'] }));
@@ -227,14 +262,23 @@ describe('SMS campaign end to end', () => {
     const t = await provisionTenant(stack.url, 100);
     const other = await provisionTenant(stack.url, 100);
     const later = '2099-01-01';
-    for (const [tenant, name] of [[t, 'Spring sale'], [t, 'Summer sale'], [t, 'Winter news'], [other, 'Spring sale (other)']] as const) {
+    for (const [tenant, name] of [
+      [t, 'Spring sale'],
+      [t, 'Summer sale'],
+      [t, 'Winter news'],
+      [other, 'Spring sale (other)'],
+    ] as const) {
       const r = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name, body: BODY, fromPrefix: '1', startTime: later }, ['+14155550888']) });
       expect(r.status).toBe(201);
     }
-    await waitFor('three scheduled campaigns', async () => {
-      const r = await api(stack.url, 'GET', '/campaignmanager/campaigns/search?status=Scheduled', { auth: t.auth });
-      return r.body.total === 3;
-    }, 30000);
+    await waitFor(
+      'three scheduled campaigns',
+      async () => {
+        const r = await api(stack.url, 'GET', '/campaignmanager/campaigns/search?status=Scheduled', { auth: t.auth });
+        return r.body.total === 3;
+      },
+      30000,
+    );
     const sales = await api(stack.url, 'GET', '/campaignmanager/campaigns/search?name=sale&SortBy=name:desc', { auth: t.auth });
     expect(sales.status).toBe(200);
     expect(sales.body.data.map((c: { name: string }) => c.name)).toEqual(['Summer sale', 'Spring sale']);

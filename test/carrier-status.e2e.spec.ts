@@ -33,10 +33,14 @@ describe('carrier trouble during a campaign', () => {
     // The SMSC goes away: connections cut, new ones refused for 12 s.
     const cutAt = Date.now();
     const outage = stack.smppProxy!.outage(12_000);
-    const shown = await waitFor('the campaign shows the carrier unreachable', async () => {
-      const c = await campaignStatus(stack, tenant, sid);
-      return c.carrier?.state === 'unreachable' ? c : null;
-    }, 10_000);
+    const shown = await waitFor(
+      'the campaign shows the carrier unreachable',
+      async () => {
+        const c = await campaignStatus(stack, tenant, sid);
+        return c.carrier?.state === 'unreachable' ? c : null;
+      },
+      10_000,
+    );
     expect(shown.status).toBe('in-progress');
     expect(Date.parse(shown.carrier.since)).toBeGreaterThanOrEqual(cutAt - 1000);
     expect(shown.carrier.detail).toEqual(expect.any(String));

@@ -38,10 +38,14 @@ async function campaignOnce(stack: Stack, base: number, count: number, during: (
   } finally {
     await db.end();
   }
-  const balance = await waitFor('credits to be committed', async () => {
-    const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
-    return b.body.data.reserved === 0 ? b.body.data : null;
-  }, 30_000);
+  const balance = await waitFor(
+    'credits to be committed',
+    async () => {
+      const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+      return b.body.data.reserved === 0 ? b.body.data : null;
+    },
+    30_000,
+  );
   expect(balance).toMatchObject({ available: 100, reserved: 0, used: count });
   return mine;
 }

@@ -18,7 +18,10 @@ describe('crash safety', () => {
   async function runCampaign(base: number, crash: (sid: string) => Promise<void>): Promise<{ sessions: Set<number> }> {
     const tenant = await provisionTenant(stack.url, COUNT + 500);
     const numbers = numbersFrom(base);
-    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name: `crash ${base}`, body: 'Flash sale today', fromPrefix: '1' }, numbers) });
+    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', {
+      auth: tenant.auth,
+      form: campaignForm({ name: `crash ${base}`, body: 'Flash sale today', fromPrefix: '1' }, numbers),
+    });
     expect(created.status).toBe(201);
     const sid = created.body.data.sid;
     await crash(sid);
@@ -32,10 +35,14 @@ describe('crash safety', () => {
     expect(twice).toEqual([]); // nobody got two messages
     expect(perNumber.size).toBe(COUNT); // nobody was skipped
     expect(done.total).toBe(COUNT);
-    const balance = await waitFor('credits to be committed', async () => {
-      const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
-      return b.body.data.reserved === 0 ? b.body.data : null;
-    }, 30_000);
+    const balance = await waitFor(
+      'credits to be committed',
+      async () => {
+        const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+        return b.body.data.reserved === 0 ? b.body.data : null;
+      },
+      30_000,
+    );
     expect(balance).toMatchObject({ available: 500, reserved: 0, used: COUNT });
     const times = mine.map((s) => s.receivedAt).sort((a, b) => a - b);
     const seconds = (times[times.length - 1] - times[0]) / 1000;

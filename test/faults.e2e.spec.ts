@@ -67,20 +67,29 @@ describe('faults: nothing lost, nothing doubled', () => {
     expect([...perNumber.entries()].filter(([, n]) => n > 1)).toEqual([]); // nobody got two messages
     expect(perNumber.size).toBe(COUNT); // nobody was skipped
     expect(done.total).toBe(COUNT);
-    const balance = await waitFor('credits to be committed', async () => {
-      const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
-      return b.body?.data?.reserved === 0 ? b.body.data : null;
-    }, 60_000);
+    const balance = await waitFor(
+      'credits to be committed',
+      async () => {
+        const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
+        return b.body?.data?.reserved === 0 ? b.body.data : null;
+      },
+      60_000,
+    );
     expect(balance).toMatchObject({ available: 500, reserved: 0, used: COUNT });
     expect(deadLetters.count()).toBe(0);
     console.log(`[figures] ${label}: ${COUNT} recipients completed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 
   const aQuarterSent = (base: number) =>
-    waitFor('a quarter of the campaign to be sent', async () => {
-      const wanted = new Set(numbersFrom(base));
-      return stack.smsc.submits().filter((s) => wanted.has(s.to)).length >= COUNT / 4;
-    }, 180_000, 20);
+    waitFor(
+      'a quarter of the campaign to be sent',
+      async () => {
+        const wanted = new Set(numbersFrom(base));
+        return stack.smsc.submits().filter((s) => wanted.has(s.to)).length >= COUNT / 4;
+      },
+      180_000,
+      20,
+    );
 
   it('every Postgres connection cut and refused for 15 s during intake', async () => {
     await campaignThrough('postgres outage during intake', 0, async () => {

@@ -18,7 +18,9 @@ const BOUNDARY = 'clarion-limits-test';
 
 /** RSS of a process in MB, from /proc. */
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.replace(/\D/g, '')) / 1024;
 }
 
@@ -35,82 +37,6 @@ function numberLines(seed: number, bytes: number): () => Buffer | null {
     sent += block.length;
     return block;
   };
-}
-
-/**
- * ~64 KB of CSV lines ~1,000 bytes wide (a valid number, then a wide column), again and again up
- * to `bytes`: a file that crosses the byte limit with few lines (67,000 per 64 MB).
- */
-function wideLines(bytes: number): () => Buffer | null {
-  const lines = testNumbers(64, 14).map((n) => `${n},${'x'.repeat(1000 - n.length - 2)}\n`);
-  const block = Buffer.from(lines.join(''));
-  let sent = 0;
-  return () => {
-    if (sent >= bytes) return null;
-    sent += block.length;
-    return block;
-  };
-}
-
-/**
- * Streams a campaign upload up to `pauseAtBytes` of the file (respecting backpressure), then stops
- * sending and waits for the answer: one that arrives while the client sends nothing more proves
- * the gateway refused the upload while it streamed, not after reading it all. Then gives up the
- * request, as curl does on an early error answer.
- */
-async function refusedWhileStreaming(stack: Stack, tenant: Tenant, next: () => Buffer | null, pauseAtBytes: number) {
-  const url = new URL(stack.url);
-  const req = request({
-    host: url.hostname,
-    port: url.port,
-    method: 'POST',
-    path: '/campaignmanager/campaigns',
-    headers: {
-      authorization: 'Basic ' + Buffer.from(tenant.auth.join(':')).toString('base64'),
-      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
-    },
-  });
-  let answeredAtBytes = -1;
-  let written = 0;
-  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    req.on('response', (res) => {
-      answeredAtBytes = written;
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-  });
-  answer.catch(() => undefined);
-  const field = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  req.write(field('name', 'too big') + field('body', 'Hello') + field('fromPrefix', '1'));
-  req.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="toFile"; filename="to.csv"\r\nContent-Type: text/csv\r\n\r\n`);
-  const pump = (untilBytes: number) =>
-    new Promise<boolean>((resolve) => {
-      const more = () => {
-        for (;;) {
-          if (written >= untilBytes) return resolve(true);
-          const chunk = next();
-          if (!chunk) return resolve(false);
-          written += chunk.length;
-          if (!req.write(chunk)) {
-            req.once('drain', more);
-            return;
-          }
-        }
-      };
-      more();
-    });
-  const t0 = Date.now();
-  await pump(pauseAtBytes);
-  const paused = Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  const answered = await Promise.race([answer, new Promise<null>((r) => (timer = setTimeout(() => r(null), 30_000)))]);
-  clearTimeout(timer);
-  const answerMs = Date.now() - t0;
-  // As curl does on an early error answer: stop sending.
-  req.destroy();
-  return { answered, answerMs, streamMs: paused - t0, answeredAtBytes };
 }
 
 interface Upload {
@@ -198,13 +124,16 @@ describe('gateway limits', () => {
     const idleMb = rssMb(pid);
     const uploads = Array.from({ length: 10 }, (_, i) => startUpload(stack, tenant, 50 * MB, 1 * MB, 10 + i));
     await waitFor('ten uploads to be spooling', async () => readdirSync(uploadDir).length >= 10, 30_000, 50);
-    const eleventh = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: (() => {
-      const f = new FormData();
-      f.append('name', 'eleventh');
-      f.append('body', 'Hello');
-      f.append('toFile', new Blob(['+14155550100\n']), 'to.csv');
-      return f;
-    })() });
+    const eleventh = await api(stack.url, 'POST', '/campaignmanager/campaigns', {
+      auth: tenant.auth,
+      form: (() => {
+        const f = new FormData();
+        f.append('name', 'eleventh');
+        f.append('body', 'Hello');
+        f.append('toFile', new Blob(['+14155550100\n']), 'to.csv');
+        return f;
+      })(),
+    });
     expect(eleventh.status).toBe(429);
     expect(eleventh.body).toMatchObject({ code: 429 });
 
@@ -239,7 +168,9 @@ describe('gateway limits', () => {
 
   it('answers 429 with Retry-After past an account’s request rate, and other accounts are unaffected', async () => {
     const [busy, calm] = [await provisionTenant(stack.url, 0), await provisionTenant(stack.url, 0)];
-    const answers = await Promise.all(Array.from({ length: 60 }, () => fetch(`${stack.url}/campaignmanager/credits/balance`, { headers: { authorization: 'Basic ' + Buffer.from(busy.auth.join(':')).toString('base64') } })));
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () => fetch(`${stack.url}/campaignmanager/credits/balance`, { headers: { authorization: 'Basic ' + Buffer.from(busy.auth.join(':')).toString('base64') } })),
+    );
     const limited = answers.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);

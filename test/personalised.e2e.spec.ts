@@ -101,26 +101,42 @@ describe('personalised SMS campaigns (seed 001 contacts)', () => {
     expect(await balance(tenant)).toMatchObject({ reserved: sum, available: 100 - sum });
     const cancel = await api(stack.url, 'PUT', `/campaignmanager/campaigns/${created.body.data.sid}`, { auth: tenant.auth, json: { status: 'cancelled' } });
     expect(cancel.status).toBe(200);
-    await waitFor('the reservation back', async () => {
-      const b = await balance(tenant);
-      return b.reserved === 0 && b.available === 100;
-    }, 30000);
+    await waitFor(
+      'the reservation back',
+      async () => {
+        const b = await balance(tenant);
+        return b.reserved === 0 && b.available === 100;
+      },
+      30000,
+    );
   });
 
   it('ignoreInvalidPhoneNumbers=false refuses the upload with the invalid lines; true skips and counts them', async () => {
     const tenant = await provisionTenant(stack.url, 100);
     const n = testNumbers(3, 5);
     const csv = `phoneNumber,name\n${n[0]},A\nbogus,B\n${n[1]},C\n12,D\n${n[2]},E\n`;
-    const refused = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: csvForm({ name: 'Strict', body: BODY, fromPrefix: '1', ignoreInvalidPhoneNumbers: 'false' }, csv) });
+    const refused = await api(stack.url, 'POST', '/campaignmanager/campaigns', {
+      auth: tenant.auth,
+      form: csvForm({ name: 'Strict', body: BODY, fromPrefix: '1', ignoreInvalidPhoneNumbers: 'false' }, csv),
+    });
     expect([refused.status, refused.body.code]).toEqual([400, 4001]);
     expect(refused.body.data).toEqual({ invalid: 2, invalidLines: [3, 5] });
     expect(refused.body.message).toContain('lines 3, 5');
-    const accepted = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: csvForm({ name: 'Lenient', body: BODY, fromPrefix: '1', ignoreInvalidPhoneNumbers: 'true' }, csv) });
+    const accepted = await api(stack.url, 'POST', '/campaignmanager/campaigns', {
+      auth: tenant.auth,
+      form: csvForm({ name: 'Lenient', body: BODY, fromPrefix: '1', ignoreInvalidPhoneNumbers: 'true' }, csv),
+    });
     expect(accepted.status).toBe(201);
     expect(accepted.body.data.upload).toEqual({ lines: 5, valid: 3, invalid: 2 });
     const done = await waitForStatus(stack, tenant, accepted.body.data.sid, 'completed');
     expect(done.recipients).toMatchObject({ invalid: 2, accepted: 3 });
-    expect(stack.smsc.submits().filter((m) => n.includes(m.to)).map((m) => m.text).sort()).toEqual(['Hi A, your code is . ', 'Hi C, your code is . ', 'Hi E, your code is . ']);
+    expect(
+      stack.smsc
+        .submits()
+        .filter((m) => n.includes(m.to))
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual(['Hi A, your code is . ', 'Hi C, your code is . ', 'Hi E, your code is . ']);
     // Nothing of the refused upload was kept: only the lenient campaign's credits moved.
     expect((await api(stack.url, 'GET', '/campaignmanager/campaigns/search', { auth: tenant.auth })).body.total).toBe(1);
   });

@@ -49,19 +49,26 @@ describe('recipients report', () => {
     const tenant = await provisionTenant(stack.url, 1000);
     const opt = await api(stack.url, 'POST', '/campaignmanager/dnd/optout', { auth: tenant.auth, form: numberFile(OPTED_OUT) });
     expect(opt.status).toBe(200);
-    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name: 'Report', body: BODY, fromPrefix: '1', optOut: 'Opt-Out' }, RECIPIENTS) });
+    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', {
+      auth: tenant.auth,
+      form: campaignForm({ name: 'Report', body: BODY, fromPrefix: '1', optOut: 'Opt-Out' }, RECIPIENTS),
+    });
     expect(created.status).toBe(201);
     const sid = created.body.data.sid;
     await waitForStatus(stack, tenant, sid, 'completed');
 
     const list = (query = '') => api(stack.url, 'GET', `/campaignmanager/campaigns/${sid}/recipients${query}`, { auth: tenant.auth });
     // The report follows Kafka: once it has every outcome, nothing is left queued or merely sent.
-    const all = await waitFor('the report to hold every outcome', async () => {
-      const r = await list('?pageSize=100');
-      if (r.status !== 200) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
-      const pending = r.body.data.filter((row: { status: string }) => row.status === 'queued' || row.status === 'sent');
-      return r.body.total === 40 && pending.length === 0 ? r.body : null;
-    }, 60000);
+    const all = await waitFor(
+      'the report to hold every outcome',
+      async () => {
+        const r = await list('?pageSize=100');
+        if (r.status !== 200) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+        const pending = r.body.data.filter((row: { status: string }) => row.status === 'queued' || row.status === 'sent');
+        return r.body.total === 40 && pending.length === 0 ? r.body : null;
+      },
+      60000,
+    );
     expect(all).toMatchObject({ code: 200, message: 'OK', page: 0, page_size: 100, pageSize: 100, total: 40, num_pages: 1, start: 0, end: 39, previous_page_uri: null, next_page_uri: null });
     const rows: { phoneNumber: string; status: string; errorCode: string | null; carrierMessageId: string | null; dateUpdated: string }[] = all.data;
     expect(rows.map((r) => r.phoneNumber)).toEqual([...RECIPIENTS].sort());
@@ -87,7 +94,11 @@ describe('recipients report', () => {
     expect((await list('?page=9&pageSize=15')).body).toMatchObject({ total: 40, data: [] });
 
     // The status filter, in any case, pages among the matching recipients only.
-    for (const [status, numbers] of [['failed', FAILING], ['undelivered', UNDELIVERABLE], ['Opted-Out', OPTED_OUT]] as const) {
+    for (const [status, numbers] of [
+      ['failed', FAILING],
+      ['undelivered', UNDELIVERABLE],
+      ['Opted-Out', OPTED_OUT],
+    ] as const) {
       const r = await list(`?status=${status}`);
       expect(r.status).toBe(200);
       expect(r.body.total).toBe(5);
@@ -133,18 +144,27 @@ describe('recipients report', () => {
     const tenant = await provisionTenant(stack.url, 100);
     const numbers = testNumbers(12, 5);
     await api(stack.url, 'POST', '/campaignmanager/dnd/optout', { auth: tenant.auth, form: numberFile(numbers.slice(0, 2)) });
-    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name: 'Later', body: BODY, fromPrefix: '1', optOut: 'Opt-Out', startTime: '2099-01-01' }, numbers) });
+    const created = await api(stack.url, 'POST', '/campaignmanager/campaigns', {
+      auth: tenant.auth,
+      form: campaignForm({ name: 'Later', body: BODY, fromPrefix: '1', optOut: 'Opt-Out', startTime: '2099-01-01' }, numbers),
+    });
     expect(created.status).toBe(201);
     const sid = created.body.data.sid;
     // Right after creation the report may not have heard of the campaign yet: that is an empty list, not 463.
     const early = await api(stack.url, 'GET', `/campaignmanager/campaigns/${sid}/recipients`, { auth: tenant.auth });
     expect(early.status).toBe(200);
     await waitForStatus(stack, tenant, sid, 'scheduled');
-    const r = await waitFor('the report of the scheduled campaign', async () => {
-      const x = await api(stack.url, 'GET', `/campaignmanager/campaigns/${sid}/recipients?pageSize=20`, { auth: tenant.auth });
-      return x.body.total === 12 ? x.body : null;
-    }, 30000);
-    expect(r.data.map((x: { phoneNumber: string; status: string }) => [x.phoneNumber, x.status])).toEqual([...numbers].sort().map((n) => [n, numbers.slice(0, 2).includes(n) ? 'opted-out' : 'queued']));
+    const r = await waitFor(
+      'the report of the scheduled campaign',
+      async () => {
+        const x = await api(stack.url, 'GET', `/campaignmanager/campaigns/${sid}/recipients?pageSize=20`, { auth: tenant.auth });
+        return x.body.total === 12 ? x.body : null;
+      },
+      30000,
+    );
+    expect(r.data.map((x: { phoneNumber: string; status: string }) => [x.phoneNumber, x.status])).toEqual(
+      [...numbers].sort().map((n) => [n, numbers.slice(0, 2).includes(n) ? 'opted-out' : 'queued']),
+    );
     await api(stack.url, 'PUT', `/campaignmanager/campaigns/${sid}`, { auth: tenant.auth, json: { status: 'cancelled' } });
   });
 
@@ -155,10 +175,15 @@ describe('recipients report', () => {
     expect(created.status).toBe(201);
     const sid = created.body.data.sid;
     await waitForStatus(stack, tenant, sid, 'completed', 280000);
-    await waitFor('every delivery in the report', async () => {
-      const x = await api(stack.url, 'GET', `/campaignmanager/campaigns/${sid}/recipients?status=delivered&pageSize=1`, { auth: tenant.auth });
-      return x.body.total === BIG_COUNT;
-    }, 120000, 2000);
+    await waitFor(
+      'every delivery in the report',
+      async () => {
+        const x = await api(stack.url, 'GET', `/campaignmanager/campaigns/${sid}/recipients?status=delivered&pageSize=1`, { auth: tenant.auth });
+        return x.body.total === BIG_COUNT;
+      },
+      120000,
+      2000,
+    );
 
     const pid = stack.pid('gateway')!;
     expect(pid).toEqual(expect.any(Number));

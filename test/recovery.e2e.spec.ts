@@ -38,21 +38,30 @@ describe('recovery', () => {
     started.push(credit);
     await credit.start();
     const enterpriseSid = newSid('enterprise');
-    const topUp = (credit: number) =>
-      message('AddCredit', { entrySid: newSid('creditEntry'), enterpriseSid, credit, description: 'replay test', accountSid: null, accountEmail: 'operator' });
+    const topUp = (credit: number) => message('AddCredit', { entrySid: newSid('creditEntry'), enterpriseSid, credit, description: 'replay test', accountSid: null, accountEmail: 'operator' });
 
     const producer = ns.kafka.producer();
     await producer.connect();
     const good = JSON.stringify(topUp(100));
     const broken = JSON.stringify(topUp(7)).slice(0, 60); // cut off mid-record: undecodable
-    await producer.send({ topic: ns.prefix + TOPIC.creditCommands, messages: [{ key: enterpriseSid, value: broken }, { key: enterpriseSid, value: good }] });
+    await producer.send({
+      topic: ns.prefix + TOPIC.creditCommands,
+      messages: [
+        { key: enterpriseSid, value: broken },
+        { key: enterpriseSid, value: good },
+      ],
+    });
 
     // The record behind the poison one, on the same partition, is applied: the consumer went on.
     await waitFor('the top-up behind the poison record', async () => (await credited(ns, enterpriseSid)) === 100, 60_000);
-    const [dead] = await waitFor('the dead letter', async () => {
-      const all = await listDeadLetters({ brokers: env.KAFKA_BROKERS, prefix: ns.prefix });
-      return all.length > 0 ? all : null;
-    }, 30_000);
+    const [dead] = await waitFor(
+      'the dead letter',
+      async () => {
+        const all = await listDeadLetters({ brokers: env.KAFKA_BROKERS, prefix: ns.prefix });
+        return all.length > 0 ? all : null;
+      },
+      30_000,
+    );
     expect(dead).toMatchObject({ originalTopic: TOPIC.creditCommands, consumerGroup: 'credit-svc', kind: 'poison', key: enterpriseSid, value: broken });
     expect(dead.error).toContain('undecodable');
 
@@ -99,10 +108,15 @@ describe('recovery', () => {
     await waitFor('the service to say it waits for Kafka', async () => output.join('').includes('waiting for Kafka'), 60_000);
     expect(credit.restarts).toBe(0);
     kafka.refuse(0);
-    const ready = await waitFor('readiness', async () => {
-      const r = await fetch(`http://127.0.0.1:${healthPort}/ready`);
-      return r.status === 200 ? r.json() : null;
-    }, 90_000, 250);
+    const ready = await waitFor(
+      'readiness',
+      async () => {
+        const r = await fetch(`http://127.0.0.1:${healthPort}/ready`);
+        return r.status === 200 ? r.json() : null;
+      },
+      90_000,
+      250,
+    );
     expect(ready).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, kafka: { status: 'up' } } });
     expect(credit.restarts).toBe(0);
   });

@@ -125,7 +125,12 @@ describe('SMS text and receipts end to end', () => {
     await waitForStatus(stack, tenant, sid, 'completed');
     const states = await waitForReceipts(stack.databaseUrl, sid, to.length);
     expect([...states.values()]).toEqual(['delivered', 'delivered', 'delivered']);
-    expect(stack.smsc.submits().filter((m) => to.includes(m.to)).map((m) => m.text)).toEqual([body, body, body]);
+    expect(
+      stack.smsc
+        .submits()
+        .filter((m) => to.includes(m.to))
+        .map((m) => m.text),
+    ).toEqual([body, body, body]);
     expect(simulatorErrors).toEqual([]);
     // A plain campaign afterwards still goes through: nothing was left broken.
     const after = numbers(2, 5_100);
@@ -140,14 +145,21 @@ describe('SMS text and receipts end to end', () => {
     const sid = await create(tenant, 'Your appointment is tomorrow at 10:00', to);
     await waitForStatus(stack, tenant, sid, 'completed');
     const states = await waitForReceipts(stack.databaseUrl, sid, to.length);
-    const undelivered = [...states.entries()].filter(([, s]) => s === 'undelivered').map(([n]) => n).sort();
+    const undelivered = [...states.entries()]
+      .filter(([, s]) => s === 'undelivered')
+      .map(([n]) => n)
+      .sort();
     expect(undelivered).toEqual([...UNDELIVERABLE].sort());
     expect([...states.values()].filter((s) => s === 'delivered')).toHaveLength(300 - UNDELIVERABLE.length);
     // The public topic says the same, for every recipient.
-    await waitFor('every receipt on the deliveries topic', async () => {
-      const last = new Map(deliveries.records.filter((r) => r.key === sid).map((r) => [r.value.to, r.value.status]));
-      return to.every((n) => last.get(n) === states.get(n));
-    }, 30000);
+    await waitFor(
+      'every receipt on the deliveries topic',
+      async () => {
+        const last = new Map(deliveries.records.filter((r) => r.key === sid).map((r) => [r.value.to, r.value.status]));
+        return to.every((n) => last.get(n) === states.get(n));
+      },
+      30000,
+    );
     // Undelivered messages were accepted by the carrier, so they are charged too.
     expect(await settledBalance(tenant)).toMatchObject({ used: 300, available: 700 });
   });

@@ -49,10 +49,14 @@ describe('tracing', () => {
     const created = await api(url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form: campaignForm({ name: 'traced', body: 'hi', fromPrefix: '1' }, ['+14155550001', '+14155550002']) });
     expect(created.status).toBe(201);
     await waitForStatus({ url }, tenant, created.body.data.sid, 'completed', 60_000);
-    const spans = await waitFor('the submit span', async () => {
-      const all = exporter.getFinishedSpans();
-      return all.some((s) => s.name === 'carrier.submit_sm') ? all : null;
-    }, 10_000);
+    const spans = await waitFor(
+      'the submit span',
+      async () => {
+        const all = exporter.getFinishedSpans();
+        return all.some((s) => s.name === 'carrier.submit_sm') ? all : null;
+      },
+      10_000,
+    );
     const request = spans.find((s) => s.name === 'HTTP POST /campaignmanager/campaigns');
     const submit = spans.find((s) => s.name === 'carrier.submit_sm');
     expect(request).toBeDefined();

@@ -49,10 +49,14 @@ export async function sendStates(databaseUrl: string, campaignSid: string): Prom
 
 /** Waits until every one of `count` sends has left `sent` (its receipt came) and returns their states. */
 export function waitForReceipts(databaseUrl: string, campaignSid: string, count: number, timeoutMs = 60000): Promise<Map<string, string>> {
-  return waitFor(`receipts for ${count} sends of ${campaignSid}`, async () => {
-    const states = await sendStates(databaseUrl, campaignSid);
-    const waiting = [...states.values()].filter((s) => s === 'queued' || s === 'sending' || s === 'sent').length;
-    if (states.size === count && waiting === 0) return states;
-    throw new Error(`${states.size} sends, ${waiting} still waiting`);
-  }, timeoutMs);
+  return waitFor(
+    `receipts for ${count} sends of ${campaignSid}`,
+    async () => {
+      const states = await sendStates(databaseUrl, campaignSid);
+      const waiting = [...states.values()].filter((s) => s === 'queued' || s === 'sending' || s === 'sent').length;
+      if (states.size === count && waiting === 0) return states;
+      throw new Error(`${states.size} sends, ${waiting} still waiting`);
+    },
+    timeoutMs,
+  );
 }

@@ -140,7 +140,12 @@ export interface ApiAnswer {
   body: any;
 }
 
-export async function api(base: string, method: string, path: string, options: { auth?: [string, string]; json?: unknown; form?: FormData; headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  options: { auth?: [string, string]; json?: unknown; form?: FormData; headers?: Record<string, string> } = {},
+): Promise<ApiAnswer> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.auth) headers.authorization = 'Basic ' + Buffer.from(`${options.auth[0]}:${options.auth[1]}`).toString('base64');
   let body: BodyInit | undefined;
@@ -216,11 +221,15 @@ export async function campaignStatus(stack: { url: string }, tenant: Tenant, sid
 }
 
 export async function waitForStatus(stack: { url: string }, tenant: Tenant, sid: string, status: string, timeoutMs = 120000): Promise<any> {
-  return waitFor(`campaign ${sid} to be ${status}`, async () => {
-    const c = await campaignStatus(stack, tenant, sid);
-    if (c && ['failed', 'completed', 'cancelled'].includes(c.status) && c.status !== status) throw new Error(`campaign ended ${c.status}: ${JSON.stringify(c)}`);
-    return c?.status === status ? c : null;
-  }, timeoutMs);
+  return waitFor(
+    `campaign ${sid} to be ${status}`,
+    async () => {
+      const c = await campaignStatus(stack, tenant, sid);
+      if (c && ['failed', 'completed', 'cancelled'].includes(c.status) && c.status !== status) throw new Error(`campaign ended ${c.status}: ${JSON.stringify(c)}`);
+      return c?.status === status ? c : null;
+    },
+    timeoutMs,
+  );
 }
 
 /** Records everything published on a public topic (the status topic by default) from the start. */

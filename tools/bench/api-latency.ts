@@ -91,7 +91,13 @@ function parseArgs(argv: string[]) {
     console.error(`--recipients is at most ${LIMITS.recipientsPerCampaignMax.toLocaleString('en-US')} (LIMITS.recipientsPerCampaignMax)`);
     usage();
   }
-  return { recipients, clients: parseCount('--clients', flags.clients, 50), durationMs: parseCount('--duration', flags.duration, 30) * 1000, thinkMs: flags['think-ms'] === '0' ? 0 : parseCount('--think-ms', flags['think-ms'], 0), old };
+  return {
+    recipients,
+    clients: parseCount('--clients', flags.clients, 50),
+    durationMs: parseCount('--duration', flags.duration, 30) * 1000,
+    thinkMs: flags['think-ms'] === '0' ? 0 : parseCount('--think-ms', flags['think-ms'], 0),
+    old,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,7 +175,17 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
   const seconds = (performance.now() - startedAt) / 1000;
   agent.destroy();
   const sorted = Float64Array.from(latencies).sort();
-  return { count: latencies.length, errors, errorExamples, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN, perSecond: latencies.length / seconds, gets, searches };
+  return {
+    count: latencies.length,
+    errors,
+    errorExamples,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    perSecond: latencies.length / seconds,
+    gets,
+    searches,
+  };
 }
 
 function loadInChild(job: LoadJob): Promise<LoadResult> {
@@ -300,7 +316,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  console.log(`api latency: ${fmt(N)} recipients dispatching, ${clients} clients${thinkMs ? ` (${thinkMs} ms between requests)` : ' (closed loop)'}, ${durationMs / 1000} s per path (database ${dbName}, topics ${prefix}*)`);
+  console.log(
+    `api latency: ${fmt(N)} recipients dispatching, ${clients} clients${thinkMs ? ` (${thinkMs} ms between requests)` : ' (closed loop)'}, ${durationMs / 1000} s per path (database ${dbName}, topics ${prefix}*)`,
+  );
   try {
     const admin = new Client({ connectionString: pg.serverUrl });
     await admin.connect();
@@ -352,13 +370,21 @@ async function main(): Promise<void> {
     const acc = await call(base, 'POST', `/campaignmanager/enterprises/${ent.body.data.sid}/accounts`, op, { json: { email: 'bench@example.com' } });
     expectStatus('create account', acc, 201);
     const me = `${acc.body.data.sid}:${acc.body.data.authToken}`;
-    expectStatus('credit top-up', await call(base, 'POST', '/campaignmanager/credits', op, { json: { enterpriseSid: ent.body.data.sid, credit: N, description: 'bench', idempotencyKey: `bench-${id}` } }), 201);
+    expectStatus(
+      'credit top-up',
+      await call(base, 'POST', '/campaignmanager/credits', op, { json: { enterpriseSid: ent.body.data.sid, credit: N, description: 'bench', idempotencyKey: `bench-${id}` } }),
+      201,
+    );
 
     const form = new FormData();
     form.append('name', 'api latency bench');
     form.append('body', 'Benchmark message');
     form.append('fromPrefix', '1');
-    form.append('toFile', linesBlob(N, (i) => `1${RECIPIENT_BASE + i}`), 'to.csv');
+    form.append(
+      'toFile',
+      linesBlob(N, (i) => `1${RECIPIENT_BASE + i}`),
+      'to.csv',
+    );
     const t0 = Date.now();
     const created = await call(base, 'POST', '/campaignmanager/campaigns', me, { form, timeoutMs: 60_000 + 2 * N });
     expectStatus('campaign upload', created, 201);
@@ -386,7 +412,9 @@ async function main(): Promise<void> {
           `p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, max ${fmt(r.max, 1)} ms`,
       );
       if (r.errors > 0) console.log(`    errors, e.g.: ${r.errorExamples.join(' | ')}`);
-      console.log(`    dispatch meanwhile: ${fmt(sentDuring)} submits (${fmt(sentDuring / (durationMs / 1000))} msg/s); status ${before.status} → ${after.status}; counts ${JSON.stringify(after.counts)}`);
+      console.log(
+        `    dispatch meanwhile: ${fmt(sentDuring)} submits (${fmt(sentDuring / (durationMs / 1000))} msg/s); status ${before.status} → ${after.status}; counts ${JSON.stringify(after.counts)}`,
+      );
       if (after.status !== 'in-progress') console.log(`    !! the campaign was no longer dispatching at the end of this phase: measure with more recipients`);
       return r;
     };

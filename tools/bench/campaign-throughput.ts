@@ -548,9 +548,7 @@ async function oneRun(label: string, runNo: number, opts: { serverUrl: string; b
     let tables: TableStat[] = [];
     let dbBytes = 0;
     try {
-      const { rows } = await db.query(
-        `SELECT relname, n_live_tup, n_dead_tup, pg_total_relation_size(relid) AS bytes FROM pg_stat_user_tables WHERE schemaname = 'dispatch' ORDER BY relname`,
-      );
+      const { rows } = await db.query(`SELECT relname, n_live_tup, n_dead_tup, pg_total_relation_size(relid) AS bytes FROM pg_stat_user_tables WHERE schemaname = 'dispatch' ORDER BY relname`);
       for (const r of rows) {
         const c = await db.query(`SELECT count(*)::bigint AS n FROM dispatch."${r.relname}"`);
         tables.push({ table: r.relname, live: Number(r.n_live_tup), dead: Number(r.n_dead_tup), rows: Number(c.rows[0].n), bytes: Number(r.bytes) });
@@ -626,7 +624,18 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   console.log(
     `campaign throughput: ${fmt(recipients)} recipients (opt-out list of ${fmt(recipients)}, ${fmt(Math.floor(recipients / 10))} of them recipients), ` +
-      `${runs} run${runs > 1 ? 's' : ''} of ${configs.map((c) => `${c.label}${Object.keys(c.env).length ? ` (${Object.entries(c.env).map(([a, b]) => `${a}=${b}`).join(' ')})` : ''}`).join(', ')}; ` +
+      `${runs} run${runs > 1 ? 's' : ''} of ${configs
+        .map(
+          (c) =>
+            `${c.label}${
+              Object.keys(c.env).length
+                ? ` (${Object.entries(c.env)
+                    .map(([a, b]) => `${a}=${b}`)
+                    .join(' ')})`
+                : ''
+            }`,
+        )
+        .join(', ')}; ` +
       `a run gives up after ${secs(timeoutMs)}`,
   );
   const results = new Map<string, RunResult[]>(configs.map((c) => [c.label, []]));
@@ -648,10 +657,20 @@ async function main(): Promise<void> {
     console.log(`  opt-out       ${ms(m((r) => r.optOutMs))}`);
     console.log(`  intake        upload→201 ${ms(m((r) => r.intakeMs))} (${fmt(m((r) => r.intakePerSecond))} recipients/s), →scheduled ${ms(m((r) => r.scheduledMs))}`);
     console.log(`  dispatch      ${fmt(m((r) => r.dispatchPerSecond))} msg/s`);
-    console.log(`  first/last    first 10 % ${fmt(m((r) => r.first10PerSecond))} msg/s, last 10 % ${fmt(m((r) => r.last10PerSecond))} msg/s, last/first ${fmt(m((r) => r.lastOverFirst), 2)}`);
+    console.log(
+      `  first/last    first 10 % ${fmt(m((r) => r.first10PerSecond))} msg/s, last 10 % ${fmt(m((r) => r.last10PerSecond))} msg/s, last/first ${fmt(
+        m((r) => r.lastOverFirst),
+        2,
+      )}`,
+    );
     console.log(`  end to end    ${secs(m((r) => r.endToEndMs))}`);
     console.log(`  peak RSS      ${stack.SERVICES.map((s: string) => `${s} ${mib(m((r) => r.peakRssKb[s]))}`).join(', ')}`);
-    console.log(`  bare SMPP     ${fmt(m((r) => r.barePerSecond))} submits/s (${fmt(m((r) => r.bareSimPerSecond))} msg/s as the simulator saw them); Clarion at ${fmt(m((r) => r.fractionOfBare), 2)} of it`);
+    console.log(
+      `  bare SMPP     ${fmt(m((r) => r.barePerSecond))} submits/s (${fmt(m((r) => r.bareSimPerSecond))} msg/s as the simulator saw them); Clarion at ${fmt(
+        m((r) => r.fractionOfBare),
+        2,
+      )} of it`,
+    );
     if (rs.length >= 3) console.log(`  drift         run 3 dispatch / run 1: ${fmt(rs[2].dispatchPerSecond / rs[0].dispatchPerSecond, 2)}`);
     else if (rs.length === 2) console.log(`  drift         run 2 dispatch / run 1: ${fmt(rs[1].dispatchPerSecond / rs[0].dispatchPerSecond, 2)} (fewer than 3 runs)`);
     else console.log(`  drift         n/a (one run; needs --runs 3)`);

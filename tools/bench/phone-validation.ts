@@ -121,7 +121,9 @@ function main() {
       rates.push(numbers / seconds);
     }
     const m = median(rates);
-    console.log(`${c.name.padEnd(40)} ${Math.round(m).toLocaleString('en-US').padStart(12)} numbers/s  (${(1e6 / m).toFixed(2)} µs/number; runs ${rates.map((x) => Math.round(x / 1000) + 'k').join(' ')})`);
+    console.log(
+      `${c.name.padEnd(40)} ${Math.round(m).toLocaleString('en-US').padStart(12)} numbers/s  (${(1e6 / m).toFixed(2)} µs/number; runs ${rates.map((x) => Math.round(x / 1000) + 'k').join(' ')})`,
+    );
   }
 }
 

@@ -14,7 +14,10 @@ const READ_TIMEOUT_MS = 30_000;
 
 function settings(overrides = {}) {
   return {
-    brokers: (overrides.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: (overrides.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     prefix: overrides.prefix ?? process.env.KAFKA_TOPIC_PREFIX ?? '',
   };
 }

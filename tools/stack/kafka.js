@@ -296,7 +296,11 @@ async function ensureKafka({ root = ROOT, port = 9092, controllerPort = 9093, da
     log(`kafka stopped in ${seconds(Date.now() - t)}${exited === 'SIGKILL' ? ' (killed after 20 s)' : ''}`);
   };
 
-  const ready = await waitUntil(async () => (await brokerAnswers(brokers, 1000)) && (await controllerReady(brokers)), READY_TIMEOUT_MS, () => exited !== null);
+  const ready = await waitUntil(
+    async () => (await brokerAnswers(brokers, 1000)) && (await controllerReady(brokers)),
+    READY_TIMEOUT_MS,
+    () => exited !== null,
+  );
   if (!ready) {
     if (exited !== null) {
       // Two first runs at once: the other one got the port and the data directory.
@@ -324,7 +328,10 @@ if (require.main === module) {
       const stop = () => {
         if (stopping) return;
         stopping = true;
-        k.stop().then(() => process.exit(0), () => process.exit(1));
+        k.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

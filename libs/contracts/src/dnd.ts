@@ -4,10 +4,16 @@ import type { RecipientFields } from './campaign';
 // ---- Commands to dnd-svc (topic dnd.commands.v1) ----
 export type AddOptOuts = Message<'AddOptOuts', { enterpriseSid: string; uploadId: string; batchNo: number; numbers: string[] }>;
 /** fields (personalised campaigns) is aligned with numbers and passed through untouched: RecipientsFiltered.acceptedFields is aligned with accepted. */
-export type FilterRecipients = Message<'FilterRecipients', { campaignSid: string; enterpriseSid: string; batchNo: number; numbers: string[]; optOut: string | null; optIn: string | null; fields?: Array<RecipientFields | null> }>;
+export type FilterRecipients = Message<
+  'FilterRecipients',
+  { campaignSid: string; enterpriseSid: string; batchNo: number; numbers: string[]; optOut: string | null; optIn: string | null; fields?: Array<RecipientFields | null> }
+>;
 
 // ---- Events of dnd-svc (topic dnd.events.v1, key: campaign sid) ----
-export type RecipientsFiltered = Message<'RecipientsFiltered', { campaignSid: string; enterpriseSid: string; batchNo: number; accepted: string[]; optedOut: string[]; acceptedFields?: Array<RecipientFields | null> }>;
+export type RecipientsFiltered = Message<
+  'RecipientsFiltered',
+  { campaignSid: string; enterpriseSid: string; batchNo: number; accepted: string[]; optedOut: string[]; acceptedFields?: Array<RecipientFields | null> }
+>;
 
 // ---- Queries (topic dnd.queries.v1, key: enterprise sid) ----
 /** Campaign create asks whether a named opt-in list exists (4001 if not) before accepting the campaign. */
@@ -40,7 +46,17 @@ export type GetDndEntry = Message<'GetDndEntry', { enterpriseSid: string; list: 
 /** One page of a list (topic dnd.queries.v1); number is E.164, times ISO-8601 and inclusive. */
 export type SearchDndEntries = Message<
   'SearchDndEntries',
-  { enterpriseSid: string; list: DndListKind; name: string | null; number: string | null; startTime: string | null; endTime: string | null; sortDirection: 'asc' | 'desc'; page: number; pageSize: number }
+  {
+    enterpriseSid: string;
+    list: DndListKind;
+    name: string | null;
+    number: string | null;
+    startTime: string | null;
+    endTime: string | null;
+    sortDirection: 'asc' | 'desc';
+    page: number;
+    pageSize: number;
+  }
 >;
 /** An entry in canonical form (number E.164, dateCreated ISO-8601); the gateway writes it the seed's way. */
 export interface DndEntryView {

@@ -37,11 +37,7 @@ export const Errors = {
   announcementInUse: e(507, 409, 'This Announcement cannot be deleted as it is being used in a campaign.'),
   announcementLanguageNotFound: e(521, 409, 'Announcement Language Not Found'),
   announcementVoiceInvalid: e(522, 409, 'Announcement voice type should be man or woman.'),
-  dateFormatIncorrect: e(
-    498,
-    400,
-    'Date format is incorrect. Supported format is ISO-8601 date/time string, like YYYY-MM-DDTHH:MM:SS (for example 2018-10-05T22:45:32)',
-  ),
+  dateFormatIncorrect: e(498, 400, 'Date format is incorrect. Supported format is ISO-8601 date/time string, like YYYY-MM-DDTHH:MM:SS (for example 2018-10-05T22:45:32)'),
   noValidRecipients: e(499, 409, 'No valid destination number in toFile'),
   uploadIncomplete: e(497, 409, 'The recipient upload did not complete'),
   idempotencyConflict: e(409, 409, 'The same id was already used with different content'),

@@ -87,12 +87,10 @@ describe('the compiled number plans', () => {
   });
 
   it('agree with libphonenumber on random national numbers of the right length for each country', () => {
-    const byCountry = fc
-      .tuple(fc.constantFrom(...exampleDigits), digitString(17, 17))
-      .map(([example, digits]) => {
-        const code = callingCodes.find((c) => example.startsWith(c))!;
-        return code + digits.slice(0, example.length - code.length);
-      });
+    const byCountry = fc.tuple(fc.constantFrom(...exampleDigits), digitString(17, 17)).map(([example, digits]) => {
+      const code = callingCodes.find((c) => example.startsWith(c))!;
+      return code + digits.slice(0, example.length - code.length);
+    });
     fc.assert(
       fc.property(byCountry, (digits) => expect(validInternational(digits)).toBe(libraryE164(digits))),
       { numRuns: 20_000 },

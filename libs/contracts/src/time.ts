@@ -15,7 +15,14 @@ export function parseSeedDateTime(input: unknown): Date | null {
   const utc = Date.UTC(...parts);
   const check = new Date(utc);
   // Date.UTC rolls 2021-02-30 over into March; a round trip catches that.
-  if (check.getUTCFullYear() !== parts[0] || check.getUTCMonth() !== parts[1] || check.getUTCDate() !== parts[2] || check.getUTCHours() !== parts[3] || check.getUTCMinutes() !== parts[4] || check.getUTCSeconds() !== parts[5]) {
+  if (
+    check.getUTCFullYear() !== parts[0] ||
+    check.getUTCMonth() !== parts[1] ||
+    check.getUTCDate() !== parts[2] ||
+    check.getUTCHours() !== parts[3] ||
+    check.getUTCMinutes() !== parts[4] ||
+    check.getUTCSeconds() !== parts[5]
+  ) {
     return null;
   }
   let offsetMinutes = 0;

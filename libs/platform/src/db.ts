@@ -136,6 +136,9 @@ export class PlatformQueueTables3 implements MigrationInterface {
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE outbox DROP COLUMN bytes');
-    for (const table of ['outbox', 'inbox']) await q.query(`ALTER TABLE ${table} RESET (fillfactor, autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_vacuum_insert_scale_factor, autovacuum_vacuum_insert_threshold, autovacuum_vacuum_cost_delay, autovacuum_analyze_scale_factor)`);
+    for (const table of ['outbox', 'inbox'])
+      await q.query(
+        `ALTER TABLE ${table} RESET (fillfactor, autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_vacuum_insert_scale_factor, autovacuum_vacuum_insert_threshold, autovacuum_vacuum_cost_delay, autovacuum_analyze_scale_factor)`,
+      );
   }
 }

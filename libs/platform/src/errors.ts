@@ -22,7 +22,10 @@ export class PoisonMessageError extends Error {
 /** Thrown for an infrastructure condition the code detected itself; always retried. */
 export class RetriableError extends Error {
   readonly kind = 'retriable';
-  constructor(reason: string, override readonly cause?: unknown) {
+  constructor(
+    reason: string,
+    override readonly cause?: unknown,
+  ) {
     super(reason);
     this.name = 'RetriableError';
   }
@@ -44,7 +47,8 @@ const RETRIABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT',
  * Messages of node-postgres and TypeORM errors that carry no code when the socket goes away, and of
  * kafkajs errors that wrap broker unavailability.
  */
-const RETRIABLE_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection is not established|Query read timeout|server closed the connection|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Cannot use a pool after calling end|Client was closed|socket hang up|write after end|Broker|KafkaJS.*(Connection|Timeout|not available|Retries exceeded)|Request timed out|Closed connection|This server is not the leader|There is no leader|Not coordinator|coordinator is (loading|not available)/i;
+const RETRIABLE_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection is not established|Query read timeout|server closed the connection|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Cannot use a pool after calling end|Client was closed|socket hang up|write after end|Broker|KafkaJS.*(Connection|Timeout|not available|Retries exceeded)|Request timed out|Closed connection|This server is not the leader|There is no leader|Not coordinator|coordinator is (loading|not available)/i;
 
 interface ErrorLike {
   name?: string;

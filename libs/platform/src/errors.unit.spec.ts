@@ -33,9 +33,7 @@ describe('error taxonomy', () => {
     expect(classifyError(err)).toBe('retriable');
   });
 
-  it.each([
-    ['a poison message', new PoisonMessageError('not a Clarion message envelope')],
-  ])('%s is poison', (_what, err) => {
+  it.each([['a poison message', new PoisonMessageError('not a Clarion message envelope')]])('%s is poison', (_what, err) => {
     expect(classifyError(err)).toBe('poison');
   });
 
@@ -57,18 +55,28 @@ describe('error taxonomy', () => {
 
   it('retries a step while its error is retriable, and throws anything else at once', async () => {
     let calls = 0;
-    const value = await retryWhileRetriable('test', async () => {
-      calls++;
-      if (calls < 4) throw nodeError('ECONNREFUSED');
-      return 'done';
-    }, { delayMsMax: 5 });
+    const value = await retryWhileRetriable(
+      'test',
+      async () => {
+        calls++;
+        if (calls < 4) throw nodeError('ECONNREFUSED');
+        return 'done';
+      },
+      { delayMsMax: 5 },
+    );
     expect([value, calls]).toEqual(['done', 4]);
 
     let bugCalls = 0;
-    await expect(retryWhileRetriable('test', async () => {
-      bugCalls++;
-      throw new TypeError('broken');
-    }, { delayMsMax: 5 })).rejects.toThrow('broken');
+    await expect(
+      retryWhileRetriable(
+        'test',
+        async () => {
+          bugCalls++;
+          throw new TypeError('broken');
+        },
+        { delayMsMax: 5 },
+      ),
+    ).rejects.toThrow('broken');
     expect(bugCalls).toBe(1);
   });
 });

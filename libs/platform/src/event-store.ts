@@ -9,7 +9,10 @@ export interface StoredEvent<E = { type: string; data: unknown }> {
 
 /** Another writer appended to the stream first; the caller reloads and decides again. */
 export class ConcurrencyError extends Error {
-  constructor(readonly streamId: string, readonly expectedVersion: number) {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+  ) {
     super(`stream ${streamId} is past version ${expectedVersion}`);
   }
 }
@@ -58,13 +61,7 @@ export async function appendToStream<State>(
     await tx.query(
       `INSERT INTO events (stream_id, version, type, data, metadata)
        SELECT $1, v, t, d::jsonb, $5::jsonb FROM unnest($2::int[], $3::text[], $4::text[]) AS x(v, t, d)`,
-      [
-        streamId,
-        events.map((_, i) => expectedVersion + i + 1),
-        events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.data)),
-        JSON.stringify({ schemaVersion: 1, ...metadata }),
-      ],
+      [streamId, events.map((_, i) => expectedVersion + i + 1), events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), JSON.stringify({ schemaVersion: 1, ...metadata })],
     );
   } catch (err) {
     if ((err as { code?: string }).code === '23505') throw new ConcurrencyError(streamId, expectedVersion);

@@ -10,11 +10,13 @@ import type { PlatformConfig } from './config';
  */
 const TRANSIENT = /group coordinator is not available|Topic creation errors|There is no leader|is not the coordinator|rebalanc|This server does not host this topic-partition/i;
 
-const logCreator = () => ({ namespace, level, log }: { namespace: string; level: logLevel; log: { message: string; error?: string } }) => {
-  const text = `${log.message} ${log.error ?? ''}`;
-  if (TRANSIENT.test(text)) return;
-  console.error(`[kafkajs ${logLevel[level]}] ${namespace}: ${text.trim()}`);
-};
+const logCreator =
+  () =>
+  ({ namespace, level, log }: { namespace: string; level: logLevel; log: { message: string; error?: string } }) => {
+    const text = `${log.message} ${log.error ?? ''}`;
+    if (TRANSIENT.test(text)) return;
+    console.error(`[kafkajs ${logLevel[level]}] ${namespace}: ${text.trim()}`);
+  };
 
 export function createKafka(clientId: string, config: PlatformConfig): Kafka {
   return new Kafka({

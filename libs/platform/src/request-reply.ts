@@ -14,7 +14,11 @@ export class RequestReplyClient {
   private readonly pending = new Map<string, { resolve: (r: Result<unknown>) => void; timer: NodeJS.Timeout }>();
   private readonly pendingMax = 10_000;
 
-  constructor(private readonly kafka: Kafka, private readonly producer: Producer, private readonly topicPrefix: string) {}
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+    private readonly topicPrefix: string,
+  ) {}
 
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}gateway.replies.${this.instanceId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });

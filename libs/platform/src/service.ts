@@ -34,8 +34,7 @@ export class Platform {
    * internal topics keep seven days, so ids older than eight days are deleted, keeping it bounded.
    */
   pruneInboxEvery(intervalMs: number): void {
-    const prune = () =>
-      this.query(`DELETE FROM inbox WHERE handled_at < now() - interval '8 days'`).catch((err: Error) => console.error(`[${this.serviceName}] inbox pruning: ${err.message}`));
+    const prune = () => this.query(`DELETE FROM inbox WHERE handled_at < now() - interval '8 days'`).catch((err: Error) => console.error(`[${this.serviceName}] inbox pruning: ${err.message}`));
     this.pruneTimer = setInterval(prune, intervalMs);
     this.pruneTimer.unref();
   }

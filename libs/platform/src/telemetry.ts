@@ -43,11 +43,7 @@ export function contextFromHeaders(headers: Record<string, unknown> | undefined)
 }
 
 /** Runs `work` in a span; the span ends with the promise and records a thrown error. */
-export async function withSpan<T>(
-  name: string,
-  options: { parent?: Context; kind?: SpanKind; attributes?: Record<string, string | number | boolean> },
-  work: (span: Span) => Promise<T>,
-): Promise<T> {
+export async function withSpan<T>(name: string, options: { parent?: Context; kind?: SpanKind; attributes?: Record<string, string | number | boolean> }, work: (span: Span) => Promise<T>): Promise<T> {
   const parent = options.parent ?? context.active();
   const span = tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parent);
   try {

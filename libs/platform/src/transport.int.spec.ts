@@ -70,7 +70,13 @@ describe('Kafka transport with inbox, outbox and dead letters', () => {
   beforeAll(async () => {
     ns = await freshNamespace();
     svc = await startService(
-      { name: 'platform-test', schema: 'platform_test', migrations: [Counters], module: (p) => ({ module: TestModule, imports: [PlatformModule.forRoot(p)] }), commandTopics: [TOPIC.campaignCommands] },
+      {
+        name: 'platform-test',
+        schema: 'platform_test',
+        migrations: [Counters],
+        module: (p) => ({ module: TestModule, imports: [PlatformModule.forRoot(p)] }),
+        commandTopics: [TOPIC.campaignCommands],
+      },
       { env: { ...process.env, DATABASE_URL: ns.databaseUrl, KAFKA_TOPIC_PREFIX: ns.prefix } },
     );
     const consumer = ns.kafka.consumer({ groupId: `${ns.prefix}watch-${randomBytes(3).toString('hex')}`, maxWaitTimeInMs: 100 });
@@ -103,14 +109,22 @@ describe('Kafka transport with inbox, outbox and dead letters', () => {
     await send({ type: 'NotAnEnvelope' } as unknown as Message);
     await producer.disconnect();
 
-    await waitFor('the bump after the poison message', async () => {
-      const [row] = await svc.platform.query('SELECT n FROM counters WHERE name = $1', ['a']);
-      return row?.n === 2;
-    }, 60000);
+    await waitFor(
+      'the bump after the poison message',
+      async () => {
+        const [row] = await svc.platform.query('SELECT n FROM counters WHERE name = $1', ['a']);
+        return row?.n === 2;
+      },
+      60000,
+    );
     const [poison] = await svc.platform.query('SELECT n FROM counters WHERE name = $1', ['poison']);
     expect(poison).toBeUndefined();
 
-    await waitFor('relayed events and dead letters', async () => seen.filter((s) => s.topic === TOPIC.campaignEvents).length >= 2 && seen.filter((s) => s.topic === TOPIC.deadLetters).length >= 2, 30000);
+    await waitFor(
+      'relayed events and dead letters',
+      async () => seen.filter((s) => s.topic === TOPIC.campaignEvents).length >= 2 && seen.filter((s) => s.topic === TOPIC.deadLetters).length >= 2,
+      30000,
+    );
     const bumped = seen.filter((s) => s.topic === TOPIC.campaignEvents);
     expect(bumped.map((b) => b.value.type)).toEqual(['Bumped', 'Bumped']);
     expect(bumped[0].value.metadata.causationId).toBe(twice.metadata.messageId);
@@ -140,17 +154,29 @@ describe('Kafka transport with inbox, outbox and dead letters', () => {
       ],
     });
     await producer.disconnect();
-    const degraded = await waitFor('the service to report itself degraded while it retries', async () => {
-      const r = await fetch(`${svc.healthUrl}/ready`);
-      return r.status === 503 ? r.json() : null;
-    }, 30000, 50);
+    const degraded = await waitFor(
+      'the service to report itself degraded while it retries',
+      async () => {
+        const r = await fetch(`${svc.healthUrl}/ready`);
+        return r.status === 503 ? r.json() : null;
+      },
+      30000,
+      50,
+    );
     expect(JSON.stringify(degraded)).toContain('retrying Flaky');
-    await waitFor('both flaky messages to apply', async () => {
-      const rows = await svc.platform.query('SELECT name, n FROM counters WHERE name IN ($1, $2) ORDER BY name', ['conflict', 'outage']);
-      return rows.length === 2 ? rows : null;
-    }, 90000);
+    await waitFor(
+      'both flaky messages to apply',
+      async () => {
+        const rows = await svc.platform.query('SELECT name, n FROM counters WHERE name IN ($1, $2) ORDER BY name', ['conflict', 'outage']);
+        return rows.length === 2 ? rows : null;
+      },
+      90000,
+    );
     const rows = await svc.platform.query('SELECT name, n FROM counters WHERE name IN ($1, $2) ORDER BY name', ['conflict', 'outage']);
-    expect(rows).toEqual([{ name: 'conflict', n: 1 }, { name: 'outage', n: 1 }]);
+    expect(rows).toEqual([
+      { name: 'conflict', n: 1 },
+      { name: 'outage', n: 1 },
+    ]);
     expect(attempts.get('outage')).toBe(13);
     expect(seen.filter((s) => s.topic === TOPIC.deadLetters).length).toBe(deadBefore);
     await waitFor('readiness to recover', async () => (await fetch(`${svc.healthUrl}/ready`)).status === 200, 10000, 50);
@@ -179,10 +205,14 @@ describe('Kafka transport with inbox, outbox and dead letters', () => {
     await send(message('Publish', { name: 'huge', bytes: 2_000_000, count: 1 }));
     await send(message('Publish', { name: 'after', bytes: 100, count: 1 }));
     await producer.disconnect();
-    await waitFor('every record of the batch and the one after the huge one', async () => {
-      const sized = seen.filter((s) => s.topic === TOPIC.campaignEvents && s.value?.type === 'Sized');
-      return sized.filter((s) => s.value.data.name === 'many').length === 300 && sized.some((s) => s.value.data.name === 'after');
-    }, 60000);
+    await waitFor(
+      'every record of the batch and the one after the huge one',
+      async () => {
+        const sized = seen.filter((s) => s.topic === TOPIC.campaignEvents && s.value?.type === 'Sized');
+        return sized.filter((s) => s.value.data.name === 'many').length === 300 && sized.some((s) => s.value.data.name === 'after');
+      },
+      60000,
+    );
     const many = seen.filter((s) => s.topic === TOPIC.campaignEvents && s.value?.type === 'Sized' && s.value.data.name === 'many').map((s) => s.value.data.i);
     expect(many).toEqual(Array.from({ length: 300 }, (_, i) => i)); // in order, once each
     expect(seen.some((s) => s.topic === TOPIC.campaignEvents && s.value?.type === 'Sized' && s.value.data.name === 'huge')).toBe(false);

@@ -12,7 +12,11 @@ import { contextFromHeaders, withSpan, SpanKind } from './telemetry';
 /** What a handler gets besides the message: the transaction its effects must use. */
 export class MessageContext extends BaseRpcContext<[Tx | null, string]> {
   private replyValue: Reply['data']['result'] | null = null;
-  constructor(readonly tx: Tx | null, readonly topic: string, readonly incoming: Message) {
+  constructor(
+    readonly tx: Tx | null,
+    readonly topic: string,
+    readonly incoming: Message,
+  ) {
     super([tx, topic]);
   }
   /** The transaction of a command handler; queries run without one. */
@@ -216,7 +220,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
             this.options.health.markDegraded(component, `retrying ${msg.type} (attempt ${attempt}): ${(err as Error).message}`);
             // Stop fetching this partition while its head waits; the other partitions go on.
             if (!resume) resume = control.pause();
-            if (attempt === 1 || attempt % 20 === 0) console.error(`[${this.options.groupId}] ${msg.type} on ${component} waits for the infrastructure (attempt ${attempt}): ${(err as Error).message}`);
+            if (attempt === 1 || attempt % 20 === 0)
+              console.error(`[${this.options.groupId}] ${msg.type} on ${component} waits for the infrastructure (attempt ${attempt}): ${(err as Error).message}`);
           }
           await this.waitBeforeRetry(attempt, control);
         }

@@ -4,10 +4,7 @@ import type { SmppEndpoint } from './url';
 
 export type BindType = 'transceiver' | 'transmitter' | 'receiver';
 
-export type SubmitOutcome =
-  | { kind: 'accepted'; messageId: string }
-  | { kind: 'rejected'; commandStatus: number; retriable: boolean }
-  | { kind: 'unknown'; reason: string };
+export type SubmitOutcome = { kind: 'accepted'; messageId: string } | { kind: 'rejected'; commandStatus: number; retriable: boolean } | { kind: 'unknown'; reason: string };
 
 export interface DeliveryReceipt {
   messageId: string;

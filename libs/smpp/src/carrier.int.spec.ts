@@ -79,11 +79,21 @@ describe('SMPP carrier and SMSC simulator', () => {
     const texts = seeds.flatMap((seed) => [20, 130, 195, 262, 330].map((n) => ofUnits(seed, n)));
     const outcomes = await Promise.all(texts.map((text, i) => c.submit({ from: '+14155550000', to: `+1415700${String(i).padStart(4, '0')}`, text, registeredDelivery: true })));
     expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
-    expect(s.submits().map((m) => m.text).sort()).toEqual([...texts].sort());
+    expect(
+      s
+        .submits()
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual([...texts].sort());
     // Long ones arrive as UDH-concatenated UCS-2 parts, as many as the message is charged for.
     for (const m of s.submits()) expect(m.concatenation?.parts.length ?? 1).toBe(segmentsFor(m.text));
     expect(new Set(s.submits().map((m) => m.concatenation?.parts.length ?? 1))).toEqual(new Set([1, 2, 3, 4, 5]));
-    expect(s.submits().filter((m) => m.concatenation).every((m) => m.concatenation!.mode === 'udh' && m.concatenation!.dataCoding === 8)).toBe(true);
+    expect(
+      s
+        .submits()
+        .filter((m) => m.concatenation)
+        .every((m) => m.concatenation!.mode === 'udh' && m.concatenation!.dataCoding === 8),
+    ).toBe(true);
     await waitUntil('a receipt for every message', () => receipts.length === texts.length);
     expect(receipts.every((r) => r.stat === 'DELIVRD')).toBe(true);
     // Still serving after all of them.
@@ -105,7 +115,10 @@ describe('SMPP carrier and SMSC simulator', () => {
     expect(sent.every((o) => o.kind === 'accepted')).toBe(true);
     const byTo = new Map(s.submits().map((m) => [m.to, m]));
     texts.forEach((text, i) => {
-      for (const [prefix, mode] of [['+1646800000', 'udh'], ['+1646810000', 'sar']] as const) {
+      for (const [prefix, mode] of [
+        ['+1646800000', 'udh'],
+        ['+1646810000', 'sar'],
+      ] as const) {
         const m = byTo.get(`${prefix}${i}`)!;
         expect(m.text).toBe(text);
         const parts = m.concatenation?.parts ?? [m.text];
@@ -232,7 +245,12 @@ describe('SMPP carrier queue bound', () => {
     const { port } = await s.start();
     const c = new SmppCarrier({ url: `smpp://sys:pw@127.0.0.1:${port}`, windowSize: 2, responseTimeoutMs: 300 });
     await c.connect();
-    const all = Array.from({ length: 23 }, () => c.submit({ from: '+1', to: '+16469999999', text: 'x' }).then((o) => o.kind, (e: Error) => e.message));
+    const all = Array.from({ length: 23 }, () =>
+      c.submit({ from: '+1', to: '+16469999999', text: 'x' }).then(
+        (o) => o.kind,
+        (e: Error) => e.message,
+      ),
+    );
     const results = await Promise.all(all);
     expect(results.filter((r) => r === 'carrier submit queue is full')).toHaveLength(1);
     expect(results.filter((r) => r === 'unknown')).toHaveLength(22);

@@ -76,7 +76,10 @@ export class SmppCarrier {
     this.responseTimeoutMs = options.responseTimeoutMs ?? 10000;
     const transmitting = options.binds ?? 1;
     const receiving = options.bindType === 'transmitter' ? (options.receiverBinds ?? 1) : 0;
-    for (const [what, n, min] of [['binds', transmitting, 1], ['receiver binds', receiving, 0]] as const) {
+    for (const [what, n, min] of [
+      ['binds', transmitting, 1],
+      ['receiver binds', receiving, 0],
+    ] as const) {
       if (!Number.isInteger(n) || n < min || n > BINDS_MAX) throw new Error(`SMPP ${what} must be an integer from ${min} to ${BINDS_MAX}, not ${n}`);
     }
     const bind = (type: BindType) =>

@@ -66,18 +66,21 @@ describe('long messages', () => {
 
   it('splits between characters into parts within the limits, charging exactly the parts sent', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(gsmChar, anyChar), { maxLength: 700 }).map((cs) => cs.join('')), (text) => {
-        const { gsm, parts } = splitText(text);
-        expect(parts.join('')).toBe(text);
-        expect(segmentsFor(text)).toBe(parts.length);
-        const units = (p: string) => (gsm ? Array.from(p).reduce((n, ch) => n + ('^{}\\[~]|€\f'.includes(ch) ? 2 : 1), 0) : p.length);
-        if (parts.length > 1) for (const p of parts) expect(units(p)).toBeLessThanOrEqual(gsm ? 153 : 67);
-        else expect(units(text)).toBeLessThanOrEqual(gsm ? 160 : 70);
-        const wire = encodeParts(text, 'udh', 7);
-        expect(wire).toHaveLength(parts.length);
-        for (const w of wire) expect(w.shortMessage.length).toBeLessThanOrEqual(gsm ? 160 : 140);
-        if (wire.length > 1) expect(wire.map((w) => [...w.shortMessage.subarray(0, 6)])).toEqual(wire.map((_, i) => [5, 0, 3, 7, wire.length, i + 1]));
-      }),
+      fc.property(
+        fc.array(fc.oneof(gsmChar, anyChar), { maxLength: 700 }).map((cs) => cs.join('')),
+        (text) => {
+          const { gsm, parts } = splitText(text);
+          expect(parts.join('')).toBe(text);
+          expect(segmentsFor(text)).toBe(parts.length);
+          const units = (p: string) => (gsm ? Array.from(p).reduce((n, ch) => n + ('^{}\\[~]|€\f'.includes(ch) ? 2 : 1), 0) : p.length);
+          if (parts.length > 1) for (const p of parts) expect(units(p)).toBeLessThanOrEqual(gsm ? 153 : 67);
+          else expect(units(text)).toBeLessThanOrEqual(gsm ? 160 : 70);
+          const wire = encodeParts(text, 'udh', 7);
+          expect(wire).toHaveLength(parts.length);
+          for (const w of wire) expect(w.shortMessage.length).toBeLessThanOrEqual(gsm ? 160 : 140);
+          if (wire.length > 1) expect(wire.map((w) => [...w.shortMessage.subarray(0, 6)])).toEqual(wire.map((_, i) => [5, 0, 3, 7, wire.length, i + 1]));
+        },
+      ),
       { numRuns: 500 },
     );
   });

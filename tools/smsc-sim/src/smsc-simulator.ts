@@ -190,7 +190,15 @@ export class SmscSimulator {
     const counts = this.countByNumber();
     let queued = 0;
     for (const q of this.queued.values()) queued += q.length;
-    return { submits: this.received.length, uniqueNumbers: counts.size, duplicates: this.received.length - counts.size, receiptsSent: this.receiptsSent, receiptsQueued: queued, binds: this.binds, throttled: this.throttled };
+    return {
+      submits: this.received.length,
+      uniqueNumbers: counts.size,
+      duplicates: this.received.length - counts.size,
+      receiptsSent: this.receiptsSent,
+      receiptsQueued: queued,
+      binds: this.binds,
+      throttled: this.throttled,
+    };
   }
 
   private onSession(session: smpp.Session): void {
@@ -358,7 +366,11 @@ export class SmscSimulator {
       res.end(JSON.stringify(body));
     };
     if (method === 'GET' && url.startsWith('/stats')) return json(200, this.stats());
-    if (method === 'GET' && url.startsWith('/submits')) return json(200, this.received.map(({ to, from, text, messageId, receivedAt }) => ({ to, from, text, messageId, receivedAt })));
+    if (method === 'GET' && url.startsWith('/submits'))
+      return json(
+        200,
+        this.received.map(({ to, from, text, messageId, receivedAt }) => ({ to, from, text, messageId, receivedAt })),
+      );
     if (method === 'POST' && url.startsWith('/reset')) {
       this.reset();
       return json(200, { ok: true });
@@ -383,7 +395,19 @@ function rawPart(pdu: smpp.PDU, submit: Submit, sar: boolean): RawPart {
   };
 }
 
-const KNOWN_COMMANDS = new Set(['bind_transceiver', 'bind_receiver', 'bind_transmitter', 'enquire_link', 'unbind', 'submit_sm', 'query_sm', 'deliver_sm_resp', 'enquire_link_resp', 'unbind_resp', 'generic_nack']);
+const KNOWN_COMMANDS = new Set([
+  'bind_transceiver',
+  'bind_receiver',
+  'bind_transmitter',
+  'enquire_link',
+  'unbind',
+  'submit_sm',
+  'query_sm',
+  'deliver_sm_resp',
+  'enquire_link_resp',
+  'unbind_resp',
+  'generic_nack',
+]);
 
 function smppDate(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');

@@ -1,4 +1,14 @@
-import { DISPATCH_COUNT_STATES, Errors, type CampaignDefinition, type CampaignStatus, type CampaignView, type ClarionError, type DispatchCounts, type RecipientCounts, type RecipientFields } from '@clarion/contracts';
+import {
+  DISPATCH_COUNT_STATES,
+  Errors,
+  type CampaignDefinition,
+  type CampaignStatus,
+  type CampaignView,
+  type ClarionError,
+  type DispatchCounts,
+  type RecipientCounts,
+  type RecipientFields,
+} from '@clarion/contracts';
 import { creditsOfBatch } from './pricing';
 
 /**
@@ -131,7 +141,14 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
           ? { type: 'RecipientBatchRecorded', batchNo: command.batchNo, received: command.received, unique: command.unique, at: command.at }
           : command.type === 'SealRecipients'
             ? { type: 'RecipientsSealed', batchCount: command.batchCount, invalidCount: command.invalidCount, at: command.at }
-            : { type: 'RecipientBatchFiltered', batchNo: command.batchNo, accepted: command.accepted, optedOut: command.optedOut, credits: creditsOfBatch(state.def, command.accepted, command.acceptedFields), at: command.at };
+            : {
+                type: 'RecipientBatchFiltered',
+                batchNo: command.batchNo,
+                accepted: command.accepted,
+                optedOut: command.optedOut,
+                credits: creditsOfBatch(state.def, command.accepted, command.acceptedFields),
+                at: command.at,
+              };
       return accept(event, ...whenRecipientsComplete(evolve(state, event), command.at));
     }
     case 'RecordReservation': {

@@ -318,7 +318,17 @@ describe('campaign watchdog (CheckCampaign)', () => {
         for (const p of picks) {
           t += 30_000;
           const c: CampaignCommand =
-            p <= 2 ? check(later(t)) : p === 3 ? filtered(0, 3, 0) : p === 4 ? filtered(1, 1, 1) : p === 5 ? reserved(8) : p === 6 ? { type: 'StartCampaign', at: later(t) } : { type: 'RecordDispatchCompleted', usedCredits: 8, at: later(t) };
+            p <= 2
+              ? check(later(t))
+              : p === 3
+                ? filtered(0, 3, 0)
+                : p === 4
+                  ? filtered(1, 1, 1)
+                  : p === 5
+                    ? reserved(8)
+                    : p === 6
+                      ? { type: 'StartCampaign', at: later(t) }
+                      : { type: 'RecordDispatchCompleted', usedCredits: 8, at: later(t) };
           const d = decide(c, s);
           if (!d.ok) continue;
           for (const e of d.events) s = evolve(s, e);

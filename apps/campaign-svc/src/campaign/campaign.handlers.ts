@@ -38,7 +38,6 @@ const CARRIER_REPORT_STALE_MS = 3 * CARRIER_REPORT_MS;
 /** Reports kept at most this long (instances come and go with every restart). */
 const CARRIER_REPORT_KEEP_MS = 24 * 3600_000;
 
-
 const streamOf = (campaignSid: string) => `campaign-${campaignSid}`;
 const now = () => new Date().toISOString();
 
@@ -71,7 +70,9 @@ export class CampaignHandlers {
     // De-duplicate across the whole campaign: a number already recorded in an earlier batch is not
     // new (the first occurrence keeps its fields). A batch with seed 001's fields keeps them with
     // each number; a plain batch takes the statement it always took.
-    const { unique, fields } = m.data.fields ? await insertWithFields(ctx.db, campaignSid, batchNo, numbers, m.data.fields) : { unique: await insertNumbers(ctx.db, campaignSid, batchNo, numbers), fields: undefined };
+    const { unique, fields } = m.data.fields
+      ? await insertWithFields(ctx.db, campaignSid, batchNo, numbers, m.data.fields)
+      : { unique: await insertNumbers(ctx.db, campaignSid, batchNo, numbers), fields: undefined };
     const r = await this.execute(ctx.db, m, campaignSid, { type: 'RecordRecipientBatch', batchNo, received: numbers.length, unique: unique.length, at: now() });
     if (!r.ok || r.state.status !== 'initiating' || unique.length === 0) return;
     const def = r.state.def;
@@ -90,7 +91,14 @@ export class CampaignHandlers {
   @EventPattern('RecipientsFiltered')
   async filtered(@Payload() m: RecipientsFiltered, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
-    await this.execute(ctx.db, m, d.campaignSid, { type: 'RecordFilteredBatch', batchNo: d.batchNo, accepted: d.accepted.length, optedOut: d.optedOut.length, acceptedFields: d.acceptedFields, at: now() });
+    await this.execute(ctx.db, m, d.campaignSid, {
+      type: 'RecordFilteredBatch',
+      batchNo: d.batchNo,
+      accepted: d.accepted.length,
+      optedOut: d.optedOut.length,
+      acceptedFields: d.acceptedFields,
+      at: now(),
+    });
   }
 
   @EventPattern('CreditsReserved')
@@ -218,15 +226,22 @@ type Executed = { ok: true; state: CampaignState; version: number } | { ok: fals
 
 /** A plain batch's numbers, recorded once per campaign; returns the ones new to it. */
 async function insertNumbers(tx: Tx, campaignSid: string, batchNo: number, numbers: string[]): Promise<string[]> {
-  const inserted = await tx.query<{ msisdn: string }>(
-    `INSERT INTO recipients (campaign_sid, msisdn, batch_no) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING RETURNING msisdn`,
-    [campaignSid, numbers, batchNo],
-  );
+  const inserted = await tx.query<{ msisdn: string }>(`INSERT INTO recipients (campaign_sid, msisdn, batch_no) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING RETURNING msisdn`, [
+    campaignSid,
+    numbers,
+    batchNo,
+  ]);
   return inserted.map((r) => r.msisdn);
 }
 
 /** A personalised batch: each number with its fields (null when it has none); returns the new ones with theirs, aligned. */
-async function insertWithFields(tx: Tx, campaignSid: string, batchNo: number, numbers: string[], fields: Array<RecipientFields | null>): Promise<{ unique: string[]; fields: Array<RecipientFields | null> }> {
+async function insertWithFields(
+  tx: Tx,
+  campaignSid: string,
+  batchNo: number,
+  numbers: string[],
+  fields: Array<RecipientFields | null>,
+): Promise<{ unique: string[]; fields: Array<RecipientFields | null> }> {
   const col = (k: keyof RecipientFields) => numbers.map((_, i) => fields[i]?.[k] ?? null);
   const inserted = await tx.query<{ msisdn: string; name: string | null; custom1: string | null; custom2: string | null }>(
     `INSERT INTO recipients (campaign_sid, msisdn, batch_no, name, custom1, custom2)
@@ -245,7 +260,6 @@ async function insertWithFields(tx: Tx, campaignSid: string, batchNo: number, nu
   };
   return { unique: inserted.map((r) => r.msisdn), fields: inserted.map(toFields) };
 }
-
 
 /** Load → decide → append → react → project, all in the caller's transaction. */
 async function execute(tx: Tx, causedBy: Message, campaignSid: string, command: CampaignCommand, saga: SagaSettings): Promise<Executed> {
@@ -324,7 +338,9 @@ async function refilter(tx: Tx, causedBy: Message, state: CampaignState, event: 
   // differently), also one whose recipients all lack them.
   let personalised = rows.some((r) => r.fields !== null);
   if (!personalised && only !== null) {
-    const [p] = await tx.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM recipients WHERE campaign_sid = $1 AND (name IS NOT NULL OR custom1 IS NOT NULL OR custom2 IS NOT NULL)) AS any', [def.campaignSid]);
+    const [p] = await tx.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM recipients WHERE campaign_sid = $1 AND (name IS NOT NULL OR custom1 IS NOT NULL OR custom2 IS NOT NULL)) AS any', [
+      def.campaignSid,
+    ]);
     personalised = p.any;
   }
   for (const r of rows) {

@@ -2,7 +2,13 @@ import { carrierOf, type CarrierReport } from './carrier-status';
 
 const now = Date.parse('2026-12-01T12:00:00Z');
 const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000).toISOString();
-const report = (state: CarrierReport['state'], sinceAgo: number, reportedAgo = 1, detail?: string): CarrierReport => ({ carrier: 'smpp', state, since: at(sinceAgo), reportedAt: at(reportedAgo), ...(detail ? { detail } : {}) });
+const report = (state: CarrierReport['state'], sinceAgo: number, reportedAgo = 1, detail?: string): CarrierReport => ({
+  carrier: 'smpp',
+  state,
+  since: at(sinceAgo),
+  reportedAt: at(reportedAgo),
+  ...(detail ? { detail } : {}),
+});
 
 describe('carrierOf', () => {
   it('is absent without a fresh report', () => {

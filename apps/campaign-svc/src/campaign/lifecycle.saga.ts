@@ -88,13 +88,25 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
       break;
     case 'CampaignFailed':
       statusChange({ failureCode: event.failureCode, failureMessage: event.failureMessage });
-      out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignFailed', { campaignSid: sid, enterpriseSid, failureCode: event.failureCode, failureMessage: event.failureMessage, failedAt: event.at }, opts) });
+      out.push({
+        topic: TOPIC.campaignEvents,
+        key: sid,
+        message: message('CampaignFailed', { campaignSid: sid, enterpriseSid, failureCode: event.failureCode, failureMessage: event.failureMessage, failedAt: event.at }, opts),
+      });
       // A campaign that held credits but never ran gives them all back; one that ran waits for
       // dispatch's final count (FailedCampaignSettled) to be charged what it sent.
       if (before.status === 'scheduled') out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('ReleaseCredits', { holdId: sid, enterpriseSid }, opts) });
       break;
     case 'FailedCampaignSettled':
-      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('CommitCredits', { holdId: sid, enterpriseSid, amount: event.usedCredits, description: `Campaign ${sid} "${after.def.name}"`, accountSid: after.def.accountSid, accountEmail: after.def.accountEmail }, opts) });
+      out.push({
+        topic: TOPIC.creditCommands,
+        key: enterpriseSid,
+        message: message(
+          'CommitCredits',
+          { holdId: sid, enterpriseSid, amount: event.usedCredits, description: `Campaign ${sid} "${after.def.name}"`, accountSid: after.def.accountSid, accountEmail: after.def.accountEmail },
+          opts,
+        ),
+      });
       break;
     case 'DispatchStatusRerequested':
       out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('DispatchStatusRequested', { campaignSid: sid, enterpriseSid }, opts) });
@@ -121,7 +133,15 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
       statusChange();
       out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignCompleted', { campaignSid: sid, enterpriseSid, usedCredits: event.usedCredits, completedAt: event.at }, opts) });
       // Commit posts what was used; the ledger releases the rest of the hold in the same step.
-      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('CommitCredits', { holdId: sid, enterpriseSid, amount: event.usedCredits, description: `Campaign ${sid} "${after.def.name}"`, accountSid: after.def.accountSid, accountEmail: after.def.accountEmail }, opts) });
+      out.push({
+        topic: TOPIC.creditCommands,
+        key: enterpriseSid,
+        message: message(
+          'CommitCredits',
+          { holdId: sid, enterpriseSid, amount: event.usedCredits, description: `Campaign ${sid} "${after.def.name}"`, accountSid: after.def.accountSid, accountEmail: after.def.accountEmail },
+          opts,
+        ),
+      });
       break;
     default: {
       const never: never = event;

@@ -81,7 +81,14 @@ describe('campaign lifecycle saga', () => {
     const completed = reactTo(started, { type: 'CampaignCompleted', usedCredits: 2, at });
     expect(completed.map((o) => o.message.type)).toEqual(['CampaignStatusChanged', 'CampaignCompleted', 'CommitCredits']);
     expect(completed[0].message.data).toMatchObject({ status: 'completed', previousStatus: 'in-progress' });
-    expect(completed[2].message.data).toEqual({ holdId: def.campaignSid, enterpriseSid: def.enterpriseSid, amount: 2, description: `Campaign ${def.campaignSid} "${def.name}"`, accountSid: def.accountSid, accountEmail: def.accountEmail });
+    expect(completed[2].message.data).toEqual({
+      holdId: def.campaignSid,
+      enterpriseSid: def.enterpriseSid,
+      amount: 2,
+      description: `Campaign ${def.campaignSid} "${def.name}"`,
+      accountSid: def.accountSid,
+      accountEmail: def.accountEmail,
+    });
   });
 
   it('carries the failure on the status record', () => {
@@ -113,6 +120,8 @@ describe('campaign lifecycle saga', () => {
     expect(overRun.map((o) => o.message.type)).toEqual(['CampaignStatusChanged', 'CampaignFailed']); // the hold waits for the count
     const failed = [...running, { type: 'CampaignFailed', failureCode: 496, failureMessage: 'run limit', at } as CampaignEvent];
     const settled = reactTo(failed, { type: 'FailedCampaignSettled', usedCredits: 2, at });
-    expect(settled.map((o) => [o.message.type, o.message.data])).toEqual([['CommitCredits', expect.objectContaining({ holdId: def.campaignSid, enterpriseSid: def.enterpriseSid, amount: 2, description: `Campaign ${def.campaignSid} "${def.name}"` })]]);
+    expect(settled.map((o) => [o.message.type, o.message.data])).toEqual([
+      ['CommitCredits', expect.objectContaining({ holdId: def.campaignSid, enterpriseSid: def.enterpriseSid, amount: 2, description: `Campaign ${def.campaignSid} "${def.name}"` })],
+    ]);
   });
 });

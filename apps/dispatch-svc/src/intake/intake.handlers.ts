@@ -36,7 +36,18 @@ export class IntakeHandlers {
       `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, credits_per_recipient, trace_headers, channel)
        VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb, $10)
        ON CONFLICT (campaign_sid) DO UPDATE SET status = 'scheduled', updated_at = now() WHERE dispatch_campaigns.status = 'starting'`,
-      [d.campaignSid, d.enterpriseSid, d.body, JSON.stringify(d.fromNumbers), d.fromPrefix, d.startTime, d.acceptedCount, d.creditsPerRecipient, JSON.stringify(currentTraceHeaders()), d.channel ?? 'sms'],
+      [
+        d.campaignSid,
+        d.enterpriseSid,
+        d.body,
+        JSON.stringify(d.fromNumbers),
+        d.fromPrefix,
+        d.startTime,
+        d.acceptedCount,
+        d.creditsPerRecipient,
+        JSON.stringify(currentTraceHeaders()),
+        d.channel ?? 'sms',
+      ],
     );
   }
 
@@ -49,7 +60,13 @@ export class IntakeHandlers {
     if (!started) return;
     // Opted-out recipients are final from the start; subscribers hear about them with the rest.
     const optedOut = await optedOutNumbers(ctx.db, m.data.campaignSid);
-    publishOutcomes(ctx.db, m.data.campaignSid, m.data.enterpriseSid, optedOut.map(({ msisdn }) => ({ msisdn, state: 'opted-out', carrier_message_id: null, error_code: null })), m);
+    publishOutcomes(
+      ctx.db,
+      m.data.campaignSid,
+      m.data.enterpriseSid,
+      optedOut.map(({ msisdn }) => ({ msisdn, state: 'opted-out', carrier_message_id: null, error_code: null })),
+      m,
+    );
     if (started.channel !== 'sms') {
       // No voice carrier is configured in this build (the call-control adapter comes with voice
       // dispatch): every call fails at once with a code that says so, nothing is charged, and the
@@ -90,12 +107,19 @@ export class IntakeHandlers {
     if (!c) return; // never scheduled here: the start re-request will bring it
     if (c.status === 'completed') return publishDispatchCompleted(ctx.db, c, m);
     if (c.status !== 'sending') return;
-    ctx.db.publish(TOPIC.dispatchEvents, m.data.campaignSid, message('DispatchProgressed', { campaignSid: m.data.campaignSid, enterpriseSid: c.enterprise_sid, remaining: c.remaining, at: new Date().toISOString() }, { causedBy: m }));
+    ctx.db.publish(
+      TOPIC.dispatchEvents,
+      m.data.campaignSid,
+      message('DispatchProgressed', { campaignSid: m.data.campaignSid, enterpriseSid: c.enterprise_sid, remaining: c.remaining, at: new Date().toISOString() }, { causedBy: m }),
+    );
   }
 
   /** A campaign that will never start keeps no recipients here. */
   private async drop(ctx: MessageContext, campaignSid: string, status: string): Promise<void> {
-    const dropped = await ctx.db.query(`UPDATE dispatch_campaigns SET status = $2, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting') RETURNING campaign_sid`, [campaignSid, status]);
+    const dropped = await ctx.db.query(`UPDATE dispatch_campaigns SET status = $2, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting') RETURNING campaign_sid`, [
+      campaignSid,
+      status,
+    ]);
     // Only a campaign that never started loses its rows: a running one keeps them for its final count.
     if (dropped.length > 0) {
       await ctx.db.query(`DELETE FROM sends WHERE campaign_sid = $1`, [campaignSid]);

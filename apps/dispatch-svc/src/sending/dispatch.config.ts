@@ -70,8 +70,10 @@ export function readDispatchConfig(env: NodeJS.ProcessEnv = process.env): Dispat
     concatenation: env.SMPP_CONCATENATION === 'sar' ? 'sar' : 'udh',
   };
   if (env.SMPP_CONCATENATION && !['udh', 'sar'].includes(env.SMPP_CONCATENATION)) throw new Error(`SMPP_CONCATENATION must be udh or sar, not ${env.SMPP_CONCATENATION}`);
-  if (config.binds < 1 || config.binds > BINDS_MAX || config.receiverBinds < 1 || config.receiverBinds > BINDS_MAX) throw new Error(`SMPP_BINDS and SMPP_RECEIVER_BINDS must be from 1 to ${BINDS_MAX}`);
-  if (config.ratePerSecondMax < 0 || config.ratePerSecondMin < 1 || config.rateStepPerSecond < 1) throw new Error('DISPATCH_RATE_PER_SECOND_MAX must be at least 0, DISPATCH_RATE_PER_SECOND_MIN and DISPATCH_RATE_STEP_PER_SECOND at least 1');
+  if (config.binds < 1 || config.binds > BINDS_MAX || config.receiverBinds < 1 || config.receiverBinds > BINDS_MAX)
+    throw new Error(`SMPP_BINDS and SMPP_RECEIVER_BINDS must be from 1 to ${BINDS_MAX}`);
+  if (config.ratePerSecondMax < 0 || config.ratePerSecondMin < 1 || config.rateStepPerSecond < 1)
+    throw new Error('DISPATCH_RATE_PER_SECOND_MAX must be at least 0, DISPATCH_RATE_PER_SECOND_MIN and DISPATCH_RATE_STEP_PER_SECOND at least 1');
   // Every claimed send must be written to the carrier at once: a send recorded as 'sending' but
   // still waiting for a window slot would be lost by a crash (never written, never re-sent). So
   // what the sender loops can claim together never exceeds the window of all the binds together

@@ -86,7 +86,14 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     else this.platform.health.markDegraded(component, `${status.state} since ${status.since}${status.detail ? `: ${status.detail}` : ''}`);
     const key = `${status.state} ${status.since}`;
     if (key === this.reported.key && Date.now() - this.reported.at < CARRIER_REPORT_MS) return;
-    const data = { carrier: this.carrier!.name, instanceId: this.lease.instanceId, state: status.state, since: status.since, ...(status.detail ? { detail: status.detail } : {}), at: new Date().toISOString() };
+    const data = {
+      carrier: this.carrier!.name,
+      instanceId: this.lease.instanceId,
+      state: status.state,
+      since: status.since,
+      ...(status.detail ? { detail: status.detail } : {}),
+      at: new Date().toISOString(),
+    };
     await this.platform.tx(async (tx) => tx.publish(TOPIC.dispatchEvents, data.carrier, message('CarrierStatusReported', data)));
     this.reported = { key, at: Date.now() };
   }

@@ -60,7 +60,11 @@ describe('adaptive rate (AIMD)', () => {
     expect(perSecondAfter(at(300), clean(100, 300), { ...limits, capPerSecond: 0 })).toBeCloseTo(300 + (50 * 100) / 300);
   });
 
-  const limitsArb = fc.record({ capPerSecond: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100_000 })), floorPerSecond: fc.integer({ min: 1, max: 100 }), stepPerSecond: fc.integer({ min: 1, max: 1000 }) });
+  const limitsArb = fc.record({
+    capPerSecond: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100_000 })),
+    floorPerSecond: fc.integer({ min: 1, max: 100 }),
+    stepPerSecond: fc.integer({ min: 1, max: 1000 }),
+  });
   const batchArb = fc.record({ throttled: fc.boolean(), pdus: fc.integer({ min: 1, max: 1000 }), observedPerSecond: fc.integer({ min: 0, max: 200_000 }), gapMs: fc.integer({ min: 0, max: 2000 }) });
 
   it('stays between the floor and the cap, halves on throttling and never falls on a clean batch', () => {

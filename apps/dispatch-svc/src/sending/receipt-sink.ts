@@ -63,11 +63,16 @@ export class ReceiptSink {
       const batch = this.waiting.splice(0, RECEIPTS_PER_FLUSH_MAX);
       try {
         await this.beforeFlush();
-        await retryWhileRetriable(`[dispatch-svc] storing ${batch.length} receipts`, () =>
-          this.platform.tx(async (tx) => {
-            const applied = await applyReceipts(tx, batch.map((w) => ({ messageId: w.receipt.messageId, msisdn: w.receipt.msisdn, state: stateFromReceipt(w.receipt.stat) })));
-            await publishGrouped(tx, applied);
-          }),
+        await retryWhileRetriable(
+          `[dispatch-svc] storing ${batch.length} receipts`,
+          () =>
+            this.platform.tx(async (tx) => {
+              const applied = await applyReceipts(
+                tx,
+                batch.map((w) => ({ messageId: w.receipt.messageId, msisdn: w.receipt.msisdn, state: stateFromReceipt(w.receipt.stat) })),
+              );
+              await publishGrouped(tx, applied);
+            }),
           { live: () => !this.stopped },
         );
         for (const w of batch) w.resolve();

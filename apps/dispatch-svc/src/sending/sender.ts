@@ -134,7 +134,11 @@ export class Sender {
    * windows queue what does not fit at once.
    */
   private async submitPersonalised(c: SendingCampaign, claim: Claim, unit: number): Promise<void> {
-    const fields = await fieldsOfSends(this.platform, c.campaign_sid, claim.sends.map((s) => s.seq));
+    const fields = await fieldsOfSends(
+      this.platform,
+      c.campaign_sid,
+      claim.sends.map((s) => s.seq),
+    );
     const texts = claim.sends.map((s) => fillTemplate(c.body, fields.get(s.seq)));
     const parts = texts.map((t) => segmentsFor(t));
     const pdus = parts.reduce((a, b) => a + b, 0);

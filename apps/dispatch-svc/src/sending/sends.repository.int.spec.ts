@@ -32,8 +32,7 @@ describe('sends repository', () => {
       [sid, numbers.length],
     );
   }
-  const remaining = async (sid: string) =>
-    (await sql.query(`SELECT accepted_count - ${FINISHED_SQL} AS n FROM dispatch_campaigns c WHERE campaign_sid = $1`, [sid]))[0].n;
+  const remaining = async (sid: string) => (await sql.query(`SELECT accepted_count - ${FINISHED_SQL} AS n FROM dispatch_campaigns c WHERE campaign_sid = $1`, [sid]))[0].n;
   const states = async (sid: string) => Object.fromEntries((await sql.query('SELECT msisdn, state FROM sends WHERE campaign_sid = $1', [sid])).map((r: any) => [r.msisdn, r.state]));
   // Valid US numbers (area 212, exchanges from 200): no test here needs more than 7,000,000.
   const numbers = (n: number, base = 0) => Array.from({ length: n }, (_, i) => `+1212${2_000_000 + base + i}`);
@@ -59,19 +58,44 @@ describe('sends repository', () => {
     const requeued = new Set(claimed.slice(500, 503));
     for (const c of claims) {
       await tx((t) =>
-        recordAnswers(t, c, c.sends.map((s) => ({ seq: s.seq, state: requeued.has(s.msisdn) ? 'queued' : 'sent', messageId: requeued.has(s.msisdn) ? null : `m-${s.msisdn}`, errorCode: null, attemptGivenBack: throttled.has(s.msisdn) })), 0),
+        recordAnswers(
+          t,
+          c,
+          c.sends.map((s) => ({
+            seq: s.seq,
+            state: requeued.has(s.msisdn) ? 'queued' : 'sent',
+            messageId: requeued.has(s.msisdn) ? null : `m-${s.msisdn}`,
+            errorCode: null,
+            attemptGivenBack: throttled.has(s.msisdn),
+          })),
+          0,
+        ),
       );
     }
     expect(await remaining('CPclaims')).toBe(3); // the three queued again are still to send
     const again = await tx((t) => claimRange(t, 'CPclaims', 1000, 'test-instance'));
     expect(again!.sends.map((s) => s.msisdn).sort()).toEqual([...requeued].sort());
     expect(again!.sends.map((s) => [s.msisdn, s.attempts])).toEqual([...requeued].map((n) => [n, throttled.has(n) ? 1 : 2]));
-    await tx((t) => recordAnswers(t, again!, again!.sends.map((s) => ({ seq: s.seq, state: 'sent', messageId: `m-${s.msisdn}`, errorCode: null })), 0));
+    await tx((t) =>
+      recordAnswers(
+        t,
+        again!,
+        again!.sends.map((s) => ({ seq: s.seq, state: 'sent', messageId: `m-${s.msisdn}`, errorCode: null })),
+        0,
+      ),
+    );
     expect(await remaining('CPclaims')).toBe(0);
     expect(await tx((t) => claimRange(t, 'CPclaims', 1000, 'test-instance'))).toBeNull();
     expect((await sql.query(`SELECT count(*)::int AS n FROM dispatch_claims WHERE campaign_sid = 'CPclaims'`))[0].n).toBe(0);
     // An answer repeated for a claim already settled changes nothing.
-    const repeat = await tx((t) => recordAnswers(t, claims[0], claims[0].sends.map((s) => ({ seq: s.seq, state: 'failed', messageId: null, errorCode: 'x' })), 0));
+    const repeat = await tx((t) =>
+      recordAnswers(
+        t,
+        claims[0],
+        claims[0].sends.map((s) => ({ seq: s.seq, state: 'failed', messageId: null, errorCode: 'x' })),
+        0,
+      ),
+    );
     expect(repeat).toEqual([]);
     expect(await remaining('CPclaims')).toBe(0);
   });
@@ -84,7 +108,12 @@ describe('sends repository', () => {
     let commit!: () => void;
     const held = new Promise<void>((resolve) => (commit = resolve));
     const answering = tx(async (t) => {
-      await recordAnswers(t, first, first.sends.map((s) => ({ seq: s.seq, state: s.seq === 3 ? 'queued' : 'sent', messageId: s.seq === 3 ? null : `m-${s.seq}`, errorCode: null, attemptGivenBack: s.seq === 3 })), 0);
+      await recordAnswers(
+        t,
+        first,
+        first.sends.map((s) => ({ seq: s.seq, state: s.seq === 3 ? 'queued' : 'sent', messageId: s.seq === 3 ? null : `m-${s.seq}`, errorCode: null, attemptGivenBack: s.seq === 3 })),
+        0,
+      );
       await held;
     });
     await new Promise((r) => setTimeout(r, 100));
@@ -125,7 +154,12 @@ describe('sends repository', () => {
     await tx((t) => recordAnswers(t, a, [{ seq: a.sends[0].seq, state: 'sent', messageId: 'mid-a', errorCode: null }], 0));
     await tx((t) => recordAnswers(t, b, [{ seq: b.sends[0].seq, state: 'sent', messageId: 'mid-b', errorCode: null }], 0));
     // A's receipt, and one with A's id but another number (an id the carrier reused): only A changes, once.
-    const applied = await tx((t) => applyReceipts(t, [{ messageId: 'mid-a', msisdn: shared, state: 'undelivered' }, { messageId: 'mid-a', msisdn: '+19179999999', state: 'delivered' }]));
+    const applied = await tx((t) =>
+      applyReceipts(t, [
+        { messageId: 'mid-a', msisdn: shared, state: 'undelivered' },
+        { messageId: 'mid-a', msisdn: '+19179999999', state: 'delivered' },
+      ]),
+    );
     expect(applied.map((r) => r.campaign_sid)).toEqual(['CPa']);
     expect(await states('CPa')).toEqual({ [shared]: 'undelivered' });
     expect(await states('CPb')).toEqual({ [shared]: 'sent' });

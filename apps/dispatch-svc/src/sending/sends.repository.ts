@@ -78,21 +78,26 @@ export async function loadBatch(tx: Tx, campaignSid: string, batchNo: number, ac
   if (acceptedFields) {
     // A personalised batch (the gateway cuts those at LIMITS.personalisedBatchSize): each send keeps its recipient's fields.
     const seqs = seqsFor(batchNo, accepted.length, optedOut.length, LIMITS.personalisedBatchSize);
-    await tx.copyRows('sends', ['campaign_sid', 'msisdn', 'seq', 'state', 'name', 'custom1', 'custom2'], [
-      ...accepted.map((n, i) => {
-        const f = acceptedFields[i];
-        return [campaignSid, n, seqs.accepted[i], 'queued', f?.name ?? null, f?.custom1 ?? null, f?.custom2 ?? null];
-      }),
-      ...optedOut.map((n, i) => [campaignSid, n, seqs.optedOut[i], 'opted-out', null, null, null]),
-    ]);
+    await tx.copyRows(
+      'sends',
+      ['campaign_sid', 'msisdn', 'seq', 'state', 'name', 'custom1', 'custom2'],
+      [
+        ...accepted.map((n, i) => {
+          const f = acceptedFields[i];
+          return [campaignSid, n, seqs.accepted[i], 'queued', f?.name ?? null, f?.custom1 ?? null, f?.custom2 ?? null];
+        }),
+        ...optedOut.map((n, i) => [campaignSid, n, seqs.optedOut[i], 'opted-out', null, null, null]),
+      ],
+    );
     await countLoaded(tx, campaignSid, accepted.length, seqs.accepted);
     return;
   }
   const seqs = seqsFor(batchNo, accepted.length, optedOut.length);
-  await tx.copyRows('sends', ['campaign_sid', 'msisdn', 'seq', 'state'], [
-    ...accepted.map((n, i) => [campaignSid, n, seqs.accepted[i], 'queued']),
-    ...optedOut.map((n, i) => [campaignSid, n, seqs.optedOut[i], 'opted-out']),
-  ]);
+  await tx.copyRows(
+    'sends',
+    ['campaign_sid', 'msisdn', 'seq', 'state'],
+    [...accepted.map((n, i) => [campaignSid, n, seqs.accepted[i], 'queued']), ...optedOut.map((n, i) => [campaignSid, n, seqs.optedOut[i], 'opted-out'])],
+  );
   await countLoaded(tx, campaignSid, accepted.length, seqs.accepted);
 }
 
@@ -135,17 +140,33 @@ export async function claimRange(sql: Sql, campaignSid: string, width: number, i
  * Returns the rows that reached a final state, for publishing.
  */
 export async function recordAnswers(tx: Sql, claim: { id: string; campaignSid: string }, answers: Answer[], leftInFlight: number): Promise<OutcomeRow[]> {
-  const settled = answers.length === 0 ? [] : await tx.query<OutcomeRow & { seq: number }>(
-    `UPDATE sends s SET state = x.state, carrier_message_id = COALESCE(x.mid, s.carrier_message_id), error_code = x.err, attempts = s.attempts - x.back
+  const settled =
+    answers.length === 0
+      ? []
+      : await tx.query<OutcomeRow & { seq: number }>(
+          `UPDATE sends s SET state = x.state, carrier_message_id = COALESCE(x.mid, s.carrier_message_id), error_code = x.err, attempts = s.attempts - x.back
      FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::int[]) AS x(seq, state, mid, err, back)
      WHERE s.campaign_sid = $1 AND s.seq = x.seq AND s.claim_id = $2 AND s.state = 'sending'
      RETURNING s.campaign_sid, s.msisdn, s.seq, s.state, s.carrier_message_id, s.error_code`,
-    [claim.campaignSid, claim.id, answers.map((a) => a.seq), answers.map((a) => a.state), answers.map((a) => a.messageId), answers.map((a) => a.errorCode), answers.map((a) => (a.attemptGivenBack ? 1 : 0))],
-  );
+          [
+            claim.campaignSid,
+            claim.id,
+            answers.map((a) => a.seq),
+            answers.map((a) => a.state),
+            answers.map((a) => a.messageId),
+            answers.map((a) => a.errorCode),
+            answers.map((a) => (a.attemptGivenBack ? 1 : 0)),
+          ],
+        );
   const finished = settled.filter((r) => r.state !== 'queued');
   if (leftInFlight === 0) await tx.query('DELETE FROM dispatch_claims WHERE id = $1', [claim.id]);
   else await tx.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [claim.id]);
-  await adjustCampaign(tx, claim.campaignSid, finished.length, settled.filter((r) => r.state === 'queued').map((r) => r.seq));
+  await adjustCampaign(
+    tx,
+    claim.campaignSid,
+    finished.length,
+    settled.filter((r) => r.state === 'queued').map((r) => r.seq),
+  );
   await countTransitions(tx, 'sending', finished);
   return finished;
 }
@@ -200,10 +221,12 @@ export function claimsInDoubt(
 
 /** The sends of a claim still in flight. */
 export function sendsOfClaim(sql: Sql, claim: { id: string; campaign_sid: string; seq_lo: number; seq_hi: number }): Promise<{ msisdn: string; seq: number }[]> {
-  return sql.query(
-    `SELECT msisdn, seq FROM sends WHERE campaign_sid = $1 AND seq >= $2 AND seq < $3 AND claim_id = $4 AND state = 'sending' ORDER BY seq`,
-    [claim.campaign_sid, claim.seq_lo, claim.seq_hi, claim.id],
-  );
+  return sql.query(`SELECT msisdn, seq FROM sends WHERE campaign_sid = $1 AND seq >= $2 AND seq < $3 AND claim_id = $4 AND state = 'sending' ORDER BY seq`, [
+    claim.campaign_sid,
+    claim.seq_lo,
+    claim.seq_hi,
+    claim.id,
+  ]);
 }
 
 /** Keeps this instance's lease: its claims are not in doubt while it beats. */
@@ -276,7 +299,9 @@ export async function fieldsOfSends(sql: Sql, campaignSid: string, seqs: number[
     'SELECT seq, name, custom1, custom2 FROM sends WHERE campaign_sid = $1 AND seq = ANY($2::int[])',
     [campaignSid, seqs],
   );
-  return new Map(rows.map((r) => [r.seq, r.name === null && r.custom1 === null && r.custom2 === null ? null : { name: r.name ?? undefined, custom1: r.custom1 ?? undefined, custom2: r.custom2 ?? undefined }]));
+  return new Map(
+    rows.map((r) => [r.seq, r.name === null && r.custom1 === null && r.custom2 === null ? null : { name: r.name ?? undefined, custom1: r.custom1 ?? undefined, custom2: r.custom2 ?? undefined }]),
+  );
 }
 
 /** Rows read per page when summing a personalised campaign's credits. */
@@ -388,9 +413,22 @@ export async function publishGrouped(tx: Tx, rows: OutcomeRow[]): Promise<void> 
   if (rows.length === 0) return;
   const sids = [...new Set(rows.map((r) => r.campaign_sid))];
   const owners = new Map<string, { enterprise_sid: string; trace_headers: Record<string, string> }>(
-    (await tx.query<{ campaign_sid: string; enterprise_sid: string; trace_headers: Record<string, string> }>('SELECT campaign_sid, enterprise_sid, trace_headers FROM dispatch_campaigns WHERE campaign_sid = ANY($1::text[])', [sids])).map((r) => [r.campaign_sid, r]),
+    (
+      await tx.query<{ campaign_sid: string; enterprise_sid: string; trace_headers: Record<string, string> }>(
+        'SELECT campaign_sid, enterprise_sid, trace_headers FROM dispatch_campaigns WHERE campaign_sid = ANY($1::text[])',
+        [sids],
+      )
+    ).map((r) => [r.campaign_sid, r]),
   );
-  for (const sid of sids) publishOutcomes(tx, sid, owners.get(sid)?.enterprise_sid ?? '', rows.filter((r) => r.campaign_sid === sid), undefined, owners.get(sid)?.trace_headers);
+  for (const sid of sids)
+    publishOutcomes(
+      tx,
+      sid,
+      owners.get(sid)?.enterprise_sid ?? '',
+      rows.filter((r) => r.campaign_sid === sid),
+      undefined,
+      owners.get(sid)?.trace_headers,
+    );
 }
 
 /**

@@ -61,10 +61,7 @@ export async function addNumbers(tx: Queryable, list: DndListKind, enterpriseSid
 /** Removes one entry of the enterprise's list; null when it has none with that sid. */
 export async function deleteEntry(tx: Queryable, list: DndListKind, enterpriseSid: string, sid: string): Promise<DndEntryView | null> {
   const t = TABLES[list];
-  const [row] = await tx.query<EntryRow>(
-    `DELETE FROM ${t.table} WHERE sid = $1 AND enterprise_sid = $2 RETURNING sid, enterprise_sid, msisdn, ${t.name} AS list, date_created`,
-    [sid, enterpriseSid],
-  );
+  const [row] = await tx.query<EntryRow>(`DELETE FROM ${t.table} WHERE sid = $1 AND enterprise_sid = $2 RETURNING sid, enterprise_sid, msisdn, ${t.name} AS list, date_created`, [sid, enterpriseSid]);
   if (!row) return null;
   if (list === 'optin') await tx.query('UPDATE optin_lists SET numbers = numbers - 1 WHERE enterprise_sid = $1 AND name = $2', [enterpriseSid, row.list]);
   return entryView(row);

@@ -16,12 +16,7 @@ export interface ConsentSplit {
  * fields at the same position, so a recipient never receives another recipient's text. dnd-svc
  * never reads them.
  */
-export function splitByConsent(
-  numbers: readonly string[],
-  optedOut: ReadonlySet<string>,
-  optInMembers: ReadonlySet<string> | null,
-  fields?: ReadonlyArray<RecipientFields | null>,
-): ConsentSplit {
+export function splitByConsent(numbers: readonly string[], optedOut: ReadonlySet<string>, optInMembers: ReadonlySet<string> | null, fields?: ReadonlyArray<RecipientFields | null>): ConsentSplit {
   if (fields !== undefined && fields.length !== numbers.length) {
     throw new Error(`fields (${fields.length}) must be aligned with numbers (${numbers.length})`);
   }

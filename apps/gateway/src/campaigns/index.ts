@@ -9,4 +9,14 @@ import { ExportRecipientsController } from './export-recipients/export-recipient
 import { ListRecipientsController } from './list-recipients/list-recipients.controller';
 
 /** The campaign use cases' controllers; the gateway module registers whatever this lists. */
-export const CAMPAIGN_CONTROLLERS = [CreateCampaignController, SearchCampaignsController, GetCampaignController, UpdateCampaignController, DeleteCampaignController, ListContactsController, ListRecipientsController, ExportRecipientsController, Seed001CampaignsController];
+export const CAMPAIGN_CONTROLLERS = [
+  CreateCampaignController,
+  SearchCampaignsController,
+  GetCampaignController,
+  UpdateCampaignController,
+  DeleteCampaignController,
+  ListContactsController,
+  ListRecipientsController,
+  ExportRecipientsController,
+  Seed001CampaignsController,
+];

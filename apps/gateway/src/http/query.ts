@@ -8,7 +8,8 @@ import { ApiError } from './api';
  */
 export function rejectRepeatedQueryParameters(req: Request, _res: Response, next: NextFunction): void {
   for (const [name, value] of Object.entries(req.query ?? {})) {
-    if (typeof value !== 'string' || /[[\]]/.test(name)) throw new ApiError(Errors.invalidParameter(`The query parameter "${name.replace(/\[.*$/, '')}" must be given once, as a single value.`), { parameter: name });
+    if (typeof value !== 'string' || /[[\]]/.test(name))
+      throw new ApiError(Errors.invalidParameter(`The query parameter "${name.replace(/\[.*$/, '')}" must be given once, as a single value.`), { parameter: name });
   }
   next();
 }

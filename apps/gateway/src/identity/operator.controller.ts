@@ -23,7 +23,10 @@ class AddCreditDto {
 /** The platform staff's API (not a seed): enterprises, accounts, credit top-ups and reductions. */
 @Controller('campaignmanager')
 export class OperatorController {
-  constructor(private readonly identity: IdentityService, private readonly rr: RequestReplyClient) {}
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly rr: RequestReplyClient,
+  ) {}
 
   @Post('enterprises')
   @HttpCode(201)

@@ -68,10 +68,9 @@ export class CampaignReadModel {
 
   /** One campaign of the enterprise; another enterprise's campaign is `removed` to the caller (never shown, never looked up elsewhere). */
   async get(campaignSid: string, enterpriseSid: string): Promise<StoredCampaign> {
-    const [row] = await this.platform.query<{ enterprise_sid: string; removed: boolean; view: CampaignView | null }>(
-      'SELECT enterprise_sid, removed, view FROM campaign_views WHERE sid = $1',
-      [campaignSid],
-    );
+    const [row] = await this.platform.query<{ enterprise_sid: string; removed: boolean; view: CampaignView | null }>('SELECT enterprise_sid, removed, view FROM campaign_views WHERE sid = $1', [
+      campaignSid,
+    ]);
     if (!row) return { kind: 'missing' };
     if (row.removed || row.enterprise_sid !== enterpriseSid || !row.view) return { kind: 'removed' };
     return { kind: 'view', view: row.view };
@@ -110,10 +109,13 @@ export class CampaignReadModel {
     const now = Date.now();
     if (this.carrierCache && now - this.carrierCache.at < CARRIER_CACHE_MS) return this.carrierCache.value;
     const value = this.platform
-      .query<{ carrier: string; state: CarrierReport['state']; since: Date; detail: string | null; reported_at: Date }>(
-        `SELECT carrier, state, since, detail, reported_at FROM carrier_reports WHERE reported_at > now() - ($1::int * interval '1 millisecond')`,
-        [CARRIER_REPORT_STALE_MS],
-      )
+      .query<{
+        carrier: string;
+        state: CarrierReport['state'];
+        since: Date;
+        detail: string | null;
+        reported_at: Date;
+      }>(`SELECT carrier, state, since, detail, reported_at FROM carrier_reports WHERE reported_at > now() - ($1::int * interval '1 millisecond')`, [CARRIER_REPORT_STALE_MS])
       .then((rows) =>
         carrierOf(
           rows.map((r) => ({ carrier: r.carrier, state: r.state, since: r.since.toISOString(), detail: r.detail, reportedAt: r.reported_at.toISOString() })),

@@ -29,8 +29,7 @@ export async function startReadModelConsumer(
     retryDelayMsMax: intFromEnv('CLARION_TRANSPORT_RETRY_DELAY_MS_MAX', 2000, env),
     onFatal,
   });
-  const on = <M>(type: string, handle: (m: M, ctx: MessageContext) => Promise<void>) =>
-    transport.addHandler(type, (m: M, ctx: MessageContext) => handle(m, ctx), true);
+  const on = <M>(type: string, handle: (m: M, ctx: MessageContext) => Promise<void>) => transport.addHandler(type, (m: M, ctx: MessageContext) => handle(m, ctx), true);
   on<CampaignViewChanged>('CampaignViewChanged', (m, ctx) => readModel.upsert(m.data.view, ctx.db));
   on<CampaignViewRemoved>('CampaignViewRemoved', (m, ctx) => readModel.remove(m.data.campaignSid, m.data.enterpriseSid, m.data.version, ctx.db));
   on<CarrierStatusReported>('CarrierStatusReported', (m, ctx) => readModel.recordCarrier(m.data, ctx.db));

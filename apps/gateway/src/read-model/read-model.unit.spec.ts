@@ -49,7 +49,12 @@ describe('presenting a campaign', () => {
   it('gives every timestamp in the seed’s form, drops the version, and shows the carrier only while sending', () => {
     const carrier = { name: 'smpp', state: 'connected' as const, since: '2026-01-01T09:00:00.500Z' };
     const shown = presentCampaign(view, carrier);
-    expect(shown).toMatchObject({ startTime: '2026-01-01T10:00:00+0000', dateCreated: '2026-01-01T09:59:58+0000', dateUpdated: '2026-01-01T10:00:01+0000', carrier: { ...carrier, since: '2026-01-01T09:00:00+0000' } });
+    expect(shown).toMatchObject({
+      startTime: '2026-01-01T10:00:00+0000',
+      dateCreated: '2026-01-01T09:59:58+0000',
+      dateUpdated: '2026-01-01T10:00:01+0000',
+      carrier: { ...carrier, since: '2026-01-01T09:00:00+0000' },
+    });
     expect(shown).not.toHaveProperty('version');
     expect(shown.counts).toEqual(view.counts);
     expect(presentCampaign({ ...view, status: 'completed' }, carrier)).not.toHaveProperty('carrier');

@@ -16,9 +16,24 @@ describe('status precedence', () => {
   });
 
   it('shows the receipt, not the sent, whichever arrived first', () => {
-    expect(latestState([{ status: 'delivered', occurredAt: at(5) }, { status: 'sent', occurredAt: at(9) }])?.status).toBe('delivered');
-    expect(latestState([{ status: 'queued', occurredAt: at(9) }, { status: 'sent', occurredAt: at(1) }])?.status).toBe('sent');
-    expect(latestState([{ status: 'unknown', occurredAt: at(1) }, { status: 'delivered', occurredAt: at(2) }])?.status).toBe('delivered');
+    expect(
+      latestState([
+        { status: 'delivered', occurredAt: at(5) },
+        { status: 'sent', occurredAt: at(9) },
+      ])?.status,
+    ).toBe('delivered');
+    expect(
+      latestState([
+        { status: 'queued', occurredAt: at(9) },
+        { status: 'sent', occurredAt: at(1) },
+      ])?.status,
+    ).toBe('sent');
+    expect(
+      latestState([
+        { status: 'unknown', occurredAt: at(1) },
+        { status: 'delivered', occurredAt: at(2) },
+      ])?.status,
+    ).toBe('delivered');
     expect(latestState([])).toBeNull();
   });
 
@@ -56,19 +71,39 @@ describe('parseReportRecord', () => {
   });
 
   it('reads a public delivery record (fields at the top level)', () => {
-    const wire = JSON.stringify({ campaignSid: CP, enterpriseSid: EN, to: '+12122000001', status: 'undelivered', carrierMessageId: 'm-1', errorCode: '013', occurredAt: '2025-01-01T00:00:07.123Z', type: 'RecipientOutcomeRecorded', metadata: { messageId: 'x.0' } });
+    const wire = JSON.stringify({
+      campaignSid: CP,
+      enterpriseSid: EN,
+      to: '+12122000001',
+      status: 'undelivered',
+      carrierMessageId: 'm-1',
+      errorCode: '013',
+      occurredAt: '2025-01-01T00:00:07.123Z',
+      type: 'RecipientOutcomeRecorded',
+      metadata: { messageId: 'x.0' },
+    });
     expect(parseReportRecord(TOPIC.campaignDeliveries, Buffer.from(wire))).toEqual({
       kind: 'rows',
       rows: [{ campaignSid: CP, enterpriseSid: EN, msisdn: '12122000001', status: 'undelivered', rank: 2, occurredAt: '2025-01-01T00:00:07.123Z', errorCode: '013', carrierMessageId: 'm-1' }],
     });
-    const noOwner = JSON.stringify({ campaignSid: CP, enterpriseSid: '', to: '+12122000001', status: 'sent', carrierMessageId: null, errorCode: null, occurredAt: at(1), type: 'RecipientOutcomeRecorded' });
+    const noOwner = JSON.stringify({
+      campaignSid: CP,
+      enterpriseSid: '',
+      to: '+12122000001',
+      status: 'sent',
+      carrierMessageId: null,
+      errorCode: null,
+      occurredAt: at(1),
+      type: 'RecipientOutcomeRecorded',
+    });
     expect(parseReportRecord(TOPIC.campaignDeliveries, noOwner)).toMatchObject({ kind: 'rows', rows: [{ enterpriseSid: '', status: 'sent', rank: 1 }] });
   });
 
   it('learns whose a campaign is from its status records, and when it ended', () => {
     const rec = (status: string) => JSON.stringify({ campaignSid: CP, enterpriseSid: EN, status, previousStatus: null, occurredAt: at(4), type: 'CampaignStatusChanged' });
     expect(parseReportRecord(TOPIC.campaignStatus, rec('initiating'))).toEqual({ kind: 'campaign', campaign: { campaignSid: CP, enterpriseSid: EN, endedAt: null } });
-    for (const s of ['completed', 'cancelled', 'failed']) expect(parseReportRecord(TOPIC.campaignStatus, rec(s))).toEqual({ kind: 'campaign', campaign: { campaignSid: CP, enterpriseSid: EN, endedAt: at(4) } });
+    for (const s of ['completed', 'cancelled', 'failed'])
+      expect(parseReportRecord(TOPIC.campaignStatus, rec(s))).toEqual({ kind: 'campaign', campaign: { campaignSid: CP, enterpriseSid: EN, endedAt: at(4) } });
   });
 
   it("ignores the topics' other message types", () => {
@@ -87,7 +122,10 @@ describe('parseReportRecord', () => {
       [TOPIC.dndEvents, filtered({ campaignSid: CP, enterpriseSid: EN, accepted: [], optedOut: [] }, { schemaVersion: 2 })],
       [TOPIC.campaignDeliveries, JSON.stringify({ type: 'RecipientOutcomeRecorded', campaignSid: CP, enterpriseSid: EN, to: '+12122000001', status: 'queued', occurredAt: at(1) })],
       [TOPIC.campaignDeliveries, JSON.stringify({ type: 'RecipientOutcomeRecorded', campaignSid: CP, enterpriseSid: EN, to: '+12122000001', status: 'sent', occurredAt: 'yesterday' })],
-      [TOPIC.campaignDeliveries, JSON.stringify({ type: 'RecipientOutcomeRecorded', campaignSid: CP, enterpriseSid: EN, to: '+12122000001', status: 'sent', occurredAt: at(1), carrierMessageId: 'x'.repeat(300) })],
+      [
+        TOPIC.campaignDeliveries,
+        JSON.stringify({ type: 'RecipientOutcomeRecorded', campaignSid: CP, enterpriseSid: EN, to: '+12122000001', status: 'sent', occurredAt: at(1), carrierMessageId: 'x'.repeat(300) }),
+      ],
       [TOPIC.campaignDeliveries, JSON.stringify({ type: 'RecipientOutcomeRecorded', campaignSid: CP, enterpriseSid: 7, to: '+12122000001', status: 'sent', occurredAt: at(1) })],
       [TOPIC.campaignStatus, JSON.stringify({ type: 'CampaignStatusChanged', campaignSid: CP, status: 'completed', occurredAt: at(1) })],
     ];
@@ -96,10 +134,27 @@ describe('parseReportRecord', () => {
 });
 
 describe('campaignFactsOf', () => {
-  const row = (campaignSid: string, enterpriseSid: string): ReportRow => ({ campaignSid, enterpriseSid, msisdn: '12122000001', status: 'sent', rank: 1, occurredAt: at(1), errorCode: null, carrierMessageId: null });
+  const row = (campaignSid: string, enterpriseSid: string): ReportRow => ({
+    campaignSid,
+    enterpriseSid,
+    msisdn: '12122000001',
+    status: 'sent',
+    rank: 1,
+    occurredAt: at(1),
+    errorCode: null,
+    carrierMessageId: null,
+  });
 
   it('gives one entry per campaign in sid order, with the enterprise a record named and the latest end', () => {
-    expect(campaignFactsOf([row(CP2, ''), row(CP, ''), row(CP, EN), row(CP2, '')], [{ campaignSid: CP2, enterpriseSid: EN, endedAt: at(2) }, { campaignSid: CP2, enterpriseSid: EN, endedAt: at(5) }])).toEqual([
+    expect(
+      campaignFactsOf(
+        [row(CP2, ''), row(CP, ''), row(CP, EN), row(CP2, '')],
+        [
+          { campaignSid: CP2, enterpriseSid: EN, endedAt: at(2) },
+          { campaignSid: CP2, enterpriseSid: EN, endedAt: at(5) },
+        ],
+      ),
+    ).toEqual([
       { campaignSid: CP, enterpriseSid: EN, endedAt: null },
       { campaignSid: CP2, enterpriseSid: EN, endedAt: at(5) },
     ]);

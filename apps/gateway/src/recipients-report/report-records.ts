@@ -62,7 +62,8 @@ export function parseReportRecord(topic: string, value: Buffer | string | null):
 function statusChanged(doc: Record<string, unknown>): ParsedRecord {
   const { campaignSid, enterpriseSid, status } = doc;
   const occurredAt = timestamp(doc.occurredAt);
-  if (!isSid('campaign', campaignSid) || typeof enterpriseSid !== 'string' || typeof status !== 'string' || !occurredAt) return poison('CampaignStatusChanged without campaignSid, enterpriseSid, status or occurredAt');
+  if (!isSid('campaign', campaignSid) || typeof enterpriseSid !== 'string' || typeof status !== 'string' || !occurredAt)
+    return poison('CampaignStatusChanged without campaignSid, enterpriseSid, status or occurredAt');
   return { kind: 'campaign', campaign: { campaignSid, enterpriseSid, endedAt: ENDED_STATUSES.includes(status) ? occurredAt : null } };
 }
 
@@ -70,14 +71,18 @@ function recipientsFiltered(doc: Record<string, unknown>): ParsedRecord {
   const metadata = doc.metadata;
   const data = doc.data;
   if (!isObject(metadata) || !isObject(data)) return poison('RecipientsFiltered without data or metadata');
-  if (typeof metadata.schemaVersion === 'number' && metadata.schemaVersion > SCHEMA_VERSION_MAX) return poison(`RecipientsFiltered has schema version ${metadata.schemaVersion}; this build reads up to ${SCHEMA_VERSION_MAX}`);
+  if (typeof metadata.schemaVersion === 'number' && metadata.schemaVersion > SCHEMA_VERSION_MAX)
+    return poison(`RecipientsFiltered has schema version ${metadata.schemaVersion}; this build reads up to ${SCHEMA_VERSION_MAX}`);
   const occurredAt = timestamp(metadata.occurredAt);
   if (!occurredAt) return poison('RecipientsFiltered without a valid metadata.occurredAt');
   const { campaignSid, enterpriseSid, accepted, optedOut } = data;
   if (!isSid('campaign', campaignSid) || typeof enterpriseSid !== 'string') return poison('RecipientsFiltered without campaignSid or enterpriseSid');
   if (!isStringArray(accepted) || !isStringArray(optedOut)) return poison('RecipientsFiltered without accepted/optedOut lists');
   const rows: ReportRow[] = [];
-  for (const [numbers, status] of [[accepted, 'queued'], [optedOut, 'opted-out']] as const) {
+  for (const [numbers, status] of [
+    [accepted, 'queued'],
+    [optedOut, 'opted-out'],
+  ] as const) {
     for (const to of numbers) {
       if (!E164.test(to)) return poison(`RecipientsFiltered holds a number not in E.164: ${to.slice(0, 40)}`);
       rows.push({ campaignSid, enterpriseSid, msisdn: to.slice(1), status, rank: statusRank(status), occurredAt, errorCode: null, carrierMessageId: null });

@@ -19,7 +19,9 @@ export class StartTimer {
     for (const c of due) {
       await withSpan('dispatch.start-timer', { parent: contextFromHeaders(c.trace_headers) }, () =>
         this.platform.tx(async (tx) => {
-          const [claimed] = await tx.query(`UPDATE dispatch_campaigns SET status = 'starting', updated_at = now() WHERE campaign_sid = $1 AND status = 'scheduled' RETURNING campaign_sid`, [c.campaign_sid]);
+          const [claimed] = await tx.query(`UPDATE dispatch_campaigns SET status = 'starting', updated_at = now() WHERE campaign_sid = $1 AND status = 'scheduled' RETURNING campaign_sid`, [
+            c.campaign_sid,
+          ]);
           if (claimed) tx.publish(TOPIC.campaignCommands, c.campaign_sid, message('StartCampaign', { campaignSid: c.campaign_sid, at: new Date().toISOString() }));
         }),
       );

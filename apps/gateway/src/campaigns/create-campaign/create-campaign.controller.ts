@@ -96,7 +96,11 @@ export class CreateCampaignController {
   })
   @ApiResponse({ status: 201, description: 'Created (status initiating)', schema: { example: SMS_EXAMPLE } })
   @ApiResponse({ status: 400, description: '498 date format, 4001 invalid parameter', schema: { example: { code: 498, message: Errors.dateFormatIncorrect.message, data: null } } })
-  @ApiResponse({ status: 409, description: '489 start time in past, 500 announcement not found, 4000 mandatory parameter missing, 499 no valid number', schema: { example: { code: 489, message: 'Start Time is in past', data: { name: 'TestCampaign', startTime: '2019-01-01 09:53:51' } } } })
+  @ApiResponse({
+    status: 409,
+    description: '489 start time in past, 500 announcement not found, 4000 mandatory parameter missing, 499 no valid number',
+    schema: { example: { code: 489, message: 'Start Time is in past', data: { name: 'TestCampaign', startTime: '2019-01-01 09:53:51' } } },
+  })
   async create(@CallerParam() caller: Caller, @Req() req: Request) {
     const json = /^application\/json/i.test(req.headers['content-type'] ?? '');
     let fields: Record<string, unknown>;

@@ -24,7 +24,13 @@ export type CreateFailure = { error: ClarionError; data?: unknown };
 export class CreateCampaignHandler {
   constructor(private readonly rr: Requests) {}
 
-  async execute(caller: Caller, req: CreateCampaignRequest, fromNumbers: string[], to: RecipientFile | null, now = new Date()): Promise<{ ok: true; value: CreatedCampaign } | ({ ok: false } & CreateFailure)> {
+  async execute(
+    caller: Caller,
+    req: CreateCampaignRequest,
+    fromNumbers: string[],
+    to: RecipientFile | null,
+    now = new Date(),
+  ): Promise<{ ok: true; value: CreatedCampaign } | ({ ok: false } & CreateFailure)> {
     if (!to) return { ok: false, error: Errors.mandatoryMissing('toFile') };
     if (to.invalid > 0 && !req.ignoreInvalidPhoneNumbers) return { ok: false, ...invalidNumbersError(to) };
     if (to.valid === 0) return { ok: false, error: Errors.noValidRecipients, data: { lines: to.lines, invalid: to.invalid } };

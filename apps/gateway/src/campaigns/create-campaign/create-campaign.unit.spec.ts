@@ -159,7 +159,11 @@ function fakeRr(answers: Record<string, Result<unknown>>) {
   const rr: Requests = {
     request: (async (_topic: string, _key: string, type: string, data: any) => {
       requested.push(type);
-      if (type === 'CreateCampaign') return { ok: true, value: { sid: data.campaignSid, startTime: '2026-06-01T12:00:00.000Z', dateCreated: '2026-06-01T12:00:00.000Z', dateUpdated: '2026-06-01T12:00:00.000Z', status: 'initiating' } };
+      if (type === 'CreateCampaign')
+        return {
+          ok: true,
+          value: { sid: data.campaignSid, startTime: '2026-06-01T12:00:00.000Z', dateCreated: '2026-06-01T12:00:00.000Z', dateUpdated: '2026-06-01T12:00:00.000Z', status: 'initiating' },
+        };
       return answers[type] ?? { ok: false, error: Errors.serviceUnavailable };
     }) as Requests['request'],
     send: (async (_topic: string, _key: string, m: any) => {
@@ -170,8 +174,19 @@ function fakeRr(answers: Record<string, Result<unknown>>) {
 }
 const caller = { kind: 'account' as const, accountSid: 'AC' + '1'.repeat(32), enterpriseSid: 'EN' + '2'.repeat(32), email: 'a@b.c' };
 const request = (over: Partial<CreateCampaignRequest> = {}): CreateCampaignRequest => ({
-  name: 'n', channel: 'sms', body: 'Hi {{name}}', creditsPerRecipient: 1, startTime: null, fromPrefix: '1', optOut: null, optIn: null,
-  announcementSid: null, rcmlUrl: null, dialTimeoutSeconds: null, ignoreInvalidPhoneNumbers: true, ...over,
+  name: 'n',
+  channel: 'sms',
+  body: 'Hi {{name}}',
+  creditsPerRecipient: 1,
+  startTime: null,
+  fromPrefix: '1',
+  optOut: null,
+  optIn: null,
+  announcementSid: null,
+  rcmlUrl: null,
+  dialTimeoutSeconds: null,
+  ignoreInvalidPhoneNumbers: true,
+  ...over,
 });
 
 describe('create-campaign handler', () => {

@@ -93,7 +93,11 @@ export class RecipientSpool {
     const custom1 = c.custom1 >= 0 ? cleanField(cells[c.custom1]) : '';
     const custom2 = c.custom2 >= 0 ? cleanField(cells[c.custom2]) : '';
     if (name === '' && custom1 === '' && custom2 === '') return n + '\n';
-    for (const [k, v] of [['name', name], ['custom1', custom1], ['custom2', custom2]] as const) {
+    for (const [k, v] of [
+      ['name', name],
+      ['custom1', custom1],
+      ['custom2', custom2],
+    ] as const) {
       if (v.length > this.limits.fieldCharsMax) throw new ApiError(Errors.invalidParameter(`${this.what} line ${line}: ${k} is longer than ${this.limits.fieldCharsMax} characters.`), { line });
     }
     f.personalised = true;

@@ -40,7 +40,11 @@ export class ExportRecipientsController {
   @ApiProduces('text/csv')
   @ApiParam({ name: 'campaignSid', description: 'The campaign sid (CP…)' })
   @ApiQuery({ name: 'status', required: false, enum: REPORT_STATUSES, description: 'Only recipients in this status' })
-  @ApiResponse({ status: 200, description: `CSV with the header ${CSV_HEADER}, one line per recipient in number order`, schema: { type: 'string', example: `${CSV_HEADER}\n+919960639903,delivered,,6f1c2a9e,2021-12-13T12:21:27+0000\n` } })
+  @ApiResponse({
+    status: 200,
+    description: `CSV with the header ${CSV_HEADER}, one line per recipient in number order`,
+    schema: { type: 'string', example: `${CSV_HEADER}\n+919960639903,delivered,,6f1c2a9e,2021-12-13T12:21:27+0000\n` },
+  })
   @ApiResponse({ status: 400, description: 'Invalid parameter (4001)' })
   @ApiResponse({ status: 409, description: 'Campaign not found (463)', schema: { example: { code: 463, message: 'Campaign not found', data: { sid: 'CP0f3c…' } } } })
   @ApiResponse({ status: 429, description: 'Too many exports at once; retry after Retry-After' })

@@ -23,7 +23,11 @@ export class GetCampaignController {
   @ApiOperation({ summary: 'Get Single Campaign' })
   @ApiParam({ name: 'campaignSid', description: 'SID to uniquely identify a Campaign' })
   @ApiResponse({ status: 200, description: 'The campaign', schema: { example: { code: 200, message: 'OK', data: CAMPAIGN_EXAMPLE } } })
-  @ApiResponse({ status: 409, description: '463 Campaign not found (also for another enterprise’s campaign)', schema: { example: { code: 463, message: 'Campaign not found', data: { sid: CAMPAIGN_EXAMPLE.sid } } } })
+  @ApiResponse({
+    status: 409,
+    description: '463 Campaign not found (also for another enterprise’s campaign)',
+    schema: { example: { code: 463, message: 'Campaign not found', data: { sid: CAMPAIGN_EXAMPLE.sid } } },
+  })
   async get(@CallerParam() caller: Caller, @Param('campaignSid') campaignSid: string) {
     const request = parseGetCampaign(campaignSid);
     if (!request.ok) throw new ApiError(request.error, { sid: campaignSid });

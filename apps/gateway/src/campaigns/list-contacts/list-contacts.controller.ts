@@ -21,8 +21,18 @@ export class ListContactsController {
   @ApiParam({ name: 'campaignSid' })
   @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', default: 0 } })
   @ApiQuery({ name: 'pageSize', required: false, schema: { type: 'integer', default: 10, maximum: LIMITS.pageSizeMax } })
-  @ApiResponse({ status: 200, description: 'One page', schema: { example: { code: 200, message: 'OK', page: 0, num_pages: 1, page_size: 10, total: 1, start: 0, end: 0, data: [{ phoneNumber: '+919960639903', name: 'Asha', custom1: 'Gold', custom2: '' }] } } })
-  @ApiResponse({ status: 409, description: '463 campaign not found (or another enterprise’s)', schema: { example: { code: 463, message: 'Campaign not found', data: { sid: 'CPb6eb071d21124dbab20b095c25f1274f' } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'One page',
+    schema: {
+      example: { code: 200, message: 'OK', page: 0, num_pages: 1, page_size: 10, total: 1, start: 0, end: 0, data: [{ phoneNumber: '+919960639903', name: 'Asha', custom1: 'Gold', custom2: '' }] },
+    },
+  })
+  @ApiResponse({
+    status: 409,
+    description: '463 campaign not found (or another enterprise’s)',
+    schema: { example: { code: 463, message: 'Campaign not found', data: { sid: 'CPb6eb071d21124dbab20b095c25f1274f' } } },
+  })
   async list(@CallerParam() caller: Caller, @Param('campaignSid') campaignSid: string, @Query() q: Record<string, string>, @Req() req: Request) {
     const { page, pageSize } = parsePaging(q, LIMITS.pageSizeMax);
     if (!isSid('campaign', campaignSid)) throw new ApiError(Errors.campaignNotFound, { sid: campaignSid });

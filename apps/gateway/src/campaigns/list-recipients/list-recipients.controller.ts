@@ -30,8 +30,16 @@ export class ListRecipientsController {
   @ApiQuery({ name: 'status', required: false, enum: REPORT_STATUSES, description: 'Only recipients in this status' })
   @ApiQuery({ name: 'page', required: false, description: 'Page number, from 0 (default 0)' })
   @ApiQuery({ name: 'pageSize', required: false, description: `Recipients per page, 1 to ${LIMITS.pageSizeMax} (default 10)` })
-  @ApiResponse({ status: 200, description: 'A page of recipients', schema: { example: { code: 200, message: 'OK', page: 0, num_pages: 1, page_size: 10, pageSize: 10, total: 1, start: 0, end: 0, data: [EXAMPLE_ROW] } } })
-  @ApiResponse({ status: 400, description: 'Invalid parameter (4001)', schema: { example: { code: 4001, message: 'Invalid parameter. status must be one of queued, sent, delivered, undelivered, failed, opted-out, expired, unknown.', data: null } } })
+  @ApiResponse({
+    status: 200,
+    description: 'A page of recipients',
+    schema: { example: { code: 200, message: 'OK', page: 0, num_pages: 1, page_size: 10, pageSize: 10, total: 1, start: 0, end: 0, data: [EXAMPLE_ROW] } },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Invalid parameter (4001)',
+    schema: { example: { code: 4001, message: 'Invalid parameter. status must be one of queued, sent, delivered, undelivered, failed, opted-out, expired, unknown.', data: null } },
+  })
   @ApiResponse({ status: 409, description: 'Campaign not found (463)', schema: { example: { code: 463, message: 'Campaign not found', data: { sid: 'CP0f3c…' } } } })
   async list(@CallerParam() caller: Caller, @Param('campaignSid') campaignSid: string, @Query() q: Record<string, string>, @Req() req: Request) {
     const { page, pageSize } = parsePaging(q, LIMITS.pageSizeMax);

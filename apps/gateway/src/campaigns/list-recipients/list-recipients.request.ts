@@ -7,7 +7,13 @@ import { REPORT_STATUSES, isReportStatus, type ReportStatus } from '../../recipi
  */
 export function parseRecipientStatusFilter(value: unknown): Result<ReportStatus | null> {
   if (value === undefined || value === null || value === '') return ok(null);
-  const s = typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s_]+/g, '-') : null;
+  const s =
+    typeof value === 'string'
+      ? value
+          .trim()
+          .toLowerCase()
+          .replace(/[\s_]+/g, '-')
+      : null;
   const normalised = s === 'optedout' ? 'opted-out' : s;
   if (!isReportStatus(normalised)) return fail(Errors.invalidParameter(`status must be one of ${REPORT_STATUSES.join(', ')}.`));
   return ok(normalised);

@@ -36,9 +36,17 @@ export class SearchCampaignsController {
     description: 'One page of campaigns',
     schema: {
       example: {
-        page: 0, num_pages: 3, page_size: 2, total: 6, start: 0, end: 1, uri: '/campaignmanager/campaigns/search',
-        first_page_uri: '/campaignmanager/campaigns/search?pageSize=2&page=0', previous_page_uri: null,
-        next_page_uri: '/campaignmanager/campaigns/search?pageSize=2&page=1', data: [CAMPAIGN_EXAMPLE],
+        page: 0,
+        num_pages: 3,
+        page_size: 2,
+        total: 6,
+        start: 0,
+        end: 1,
+        uri: '/campaignmanager/campaigns/search',
+        first_page_uri: '/campaignmanager/campaigns/search?pageSize=2&page=0',
+        previous_page_uri: null,
+        next_page_uri: '/campaignmanager/campaigns/search?pageSize=2&page=1',
+        data: [CAMPAIGN_EXAMPLE],
       },
     },
   })

@@ -20,8 +20,16 @@ describe('search campaigns request', () => {
     expect(r).toEqual({
       ok: true,
       value: {
-        enterpriseSid: EN, page: 2, pageSize: 5, name: 'sale', status: 'cancelled', channel: 'sms',
-        createdFrom: '2018-10-05T00:00:00.000Z', createdTo: '2018-10-05T20:40:03.000Z', sortBy: 'name', sortDirection: 'desc',
+        enterpriseSid: EN,
+        page: 2,
+        pageSize: 5,
+        name: 'sale',
+        status: 'cancelled',
+        channel: 'sms',
+        createdFrom: '2018-10-05T00:00:00.000Z',
+        createdTo: '2018-10-05T20:40:03.000Z',
+        sortBy: 'name',
+        sortDirection: 'desc',
       },
     });
     expect(parse({ sortBy: 'status' })).toMatchObject({ ok: true, value: { sortBy: 'status', sortDirection: 'asc' } });

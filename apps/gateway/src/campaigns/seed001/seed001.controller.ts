@@ -24,7 +24,16 @@ const orThrow = <T>(r: Result<T>, data: unknown = null): T => {
   return r.value;
 };
 
-const ITEM_EXAMPLE = { id: 'CPb6eb071d21124dbab20b095c25f1274f', startDateTime: '2023-06-27T03:04:01.374Z', sender: '+14155550100', recipientCount: 2, message: 'Hi {{name}}', status: 1, optOutLinkId: 0, trackLinkUrl: null };
+const ITEM_EXAMPLE = {
+  id: 'CPb6eb071d21124dbab20b095c25f1274f',
+  startDateTime: '2023-06-27T03:04:01.374Z',
+  sender: '+14155550100',
+  recipientCount: 2,
+  message: 'Hi {{name}}',
+  status: 1,
+  optOutLinkId: 0,
+  trackLinkUrl: null,
+};
 
 /**
  * Seed 001's campaign routes, on the same commands and queries as seed 000's: list and get in its
@@ -82,7 +91,11 @@ export class Seed001CampaignsController {
   @Get(':id/Contacts')
   @ApiOperation({ summary: "A campaign's contacts (seed 001)" })
   @ApiParam({ name: 'id' })
-  @ApiResponse({ status: 200, description: 'One page', schema: { example: { pageIndex: 1, totalPages: 1, totalRecords: 1, items: [{ phoneNumber: '+919960639903', name: 'Asha', custom1: 'Gold', custom2: '', id: '+919960639903' }] } } })
+  @ApiResponse({
+    status: 200,
+    description: 'One page',
+    schema: { example: { pageIndex: 1, totalPages: 1, totalRecords: 1, items: [{ phoneNumber: '+919960639903', name: 'Asha', custom1: 'Gold', custom2: '', id: '+919960639903' }] } },
+  })
   async contacts(@CallerParam() caller: Caller, @Param('id') id: string, @Query() q: Record<string, string>) {
     const { pageIndex, pageSize } = orThrow(parseSeed001Paging(q), q);
     if (!isSid('campaign', id)) throw new ApiError(NOT_FOUND, { id });

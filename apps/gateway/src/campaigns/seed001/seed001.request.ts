@@ -60,8 +60,10 @@ const SEED001_SERVER_OWNED = ['id', 'status', 'recipientCount'] as const;
 
 /** Seed 001 features Clarion does not have: refused rather than silently dropped. */
 function unsupportedLinks(b: Record<string, unknown>): Result<null> {
-  if (b.optOutLinkId !== undefined && b.optOutLinkId !== null && b.optOutLinkId !== 0 && b.optOutLinkId !== '0') return fail(Errors.invalidParameter('optOutLinkId is not supported; pass 0 or leave it out.'));
-  if (typeof b.trackLinkUrl === 'string' ? b.trackLinkUrl.trim() !== '' : b.trackLinkUrl !== undefined && b.trackLinkUrl !== null) return fail(Errors.invalidParameter('trackLinkUrl is not supported; leave it out.'));
+  if (b.optOutLinkId !== undefined && b.optOutLinkId !== null && b.optOutLinkId !== 0 && b.optOutLinkId !== '0')
+    return fail(Errors.invalidParameter('optOutLinkId is not supported; pass 0 or leave it out.'));
+  if (typeof b.trackLinkUrl === 'string' ? b.trackLinkUrl.trim() !== '' : b.trackLinkUrl !== undefined && b.trackLinkUrl !== null)
+    return fail(Errors.invalidParameter('trackLinkUrl is not supported; leave it out.'));
   return ok(null);
 }
 
@@ -135,7 +137,11 @@ export function parseSeed001Update(body: unknown): Result<Seed001Update> {
 /** The fields an update would change on `current`; empty when it restates what the campaign has. */
 export function changedFields(u: Seed001Update, current: Seed001Campaign): string[] {
   const out: string[] = [];
-  if (u.startTime !== undefined && (u.startTime === null ? current.startDateTime !== null : current.startDateTime === null || Math.abs(Date.parse(current.startDateTime) - u.startTime.getTime()) >= 1000)) out.push('startDateTime');
+  if (
+    u.startTime !== undefined &&
+    (u.startTime === null ? current.startDateTime !== null : current.startDateTime === null || Math.abs(Date.parse(current.startDateTime) - u.startTime.getTime()) >= 1000)
+  )
+    out.push('startDateTime');
   if (u.sender !== undefined && u.sender !== current.sender) out.push('sender');
   if (u.message !== undefined && u.message !== current.message) out.push('message');
   return out;

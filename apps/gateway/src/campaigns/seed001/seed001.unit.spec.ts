@@ -3,14 +3,39 @@ import { changedFields, parseSeed001Create, parseSeed001Paging, parseSeed001Upda
 
 const now = new Date('2026-06-01T12:00:00Z');
 const view = (over: Partial<CampaignView> = {}): CampaignView & { sender?: string } => ({
-  sid: 'CP' + 'a'.repeat(32), name: 'n', enterpriseSid: 'EN' + 'b'.repeat(32), accountSid: 'AC' + 'c'.repeat(32), accountEmail: 'a@b.c', channel: 'sms', body: 'Hi {{name}}',
-  fromPrefix: null, optOut: null, optIn: null, status: 'scheduled', startTime: '2026-07-01T10:00:00.000Z', dateCreated: '2026-06-01T12:00:00.000Z', dateUpdated: '2026-06-01T12:00:00.000Z',
-  total: 3, recipients: { received: 3, unique: 3, duplicates: 0, invalid: 0, optedOut: 1, accepted: 2 }, uri: '/x', sender: '+14155550100', ...over,
+  sid: 'CP' + 'a'.repeat(32),
+  name: 'n',
+  enterpriseSid: 'EN' + 'b'.repeat(32),
+  accountSid: 'AC' + 'c'.repeat(32),
+  accountEmail: 'a@b.c',
+  channel: 'sms',
+  body: 'Hi {{name}}',
+  fromPrefix: null,
+  optOut: null,
+  optIn: null,
+  status: 'scheduled',
+  startTime: '2026-07-01T10:00:00.000Z',
+  dateCreated: '2026-06-01T12:00:00.000Z',
+  dateUpdated: '2026-06-01T12:00:00.000Z',
+  total: 3,
+  recipients: { received: 3, unique: 3, duplicates: 0, invalid: 0, optedOut: 1, accepted: 2 },
+  uri: '/x',
+  sender: '+14155550100',
+  ...over,
 });
 
 describe('seed 001 campaign shapes', () => {
   it('shows a campaign as seed 001’s item, its status as a number', () => {
-    expect(toSeed001(view())).toEqual({ id: 'CP' + 'a'.repeat(32), startDateTime: '2026-07-01T10:00:00.000Z', sender: '+14155550100', recipientCount: 2, message: 'Hi {{name}}', status: 1, optOutLinkId: 0, trackLinkUrl: null });
+    expect(toSeed001(view())).toEqual({
+      id: 'CP' + 'a'.repeat(32),
+      startDateTime: '2026-07-01T10:00:00.000Z',
+      sender: '+14155550100',
+      recipientCount: 2,
+      message: 'Hi {{name}}',
+      status: 1,
+      optOutLinkId: 0,
+      trackLinkUrl: null,
+    });
     expect(toSeed001(view({ status: 'cancelled' })).status).toBe(6);
     expect(seed001Page(2, 10, 31, [])).toEqual({ pageIndex: 2, totalPages: 4, totalRecords: 31, items: [] });
   });

@@ -14,7 +14,11 @@ const docs = (list: DndList, exampleName: string) =>
     ApiOperation({ summary: `Delete Single ${list.title} Value`, description: `Removes one number from the enterprise's ${list.title} list and answers it.` }),
     ApiParam({ name: 'numberSid', description: 'The sid of the number (OT…).' }),
     ApiResponse({ status: 200, description: 'The removed number.', schema: { example: ENTRY_EXAMPLE(exampleName) } }),
-    ApiResponse({ status: 409, description: `491: no such number on the enterprise's ${list.title} list.`, schema: { example: errorExample(list.notFound.code, list.notFound.message, 'OT38cbd6deddda44cebcaaf1e06e78ce3e') } }),
+    ApiResponse({
+      status: 409,
+      description: `491: no such number on the enterprise's ${list.title} list.`,
+      schema: { example: errorExample(list.notFound.code, list.notFound.message, 'OT38cbd6deddda44cebcaaf1e06e78ce3e') },
+    }),
   );
 
 @ApiTags('dnd')

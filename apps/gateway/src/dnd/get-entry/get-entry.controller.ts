@@ -14,7 +14,11 @@ const docs = (list: DndList, exampleName: string) =>
     ApiOperation({ summary: `Get Single ${list.title} Number`, description: `One number of the enterprise's ${list.title} list.` }),
     ApiParam({ name: 'numberSid', description: 'The sid of the number (OT…).' }),
     ApiResponse({ status: 200, description: 'The number.', schema: { example: ENTRY_EXAMPLE(exampleName) } }),
-    ApiResponse({ status: 409, description: `491: no such number on the enterprise's ${list.title} list.`, schema: { example: errorExample(list.notFound.code, list.notFound.message, 'OT5fd7e2a4efa14c2f90bd986f197d86fd') } }),
+    ApiResponse({
+      status: 409,
+      description: `491: no such number on the enterprise's ${list.title} list.`,
+      schema: { example: errorExample(list.notFound.code, list.notFound.message, 'OT5fd7e2a4efa14c2f90bd986f197d86fd') },
+    }),
   );
 
 @ApiTags('dnd')

@@ -70,7 +70,14 @@ describe('entriesPage', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 500 }), (page, pageSize, total) => {
         const onPage = Math.max(0, Math.min(pageSize, total - page * pageSize));
-        const p = entriesPage('/x', {}, page, pageSize, total, Array.from({ length: onPage }, (_, i) => entry(i)));
+        const p = entriesPage(
+          '/x',
+          {},
+          page,
+          pageSize,
+          total,
+          Array.from({ length: onPage }, (_, i) => entry(i)),
+        );
         expect(p.numPages).toBe(Math.ceil(total / pageSize));
         expect(p.start).toBe(page * pageSize);
         expect(p.end - p.start).toBe(Math.max(0, onPage - 1));

@@ -14,7 +14,10 @@ import { hasMultipartBody, parseUploadList } from './upload-list.request';
 
 const docs = (list: DndList, exampleName: string) =>
   applyDecorators(
-    ApiOperation({ summary: `Create ${list.title} List`, description: `Adds the numbers of \`file\` (one a line) to the enterprise's ${list.title} list. Numbers already on it keep their sid and dateCreated.` }),
+    ApiOperation({
+      summary: `Create ${list.title} List`,
+      description: `Adds the numbers of \`file\` (one a line) to the enterprise's ${list.title} list. Numbers already on it keep their sid and dateCreated.`,
+    }),
     ApiConsumes('multipart/form-data'),
     ApiBody({
       schema: {
