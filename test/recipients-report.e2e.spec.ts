@@ -69,7 +69,20 @@ describe('recipients report', () => {
       },
       60000,
     );
-    expect(all).toMatchObject({ code: 200, message: 'OK', page: 0, page_size: 100, pageSize: 100, total: 40, num_pages: 1, start: 0, end: 39, previous_page_uri: null, next_page_uri: null });
+    expect(all).toMatchObject({
+      code: 200,
+      errorCode: '200',
+      message: 'OK',
+      page: 0,
+      page_size: 100,
+      pageSize: 100,
+      total: 40,
+      num_pages: 1,
+      start: 0,
+      end: 39,
+      previous_page_uri: null,
+      next_page_uri: null,
+    });
     const rows: { phoneNumber: string; status: string; errorCode: string | null; carrierMessageId: string | null; dateUpdated: string }[] = all.data;
     expect(rows.map((r) => r.phoneNumber)).toEqual([...RECIPIENTS].sort());
     for (const r of rows) {
@@ -130,9 +143,9 @@ describe('recipients report', () => {
     const other = await provisionTenant(stack.url, 0);
     const unknownSid = 'CP' + randomBytes(16).toString('hex');
     const foreign = await api(stack.url, 'GET', `/campaignmanager/campaigns/${sid}/recipients`, { auth: other.auth });
-    expect([foreign.status, foreign.body]).toEqual([409, { code: 463, message: 'Campaign not found', data: { sid } }]);
+    expect([foreign.status, foreign.body]).toEqual([409, { code: 463, errorCode: '463', message: 'Campaign not found', data: { sid } }]);
     const unknown = await api(stack.url, 'GET', `/campaignmanager/campaigns/${unknownSid}/recipients`, { auth: tenant.auth });
-    expect([unknown.status, unknown.body]).toEqual([409, { code: 463, message: 'Campaign not found', data: { sid: unknownSid } }]);
+    expect([unknown.status, unknown.body]).toEqual([409, { code: 463, errorCode: '463', message: 'Campaign not found', data: { sid: unknownSid } }]);
     const malformed = await api(stack.url, 'GET', '/campaignmanager/campaigns/nope/recipients', { auth: tenant.auth });
     expect([malformed.status, malformed.body.code]).toEqual([409, 463]);
     const foreignCsv = await csv(stack, other, `/campaignmanager/campaigns/${sid}/recipients.csv`);

@@ -7,7 +7,7 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase, runInTx } from '@clarion/platform';
 import { freshNamespace } from '../../../../test/support/stack';
-import { DispatchBatches4, DispatchClaimFunction5, DispatchPipeline2, DispatchRate3, DispatchTables1 } from '../migrations';
+import { dispatchService } from '../main';
 import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, claimsInDoubt, grantRate, heartbeat, loadBatch, recordAnswers, returnRate, type Claim } from './sends.repository';
 import { slotQuota } from './rate';
 
@@ -18,7 +18,11 @@ describe('sends repository', () => {
 
   beforeAll(async () => {
     const ns = await freshNamespace();
-    ds = await openDatabase({ url: ns.databaseUrl, schema: 'dispatch', migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5] });
+    ds = await openDatabase({
+      url: ns.databaseUrl,
+      schema: 'dispatch', // The service's own list, so a new migration is never missing here.
+      migrations: dispatchService.migrations,
+    });
   });
   afterAll(async () => ds?.destroy());
 
