@@ -71,7 +71,6 @@ describe('recipients report', () => {
     );
     expect(all).toMatchObject({
       code: 200,
-      errorCode: '200',
       message: 'OK',
       page: 0,
       page_size: 100,
