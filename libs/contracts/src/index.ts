@@ -12,3 +12,4 @@ export * from './phone';
 export * from './time';
 export * from './template';
 export * from './contacts';
+export * from './consent';

@@ -36,12 +36,14 @@ export const TOPIC = {
   dndEvents: 'dnd.events.v1',
   dndQueries: 'dnd.queries.v1',
   dispatchEvents: 'dispatch.events.v1',
+  /** Public: every opt-out and opt-in (ConsentChanged), key: enterprise sid. */
+  consentChanges: 'consent.changes.v1',
   gatewayReplies: 'gateway.replies.v1',
   deadLetters: 'clarion.dead-letters.v1',
 } as const;
 export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
 
-const PUBLIC = new Set<string>([TOPIC.campaignStatus, TOPIC.campaignDeliveries]);
+const PUBLIC = new Set<string>([TOPIC.campaignStatus, TOPIC.campaignDeliveries, TOPIC.consentChanges]);
 /** State topics: only each key's latest record matters, and it is kept however old it is. */
 const COMPACTED = new Set<string>([TOPIC.campaignViews]);
 
