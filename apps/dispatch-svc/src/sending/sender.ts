@@ -1,12 +1,18 @@
 import { Platform, SpanKind, contextFromHeaders, retryWhileRetriable, sleep, withSpan } from '@clarion/platform';
-import { segmentsFor } from '@clarion/smpp';
+import { NOT_WRITTEN, segmentsFor } from '@clarion/smpp';
 import { fillTemplate, hasPlaceholders } from '@clarion/contracts';
 import type { CarrierPort } from './carrier.port';
 import type { DispatchConfig } from './dispatch.config';
-import { afterSubmit, fromNumberFor } from './send.decider';
+import { afterSubmit, fromNumberFor, type CarrierAnswer } from './send.decider';
 import { claimRange, fieldsOfSends, publishOutcomes, recordAnswers, sendingCampaigns, type Answer, type Claim, type SendingCampaign } from './sends.repository';
 import type { Lease } from './lease';
 import { Pacer } from './pacer';
+
+/**
+ * A message the sender did not write (its grant of the shared cap failed): queued again with its
+ * attempt given back, like a throttled one, but it says nothing about the carrier's pace.
+ */
+const UNWRITTEN: CarrierAnswer = { kind: 'throttled', commandStatus: NOT_WRITTEN };
 
 /** How long the list of running campaigns is reused before it is read again. */
 const CAMPAIGNS_REFRESH_MS = 250;
@@ -89,10 +95,10 @@ export class Sender {
       const room = Math.min(fits, Math.max(1, Math.floor(this.config.claimBatchSize / unit)));
       this.pdusInFlight += room * unit;
       try {
-        const allowed = await this.pacer.take(room, unit, () => this.running);
-        if (!allowed) return 0;
-        const claim = await claimRange(this.platform, c.campaign_sid, allowed.messages, this.lease.instanceId);
-        await this.pacer.giveBack(allowed, claim?.sends.length ?? 0);
+        const allowed = await this.pacer.allow(room, unit, () => this.running);
+        if (allowed === null) return 0;
+        const claim = await claimRange(this.platform, c.campaign_sid, allowed, this.lease.instanceId);
+        this.pacer.giveBack(allowed, claim?.sends.length ?? 0, unit);
         if (!claim) continue; // this campaign has nothing left to claim
         this.active.add(claim.id);
         if (claim.sends.length === 0) {
@@ -145,23 +151,28 @@ export class Sender {
     this.unitSeen.set(c.campaign_sid, Math.max(unit, ...parts));
     let extra = pdus - claim.sends.length * unit;
     while (extra > 0) {
-      const a = await this.pacer.take(extra, 1, () => this.running);
-      if (!a) break;
-      extra -= a.messages;
+      const a = await this.pacer.allow(extra, 1, () => this.running);
+      if (a === null) break;
+      extra -= a;
     }
     await this.submit(c, claim, unit, texts, pdus);
   }
 
   private async submit(c: SendingCampaign, claim: Claim, unit: number, texts?: string[], pdus = claim.sends.length * unit): Promise<void> {
     const carrier = this.carrier;
+    const partsOf = texts ? texts.map((t) => segmentsFor(t)) : null;
     const answers = await withSpan(
       'carrier.submit_sm',
       { parent: contextFromHeaders(c.trace_headers), kind: SpanKind.CLIENT, attributes: { 'clarion.campaign.sid': c.campaign_sid, 'clarion.submit.count': claim.sends.length } },
       () =>
-        Promise.all(
-          claim.sends.map((s, i) =>
-            carrier.submit({ from: fromNumberFor(s.seq, c.from_numbers, c.from_prefix), to: s.msisdn, text: texts ? texts[i] : c.body, reference: `${c.campaign_sid}:${s.seq}` }),
-          ),
+        this.writePaced(
+          claim.sends.length,
+          pdus,
+          (i) => (partsOf ? partsOf[i] : unit),
+          (i) => {
+            const s = claim.sends[i];
+            return carrier.submit({ from: fromNumberFor(s.seq, c.from_numbers, c.from_prefix), to: s.msisdn, text: texts ? texts[i] : c.body, reference: `${c.campaign_sid}:${s.seq}` });
+          },
         ),
     );
     let throttled = false;
@@ -173,7 +184,7 @@ export class Sender {
         inFlight++; // no answer: in doubt, left for the in-doubt timer, never re-sent blindly
         return;
       }
-      if (answers[i].kind === 'throttled') throttled = true;
+      if (answers[i].kind === 'throttled' && answers[i] !== UNWRITTEN) throttled = true;
       rows.push({
         seq: s.seq,
         state: t.state,
@@ -185,6 +196,32 @@ export class Sender {
     this.record(c, claim, rows, inFlight);
     // The carrier asked us to slow down: the next claims come at a lower rate, and the throttled sends with them.
     this.pacer.answered(throttled, pdus);
+  }
+
+  /**
+   * Writes the claim's messages as the shared cap grants their PDUs, each grant spent at once. A
+   * message not written because granting failed (the database went away) comes back as
+   * `not-written`, so it is queued again with its attempt given back, never counted as sent.
+   */
+  private async writePaced(count: number, pdus: number, partsOf: (i: number) => number, write: (i: number) => Promise<CarrierAnswer>): Promise<CarrierAnswer[]> {
+    const answers: Promise<CarrierAnswer>[] = [];
+    let granted = 0;
+    let left = pdus;
+    try {
+      while (answers.length < count) {
+        granted += await this.pacer.grant(left - granted);
+        while (answers.length < count && granted >= partsOf(answers.length)) {
+          const parts = partsOf(answers.length);
+          granted -= parts;
+          left -= parts;
+          answers.push(write(answers.length));
+        }
+      }
+    } catch (err) {
+      console.error(`[dispatch-svc] rate grant failed, ${count - answers.length} messages queued again: ${(err as Error).message}`);
+      while (answers.length < count) answers.push(Promise.resolve(UNWRITTEN));
+    }
+    return Promise.all(answers);
   }
 
   /**

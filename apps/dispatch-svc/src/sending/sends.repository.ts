@@ -489,8 +489,3 @@ export async function grantRate(sql: Sql, carrier: string, capPerSecond: number,
   );
   return { granted: row.granted, slot: Number(row.slot), waitMs: Math.max(1, Number(row.wait_ms)) };
 }
-
-/** Gives back what a grant did not spend, while its slot is still the current one. */
-export async function returnRate(sql: Sql, carrier: string, slot: number, pdus: number): Promise<void> {
-  await sql.query(`UPDATE dispatch_rate_slots SET used = GREATEST(0, used - $3) WHERE carrier = $1 AND slot = $2`, [carrier, slot, pdus]);
-}
