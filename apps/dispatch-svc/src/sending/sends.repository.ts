@@ -352,13 +352,13 @@ export function optedOutNumbers(sql: Sql, campaignSid: string): Promise<{ msisdn
   return sql.query(`SELECT msisdn FROM sends WHERE campaign_sid = $1 AND seq < 0 ORDER BY seq DESC`, [campaignSid]);
 }
 
-/** A campaign failed while sending: what was not sent yet expires, and counts as finished. */
-export async function expireQueued(tx: Sql, campaignSid: string): Promise<OutcomeRow[]> {
+/** A campaign failed (or was cancelled) while sending or paused: what was not sent yet expires, and counts as finished. */
+export async function expireQueued(tx: Sql, campaignSid: string, errorCode = 'campaign-failed'): Promise<OutcomeRow[]> {
   const rows = await tx.query<OutcomeRow>(
-    `UPDATE sends s SET state = 'expired', error_code = 'campaign-failed' FROM dispatch_campaigns c
-     WHERE c.campaign_sid = $1 AND c.status = 'sending' AND s.campaign_sid = c.campaign_sid AND s.seq >= 0 AND s.state = 'queued'
+    `UPDATE sends s SET state = 'expired', error_code = $2 FROM dispatch_campaigns c
+     WHERE c.campaign_sid = $1 AND c.status IN ('sending', 'paused') AND s.campaign_sid = c.campaign_sid AND s.seq >= 0 AND s.state = 'queued'
      RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
-    [campaignSid],
+    [campaignSid, errorCode],
   );
   await adjustCampaign(tx, campaignSid, rows.length, []);
   await countTransitions(tx, 'queued', rows);
