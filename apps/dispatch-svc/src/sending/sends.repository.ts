@@ -317,8 +317,8 @@ export async function personalisedCredits(sql: Sql, campaignSid: string, body: s
   let after = -1;
   for (;;) {
     const rows = await sql.query<{ seq: number; name: string | null; custom1: string | null; custom2: string | null }>(
-      `SELECT seq, name, custom1, custom2 FROM sends WHERE campaign_sid = $1 AND seq > $2 AND state = ANY($3::text[]) ORDER BY seq LIMIT $4`,
-      [campaignSid, after, charged, CREDIT_PAGE_ROWS],
+      `SELECT seq, name, custom1, custom2 FROM sends WHERE campaign_sid = $1 AND seq > $2 AND state = ANY($3::text[]) AND (error_code IS NULL OR error_code <> ALL($5::text[])) ORDER BY seq LIMIT $4`,
+      [campaignSid, after, charged, CREDIT_PAGE_ROWS, UNSENT_EXPIRY_CODES],
     );
     for (const r of rows) credits += segmentsFor(fillTemplate(body, { name: r.name ?? undefined, custom1: r.custom1 ?? undefined, custom2: r.custom2 ?? undefined }));
     if (rows.length < CREDIT_PAGE_ROWS) return credits;
@@ -351,6 +351,9 @@ export async function countsByState(sql: Sql, campaignSid: string): Promise<Reco
 export function optedOutNumbers(sql: Sql, campaignSid: string): Promise<{ msisdn: string }[]> {
   return sql.query(`SELECT msisdn FROM sends WHERE campaign_sid = $1 AND seq < 0 ORDER BY seq DESC`, [campaignSid]);
 }
+
+/** Error codes of sends expired before they were ever submitted (the campaign failed or was cancelled): never charged. */
+export const UNSENT_EXPIRY_CODES: readonly string[] = ['campaign-failed', 'campaign-cancelled'];
 
 /** A campaign failed (or was cancelled) while sending or paused: what was not sent yet expires, and counts as finished. */
 export async function expireQueued(tx: Sql, campaignSid: string, errorCode = 'campaign-failed'): Promise<OutcomeRow[]> {
