@@ -4,17 +4,18 @@ import { TOPIC } from '@clarion/contracts';
 import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
 import { IntakeHandlers } from './intake/intake.handlers';
 import { DispatchEngine } from './sending/dispatch.engine';
-import { DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchPipeline2, DispatchRate3, DispatchStateCounts7, DispatchTables1 } from './migrations';
+import { DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchPipeline2, DispatchRate3, DispatchStateCounts7, DispatchTables1, DispatchAutoPause8 } from './migrations';
+import { StopRepliesHandlers } from './sending/stop-replies.handlers';
 
-@Module({ controllers: [IntakeHandlers], providers: [DispatchEngine] })
+@Module({ controllers: [IntakeHandlers, StopRepliesHandlers], providers: [DispatchEngine] })
 class DispatchModule {}
 
 export const dispatchService: ServiceDefinition = {
   name: 'dispatch-svc',
   schema: 'dispatch',
-  migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchStateCounts7],
+  migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchStateCounts7, DispatchAutoPause8],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
-  commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents],
+  commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents, TOPIC.consentChanges],
 };
 
 export const startDispatchService = (options?: StartOptions) => startService(dispatchService, options);

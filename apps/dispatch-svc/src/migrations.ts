@@ -239,3 +239,17 @@ export class DispatchStateCounts7 implements MigrationInterface {
     await q.query('DROP TABLE dispatch_count_reports; DROP TABLE dispatch_state_counts');
   }
 }
+
+/**
+ * Auto-pause (sending/health.ts): a campaign paused by its health window keeps status 'paused'
+ * (the claim takes only 'sending' ones, so the pause survives a restart) and why, until resumed.
+ */
+export class DispatchAutoPause8 implements MigrationInterface {
+  name = 'DispatchAutoPause81765300000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE dispatch_campaigns ADD COLUMN pause_reason text, ADD COLUMN pause_detail text');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE dispatch_campaigns DROP COLUMN pause_reason, DROP COLUMN pause_detail');
+  }
+}

@@ -72,7 +72,13 @@ export type StartCampaign = Message<'StartCampaign', { campaignSid: string; at: 
  */
 export type CheckCampaign = Message<'CheckCampaign', { campaignSid: string; at: string }>;
 
-export type CampaignCommand = CreateCampaign | AddRecipients | SealRecipients | CancelCampaign | DeleteCampaign | StartCampaign | CheckCampaign;
+/**
+ * Resumes a paused campaign (PUT status in-progress); answered with the view, or 487 when the
+ * campaign is not paused.
+ */
+export type ResumeCampaign = Message<'ResumeCampaign', { campaignSid: string; enterpriseSid: string; requestedAt: string }>;
+
+export type CampaignCommand = ResumeCampaign | CreateCampaign | AddRecipients | SealRecipients | CancelCampaign | DeleteCampaign | StartCampaign | CheckCampaign;
 
 // ---- Events of campaign-svc (topic campaign.events.v1, key: campaign sid) ----
 
@@ -97,12 +103,14 @@ export type CampaignCancelled = Message<'CampaignCancelled', { campaignSid: stri
 /** A scheduled campaign was deleted: it never starts, and its recipients can be forgotten. */
 export type CampaignDeleted = Message<'CampaignDeleted', { campaignSid: string; enterpriseSid: string; deletedAt: string }>;
 export type CampaignFailed = Message<'CampaignFailed', { campaignSid: string; enterpriseSid: string; failureCode: number; failureMessage: string; failedAt: string }>;
+/** A paused campaign goes on: dispatch-svc claims its sends again, with a fresh health window. */
+export type CampaignResumed = Message<'CampaignResumed', { campaignSid: string; enterpriseSid: string; resumedAt: string }>;
 export type CampaignCompleted = Message<'CampaignCompleted', { campaignSid: string; enterpriseSid: string; usedCredits: number; completedAt: string }>;
 
 /** The watchdog asks dispatch-svc how a running campaign is doing (answered by DispatchProgressed or DispatchCompleted). */
 export type DispatchStatusRequested = Message<'DispatchStatusRequested', { campaignSid: string; enterpriseSid: string }>;
 
-export type CampaignPublicEvent = CampaignScheduled | CampaignStarted | CampaignCancelled | CampaignDeleted | CampaignFailed | CampaignCompleted | DispatchStatusRequested;
+export type CampaignPublicEvent = CampaignResumed | CampaignScheduled | CampaignStarted | CampaignCancelled | CampaignDeleted | CampaignFailed | CampaignCompleted | DispatchStatusRequested;
 
 /** The public status topic (campaign.status.v1): one record per status change, key: campaign sid. */
 export interface CampaignStatusChanged {
@@ -113,6 +121,8 @@ export interface CampaignStatusChanged {
   occurredAt: string;
   failureCode?: number;
   failureMessage?: string;
+  /** Set when the status is 'paused': why dispatch paused it ("failure-rate: 62 of the last 200 submits failed"). */
+  pauseReason?: string;
 }
 
 /** The public deliveries topic (campaign.deliveries.v1): one record per recipient outcome. */
@@ -183,6 +193,8 @@ export interface CampaignView {
   recipients: { received: number; unique: number; duplicates: number; invalid: number; optedOut: number; accepted: number };
   failureCode?: number;
   failureMessage?: string;
+  /** While paused: why ("failure-rate: 62 of the last 200 submits failed"). */
+  pauseReason?: string;
   /**
    * While the campaign runs: how dispatch's connection to the carrier is doing, and since when
    * (`connected` when any instance is bound; otherwise the longest-standing trouble). Absent when

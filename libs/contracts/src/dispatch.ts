@@ -38,3 +38,13 @@ export type DispatchProgressed = Message<'DispatchProgressed', { campaignSid: st
  * were read, on the database's clock: a reader keeps the latest report and ignores older ones.
  */
 export type DispatchCountsReported = Message<'DispatchCountsReported', { campaignSid: string; enterpriseSid: string; counts: DispatchCounts; asOf: string }>;
+
+/** Why dispatch-svc paused a campaign by itself (see apps/dispatch-svc/src/sending/health.ts). */
+export type PauseReason = 'failure-rate' | 'stop-rate';
+
+/**
+ * dispatch-svc stopped claiming a campaign's sends because too many of its last carrier answers
+ * failed, or too many of its recipients replied STOP. Sends in flight still settle. `detail` says
+ * it in words ("62 of the last 200 submits failed").
+ */
+export type DispatchPaused = Message<'DispatchPaused', { campaignSid: string; enterpriseSid: string; reason: PauseReason; detail: string; at: string }>;

@@ -1,7 +1,7 @@
 import * as smpp from 'smpp';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { addressFields, decodeMessage, encodeForSubmit, formatReceiptText, fromSmppAddress } from '@clarion/smpp'; // also registers the reference TLV
 
 export interface Submit {
@@ -70,6 +70,12 @@ export interface SmscOptions {
   receiptFor?: (submit: Readonly<Submit>) => ReceiptChoice | undefined;
   /** Keeps every submit_sm's header fields (esm_class, UDH, SAR TLVs) in `parts()`, up to this many; 0 keeps none. */
   partsKeptMax?: number;
+  /**
+   * The fraction of submits (0 to 1) refused for good with ESME_RSUBMITFAIL, as a carrier in
+   * trouble does. Chosen per message by a hash of its number and text, so the same message is
+   * refused on every run; change it at run time with setFailSubmitRatio.
+   */
+  failSubmitRatio?: number;
 }
 
 const ESME_RINVPASWD = 0x0e;
@@ -109,11 +115,42 @@ export class SmscSimulator {
   private receiptsSent = 0;
   /** Submits answered ESME_RTHROTTLED. */
   private throttled = 0;
+  /** Submits refused with ESME_RSUBMITFAIL (failNumbers or failSubmitRatio). */
+  private submitsFailed = 0;
+  private failSubmitRatio: number;
   private binds = 0;
   private sessionSeq = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly options: SmscOptions = {}) {}
+  constructor(private readonly options: SmscOptions = {}) {
+    this.failSubmitRatio = options.failSubmitRatio ?? 0;
+  }
+
+  /** Changes the fraction of submits refused (0 repairs the carrier), from the next submit on. */
+  setFailSubmitRatio(ratio: number): void {
+    if (!(ratio >= 0 && ratio <= 1)) throw new Error(`failSubmitRatio must be from 0 to 1, not ${ratio}`);
+    this.failSubmitRatio = ratio;
+  }
+
+  /** Submits refused with ESME_RSUBMITFAIL so far. */
+  failedSubmits(): number {
+    return this.submitsFailed;
+  }
+
+  /**
+   * Whether this submit falls in the refused fraction: a hash of its number and raw text, so the
+   * choice is the same for the same message on every run (a test's figures do not drift).
+   */
+  private failsBySubmitRatio(to: string, pdu: smpp.PDU): boolean {
+    if (this.failSubmitRatio <= 0) return false;
+    const text = pdu.message_payload ?? pdu.short_message ?? '';
+    const h = createHash('sha1')
+      .update(to)
+      .update('\0')
+      .update(Buffer.isBuffer(text) ? text : String(typeof text === 'object' && text && 'message' in text ? text.message : text))
+      .digest();
+    return h.readUInt32BE(0) / 0x1_0000_0000 < this.failSubmitRatio;
+  }
 
   async start(): Promise<{ port: number; httpPort?: number }> {
     const server = smpp.createServer({}, (session) => this.onSession(session));
@@ -255,7 +292,8 @@ export class SmscSimulator {
   private onSubmit(session: smpp.Session, systemId: string, sessionNo: number, pdu: smpp.PDU): void {
     const to = fromSmppAddress(String(pdu.destination_addr));
     if (this.options.silentNumbers?.includes(to)) return;
-    if (this.options.failNumbers?.includes(to)) {
+    if (this.options.failNumbers?.includes(to) || this.failsBySubmitRatio(to, pdu)) {
+      this.submitsFailed++;
       session.send(pdu.response({ command_status: ESME_RSUBMITFAIL }));
       return;
     }

@@ -46,6 +46,8 @@ interface Known {
    * bodies differ per recipient). Absent in snapshots from before it existed: accepted × creditsPerRecipient.
    */
   acceptedCredits?: number;
+  /** Time spent paused so far: the run limit counts only time the campaign could send. */
+  pausedMs?: number;
   /** dispatch-svc's latest count of the recipients per state, and when it was read; absent before the start. */
   dispatchCounts?: { counts: DispatchCounts; asOf: string };
 }
@@ -62,7 +64,8 @@ export type CampaignState =
   | (Known & { status: 'initiating' })
   | (Known & { status: 'scheduled' })
   | (Known & { status: 'in-progress'; startedAt: string })
-  | (Known & { status: 'paused'; startedAt: string })
+  /** Paused by dispatch's auto-pause (health.ts): nothing is claimed until resumed or cancelled. */
+  | (Known & { status: 'paused'; startedAt: string; pausedAt: string; pauseReason: string })
   | (Known & { status: 'completed'; startedAt: string; completedAt: string })
   | (Known & {
       status: 'failed';
@@ -71,7 +74,11 @@ export type CampaignState =
       /** A campaign that failed while it ran waits for dispatch's final count to charge what was sent. */
       settlement: 'none' | 'awaiting-dispatch' | 'settled';
     })
-  | (Known & { status: 'cancelled' })
+  /**
+   * Cancelled while scheduled (everything released), or while paused: then it waits for dispatch's
+   * final count, as a campaign that failed while running does, to be charged what was sent.
+   */
+  | (Known & { status: 'cancelled'; settlement?: 'awaiting-dispatch' | 'settled' })
   /** Deleted while scheduled: gone from every read side, its stream kept as history. */
   | (Known & { status: 'deleted' });
 
@@ -83,6 +90,9 @@ export type CampaignCommand =
   | { type: 'RecordReservation'; reserved: boolean; amount: number; failureCode?: number; failureMessage?: string; at: string }
   | { type: 'StartCampaign'; at: string }
   | { type: 'CancelCampaign'; at: string }
+  /** dispatch-svc paused the campaign (DispatchPaused). */
+  | { type: 'RecordDispatchPaused'; reason: string; detail: string; at: string }
+  | { type: 'ResumeCampaign'; at: string }
   | { type: 'DeleteCampaign'; at: string }
   | { type: 'RecordDispatchCompleted'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string }
   | { type: 'RecordDispatchCounts'; counts: DispatchCounts; asOf: string; at: string }
@@ -102,6 +112,8 @@ export type CampaignEvent =
   | { type: 'CampaignFailed'; failureCode: number; failureMessage: string; at: string }
   | { type: 'CampaignStarted'; at: string }
   | { type: 'CampaignCancelled'; at: string }
+  | { type: 'CampaignPaused'; reason: string; detail: string; at: string }
+  | { type: 'CampaignResumed'; at: string }
   | { type: 'CampaignDeleted'; at: string }
   | { type: 'CampaignCompleted'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string }
   | { type: 'DispatchCountsRecorded'; counts: DispatchCounts; asOf: string; at: string }
@@ -166,7 +178,14 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
       // loser is a no-op here (start) or an error to the user (cancel).
       return state.status === 'scheduled' ? accept({ type: 'CampaignStarted', at: command.at }) : accept();
     case 'CancelCampaign':
-      return state.status === 'scheduled' ? accept({ type: 'CampaignCancelled', at: command.at }) : reject(Errors.campaignStatusCannotBeUpdated);
+      // A user cancels only what has not started (seed 000), or what dispatch paused: a running
+      // campaign cannot be stopped half-way by a cancel, a paused one already is.
+      return state.status === 'scheduled' || state.status === 'paused' ? accept({ type: 'CampaignCancelled', at: command.at }) : reject(Errors.campaignStatusCannotBeUpdated);
+    case 'RecordDispatchPaused':
+      // Late (completed, failed, cancelled) or repeated: nothing to pause.
+      return state.status === 'in-progress' ? accept({ type: 'CampaignPaused', reason: command.reason, detail: command.detail, at: command.at }) : accept();
+    case 'ResumeCampaign':
+      return state.status === 'paused' ? accept({ type: 'CampaignResumed', at: command.at }) : reject(Errors.campaignStatusCannotBeUpdated);
     case 'DeleteCampaign':
       // Races the start timer exactly as a cancel does: whichever the stream records first wins.
       return state.status === 'scheduled' ? accept({ type: 'CampaignDeleted', at: command.at }) : reject(Errors.campaignNotScheduled);
@@ -177,12 +196,18 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
       const finalCount = command.counts ? { counts: command.counts, asOf: command.countsAsOf ?? command.at } : null;
       const counts = finalCount && isNewerCount(state.dispatchCounts, finalCount) ? { counts: finalCount.counts, countsAsOf: finalCount.asOf } : {};
       if (state.status === 'in-progress' || state.status === 'paused') return accept({ type: 'CampaignCompleted', usedCredits, ...counts, at: command.at });
-      if (state.status === 'failed' && state.settlement === 'awaiting-dispatch') return accept({ type: 'FailedCampaignSettled', usedCredits, ...counts, at: command.at });
+      if ((state.status === 'failed' || state.status === 'cancelled') && state.settlement === 'awaiting-dispatch')
+        return accept({ type: 'FailedCampaignSettled', usedCredits, ...counts, at: command.at });
       return accept();
     }
     case 'RecordDispatchCounts': {
       // Counts change after completion too (receipts of the last messages); a campaign that never ran has none.
-      const ran = state.status === 'in-progress' || state.status === 'paused' || state.status === 'completed' || (state.status === 'failed' && state.settlement !== 'none');
+      const ran =
+        state.status === 'in-progress' ||
+        state.status === 'paused' ||
+        state.status === 'completed' ||
+        (state.status === 'failed' && state.settlement !== 'none') ||
+        (state.status === 'cancelled' && state.settlement !== undefined);
       if (!ran || !isNewerCount(state.dispatchCounts, command)) return accept();
       return accept({ type: 'DispatchCountsRecorded', counts: command.counts, asOf: command.asOf, at: command.at });
     }
@@ -231,9 +256,11 @@ function check(state: Exclude<CampaignState, { status: 'absent' }>, c: Extract<C
       if (now - dueMs < c.stepTimeoutMs) return accept();
       return retriesLeft ? accept({ type: 'StartRerequested', at: c.at }) : stalled('campaign start');
     }
-    case 'in-progress':
-    case 'paused': {
-      if (now - Date.parse(state.startedAt) > c.runLimitMs) {
+    case 'paused':
+      // Waits for a person (resume or cancel): never failed for silence or for its run limit.
+      return accept();
+    case 'in-progress': {
+      if (now - Date.parse(state.startedAt) - (state.pausedMs ?? 0) > c.runLimitMs) {
         return accept({ type: 'CampaignFailed', failureCode: Errors.campaignRunLimit.code, failureMessage: Errors.campaignRunLimit.message, at: c.at });
       }
       return idleMs < c.stepTimeoutMs ? accept() : accept({ type: 'DispatchStatusRerequested', at: c.at });
@@ -332,7 +359,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
         settlement: state.status === 'in-progress' || state.status === 'paused' ? 'awaiting-dispatch' : 'none',
       };
     case 'FailedCampaignSettled':
-      return base.status === 'failed' ? { ...base, settlement: 'settled', used: event.usedCredits, ...countsFrom(event) } : base;
+      return base.status === 'failed' || base.status === 'cancelled' ? { ...base, settlement: 'settled', used: event.usedCredits, ...countsFrom(event) } : base;
     case 'FilteringRerequested':
     case 'ReservationRerequested':
     case 'StartRerequested':
@@ -342,16 +369,29 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
     case 'CampaignStarted':
       return { ...base, status: 'in-progress', startedAt: event.at };
     case 'CampaignCancelled':
-      return { ...base, status: 'cancelled' };
+      return state.status === 'paused' ? { ...withoutPause(base), status: 'cancelled', settlement: 'awaiting-dispatch' } : { ...base, status: 'cancelled', settlement: undefined };
+    case 'CampaignPaused':
+      return base.status === 'in-progress' ? { ...base, status: 'paused', pausedAt: event.at, pauseReason: `${event.reason}: ${event.detail}` } : base;
+    case 'CampaignResumed': {
+      if (base.status !== 'paused') return base;
+      const { pausedAt, pauseReason: _reason, ...rest } = base;
+      return { ...rest, status: 'in-progress', pausedMs: (base.pausedMs ?? 0) + Math.max(0, Date.parse(event.at) - Date.parse(pausedAt)) };
+    }
     case 'CampaignDeleted':
       return { ...base, status: 'deleted' };
     case 'DispatchCountsRecorded':
       return { ...base, dispatchCounts: { counts: event.counts, asOf: event.asOf } };
     case 'CampaignCompleted':
-      return { ...base, status: 'completed', startedAt: 'startedAt' in base ? base.startedAt : event.at, completedAt: event.at, used: event.usedCredits, ...countsFrom(event) };
+      return { ...withoutPause(base), status: 'completed', startedAt: 'startedAt' in base ? base.startedAt : event.at, completedAt: event.at, used: event.usedCredits, ...countsFrom(event) };
     default:
       return assertNever(event);
   }
+}
+
+/** A state's fields without those of a pause (the campaign left 'paused'). */
+function withoutPause<T extends object>(s: T): Omit<T, 'pausedAt' | 'pauseReason'> {
+  const { pausedAt: _at, pauseReason: _reason, ...rest } = s as T & { pausedAt?: string; pauseReason?: string };
+  return rest;
 }
 
 /** The final count an event brought, if it brought one (events recorded before counts existed did not). */
@@ -399,10 +439,22 @@ export function toView(state: Exclude<CampaignState, { status: 'absent' }>): Cam
     startTime: d.startTime ?? state.createdAt,
     dateCreated: state.createdAt,
     dateUpdated: state.updatedAt,
-    total: state.status === 'completed' ? state.used : state.status === 'failed' ? (state.settlement === 'settled' ? state.used : 0) : state.reserved,
+    total:
+      state.status === 'completed'
+        ? state.used
+        : state.status === 'failed'
+          ? state.settlement === 'settled'
+            ? state.used
+            : 0
+          : state.status === 'cancelled' && state.settlement !== undefined
+            ? state.settlement === 'settled'
+              ? state.used
+              : 0
+            : state.reserved,
     recipients: { ...state.counts },
     counts: recipientCounts(state),
     ...(state.status === 'failed' ? { failureCode: state.failureCode, failureMessage: state.failureMessage } : {}),
+    ...(state.status === 'paused' ? { pauseReason: state.pauseReason } : {}),
     ...(d.fromNumbers.length > 0 ? { sender: d.fromNumbers[0] } : {}),
     ...(d.channel === 'voice' ? { announcementSid: d.announcementSid ?? null, rcmlUrl: d.rcmlUrl ?? null, dialTimeout: d.dialTimeoutSeconds ?? 30 } : {}),
     uri: `/campaignmanager/campaigns/search/${d.campaignSid}`,

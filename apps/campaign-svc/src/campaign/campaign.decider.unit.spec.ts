@@ -204,7 +204,18 @@ describe('recipient counts', () => {
   });
 });
 
-const ALLOWED = new Set(['initiating>scheduled', 'initiating>failed', 'scheduled>cancelled', 'scheduled>deleted', 'scheduled>in-progress', 'in-progress>completed']);
+const ALLOWED = new Set([
+  'initiating>scheduled',
+  'initiating>failed',
+  'scheduled>cancelled',
+  'scheduled>deleted',
+  'scheduled>in-progress',
+  'in-progress>completed',
+  'in-progress>paused',
+  'paused>in-progress',
+  'paused>cancelled',
+  'paused>completed',
+]);
 const FINAL = new Set(['completed', 'failed', 'cancelled', 'deleted']);
 
 describe('campaign lifecycle property', () => {
@@ -218,6 +229,8 @@ describe('campaign lifecycle property', () => {
     fc.constant<CampaignCommand>({ type: 'DeleteCampaign', at }),
     fc.record({ type: fc.constant('RecordDispatchCompleted' as const), usedCredits: fc.nat(20), at: fc.constant(at) }),
     fc.constant<CampaignCommand>({ type: 'ExpireInitiation', at }),
+    fc.constant<CampaignCommand>({ type: 'RecordDispatchPaused', reason: 'failure-rate', detail: '3 of the last 10 submits failed', at }),
+    fc.constant<CampaignCommand>({ type: 'ResumeCampaign', at }),
   );
 
   it('only follows the allowed edges, and a final status never changes', () => {
@@ -341,5 +354,52 @@ describe('campaign watchdog (CheckCampaign)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('auto-pause (DispatchPaused, resume, cancel from paused)', () => {
+  const running = () => run([{ type: 'StartCampaign', at }], scheduled()).state;
+  const t = (ms: number) => new Date(Date.parse(at) + ms).toISOString();
+  const pause: CampaignCommand = { type: 'RecordDispatchPaused', reason: 'failure-rate', detail: '62 of the last 200 submits failed', at: t(1000) };
+
+  it('pauses a running campaign with its reason, once; the view shows it', () => {
+    const { state, events } = run([pause, pause], running());
+    expect(types(events)).toEqual(['CampaignPaused']);
+    expect(state.status).toBe('paused');
+    if (state.status === 'absent') throw new Error('absent');
+    expect(toView(state)).toMatchObject({ status: 'paused', pauseReason: 'failure-rate: 62 of the last 200 submits failed' });
+    // A pause that arrives after the campaign ended changes nothing.
+    const done = run([{ type: 'RecordDispatchCompleted', usedCredits: 4, at }], running()).state;
+    expect(run([pause], done).events).toEqual([]);
+  });
+
+  it('resumes only a paused campaign (else 487), and the view drops the reason', () => {
+    expect(errorCode({ type: 'ResumeCampaign', at }, running())).toBe(487);
+    expect(errorCode({ type: 'ResumeCampaign', at }, scheduled())).toBe(487);
+    const { state, events } = run([pause, { type: 'ResumeCampaign', at: t(61_000) }], running());
+    expect(types(events)).toEqual(['CampaignPaused', 'CampaignResumed']);
+    expect(state.status).toBe('in-progress');
+    if (state.status === 'absent') throw new Error('absent');
+    expect(toView(state).pauseReason).toBeUndefined();
+  });
+
+  it('the watchdog never fails a paused campaign, and the run limit leaves out the time paused', () => {
+    const settings = { stepTimeoutMs: 60_000, stepRetriesMax: 2, runLimitMs: 3_600_000 };
+    const paused = run([pause], running()).state;
+    expect(run([{ type: 'CheckCampaign', at: t(10 * 3_600_000), ...settings }], paused).events).toEqual([]);
+    // Paused for 9 h, then resumed: an hour of sending later it is within its limit, 2 h later it is not.
+    const resumed = run([{ type: 'ResumeCampaign', at: t(9 * 3_600_000) }], paused).state;
+    expect(types(run([{ type: 'CheckCampaign', at: t(9.5 * 3_600_000), ...settings }], resumed).events)).not.toContain('CampaignFailed');
+    expect(types(run([{ type: 'CheckCampaign', at: t(11 * 3_600_000), ...settings }], resumed).events)).toContain('CampaignFailed');
+  });
+
+  it('cancels a paused campaign and charges what dispatch reports it sent, as a failed running one', () => {
+    const { state, events } = run([pause, { type: 'CancelCampaign', at }, { type: 'RecordDispatchCompleted', usedCredits: 4, at }], running());
+    expect(types(events)).toEqual(['CampaignPaused', 'CampaignCancelled', 'FailedCampaignSettled']);
+    expect(state.status).toBe('cancelled');
+    if (state.status === 'absent') throw new Error('absent');
+    expect(toView(state).total).toBe(4);
+    // A running campaign that is not paused still cannot be cancelled (seed 000).
+    expect(errorCode({ type: 'CancelCampaign', at }, running())).toBe(487);
   });
 });

@@ -24,6 +24,8 @@ import {
   type CampaignDeletedReply,
   type DeleteCampaign,
   type DispatchCountsReported,
+  type DispatchPaused,
+  type ResumeCampaign,
   CARRIER_REPORT_MS,
   type RecipientFields,
 } from '@clarion/contracts';
@@ -126,6 +128,21 @@ export class CampaignHandlers {
     if (!r.ok) return ctx.replyError(r.error.code === Errors.campaignNotFound.code ? Errors.enterpriseCampaignNotFound : r.error);
     // The answer carries the view's version, so the gateway can store it before it answers (read-your-writes).
     if (r.state.status !== 'absent') ctx.replyOk({ ...toView(r.state), version: r.version });
+  }
+
+  /** Resume (PUT status in-progress) of a paused campaign; answered like a cancel. */
+  @EventPattern('ResumeCampaign')
+  async resume(@Payload() m: ResumeCampaign, @Ctx() ctx: MessageContext): Promise<void> {
+    const [row] = await ctx.db.query('SELECT 1 FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
+    if (!row) return ctx.replyError(Errors.enterpriseCampaignNotFound);
+    const r = await this.execute(ctx.db, m, m.data.campaignSid, { type: 'ResumeCampaign', at: now() });
+    if (!r.ok) return ctx.replyError(r.error.code === Errors.campaignNotFound.code ? Errors.enterpriseCampaignNotFound : r.error);
+    if (r.state.status !== 'absent') ctx.replyOk({ ...toView(r.state), version: r.version });
+  }
+
+  @EventPattern('DispatchPaused')
+  async paused(@Payload() m: DispatchPaused, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchPaused', reason: m.data.reason, detail: m.data.detail, at: now() });
   }
 
   /** Delete (seed 000): only a scheduled campaign; it races the start timer like a cancel, and exactly one wins. */

@@ -35,6 +35,7 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
       previousStatus: before.status === 'absent' ? null : (before.status as CampaignStatus),
       occurredAt: event.at,
       ...(failure ?? {}),
+      ...(after.status === 'paused' ? { pauseReason: after.pauseReason } : {}),
     };
     out.push({ topic: TOPIC.campaignStatus, key: sid, message: message('CampaignStatusChanged', data, opts) });
   };
@@ -127,7 +128,17 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
     case 'CampaignCancelled':
       statusChange();
       out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignCancelled', { campaignSid: sid, enterpriseSid, cancelledAt: event.at }, opts) });
-      out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('ReleaseCredits', { holdId: sid, enterpriseSid }, opts) });
+      // A scheduled campaign sent nothing: all comes back. A paused one sent some: dispatch's final
+      // count (FailedCampaignSettled) commits what was sent, which releases the rest.
+      if (before.status !== 'paused') out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('ReleaseCredits', { holdId: sid, enterpriseSid }, opts) });
+      break;
+    case 'CampaignPaused':
+      // dispatch-svc paused it already; only the world hears of it.
+      statusChange();
+      break;
+    case 'CampaignResumed':
+      statusChange();
+      out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignResumed', { campaignSid: sid, enterpriseSid, resumedAt: event.at }, opts) });
       break;
     case 'CampaignCompleted':
       statusChange();

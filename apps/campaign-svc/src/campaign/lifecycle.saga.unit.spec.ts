@@ -125,3 +125,30 @@ describe('campaign lifecycle saga', () => {
     ]);
   });
 });
+
+describe('campaign lifecycle saga: auto-pause', () => {
+  const running: CampaignEvent[] = [...ready, { type: 'CampaignScheduled', reserved: 3, at }, { type: 'CampaignStarted', at }];
+  const paused: CampaignEvent = { type: 'CampaignPaused', reason: 'failure-rate', detail: '3 of the last 10 submits failed', at };
+  const names = (out: ReturnType<typeof reactTo>) => out.map((o) => `${o.topic} ${o.message.type}`);
+
+  it('publishes the pause with its reason on the status topic, and nothing to dispatch (it paused already)', () => {
+    const out = reactTo(running, paused);
+    expect(names(out)).toEqual([`${TOPIC.campaignStatus} CampaignStatusChanged`]);
+    expect(out[0].message.data).toMatchObject({ status: 'paused', previousStatus: 'in-progress', pauseReason: 'failure-rate: 3 of the last 10 submits failed' });
+  });
+
+  it('a resume tells dispatch to go on', () => {
+    const out = reactTo([...running, paused], { type: 'CampaignResumed', at });
+    expect(names(out)).toEqual([`${TOPIC.campaignStatus} CampaignStatusChanged`, `${TOPIC.campaignEvents} CampaignResumed`]);
+    expect(out[0].message.data).toMatchObject({ status: 'in-progress', previousStatus: 'paused' });
+    expect(out[0].message.data).not.toHaveProperty('pauseReason');
+  });
+
+  it('a cancel from paused waits for the final count to commit what was sent (no release); from scheduled it releases all', () => {
+    expect(names(reactTo([...running, paused], { type: 'CampaignCancelled', at }))).toEqual([`${TOPIC.campaignStatus} CampaignStatusChanged`, `${TOPIC.campaignEvents} CampaignCancelled`]);
+    expect(names(reactTo([...ready, { type: 'CampaignScheduled', reserved: 3, at }], { type: 'CampaignCancelled', at }))).toContain(`${TOPIC.creditCommands} ReleaseCredits`);
+    const settled = reactTo([...running, paused, { type: 'CampaignCancelled', at }], { type: 'FailedCampaignSettled', usedCredits: 2, at });
+    expect(names(settled)).toEqual([`${TOPIC.creditCommands} CommitCredits`]);
+    expect(settled[0].message.data).toMatchObject({ amount: 2 });
+  });
+});

@@ -78,6 +78,17 @@ export class IntakeHandlers {
 
   @EventPattern('CampaignCancelled')
   async cancelled(@Payload() m: CampaignCancelled, @Ctx() ctx: MessageContext): Promise<void> {
+    // A paused campaign (the only running one that can be cancelled) ends as a failed one does:
+    // what was not sent expires uncharged, it goes back to 'sending' so the completion timer
+    // reports its final count once the sends in flight settle, and campaign-svc charges that.
+    const [paused] = await ctx.db.query(`UPDATE dispatch_campaigns SET status = 'sending', updated_at = now() WHERE campaign_sid = $1 AND status = 'paused' RETURNING campaign_sid`, [
+      m.data.campaignSid,
+    ]);
+    if (paused) {
+      const expired = await expireQueued(ctx.db, m.data.campaignSid, 'campaign-cancelled');
+      publishOutcomes(ctx.db, m.data.campaignSid, m.data.enterpriseSid, expired, m);
+      return;
+    }
     await this.drop(ctx, m.data.campaignSid, 'cancelled');
   }
 
@@ -94,6 +105,8 @@ export class IntakeHandlers {
     // engine reports the final count, which campaign-svc charges.
     const expired = await expireQueued(ctx.db, m.data.campaignSid);
     publishOutcomes(ctx.db, m.data.campaignSid, m.data.enterpriseSid, expired, m);
+    // Failed while dispatch had paused it (the two crossed): the completion timer reports it as for a running one.
+    await ctx.db.query(`UPDATE dispatch_campaigns SET status = 'sending', updated_at = now() WHERE campaign_sid = $1 AND status = 'paused'`, [m.data.campaignSid]);
     await this.drop(ctx, m.data.campaignSid, 'failed');
   }
 
@@ -106,7 +119,7 @@ export class IntakeHandlers {
     );
     if (!c) return; // never scheduled here: the start re-request will bring it
     if (c.status === 'completed') return publishDispatchCompleted(ctx.db, c, m);
-    if (c.status !== 'sending') return;
+    if (c.status !== 'sending' && c.status !== 'paused') return;
     ctx.db.publish(
       TOPIC.dispatchEvents,
       m.data.campaignSid,

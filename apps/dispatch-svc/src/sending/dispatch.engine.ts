@@ -3,6 +3,7 @@ import { CARRIER_REPORT_MS, TOPIC, message } from '@clarion/contracts';
 import { Platform, intFromEnv, sleep } from '@clarion/platform';
 import type { CarrierPort } from './carrier.port';
 import { readDispatchConfig, type DispatchConfig } from './dispatch.config';
+import { CampaignHealth } from './health';
 import { Lease } from './lease';
 import { ReceiptSink } from './receipt-sink';
 import { Sender } from './sender';
@@ -28,6 +29,8 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
   private lease: Lease | null = null;
   private sender: Sender | null = null;
   private timers: Every[] = [];
+  /** Auto-pause's windows (health.ts); the STOP replies' handler feeds it too. */
+  health: CampaignHealth | null = null;
   private reported = { key: '', at: 0 };
 
   constructor(private readonly platform: Platform) {}
@@ -38,7 +41,9 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     this.carrier = new SmppAdapter(config, this.receipts.accept);
     this.lease = new Lease(platform, config.leaseMs);
     await this.lease.start();
-    this.sender = new Sender(platform, this.carrier, config, this.lease);
+    this.health = new CampaignHealth(platform);
+    const health = this.health;
+    this.sender = new Sender(platform, this.carrier, config, this.lease, health);
     this.carrier.connect().catch((err: Error) => console.error(`[dispatch-svc] carrier bind failed, retrying: ${err.message}`));
     const start = new StartTimer(platform);
     const lease = this.lease;
@@ -52,6 +57,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
       new Every('in-doubt timer', config.tickMs * 4, () => inDoubt.tick()),
       new Every('completion timer', config.tickMs, () => completion.tick()),
       new Every('upkeep', config.tickMs, () => upkeep.tick()),
+      new Every('auto-pause windows', config.tickMs * 4, () => health.prune()),
       new Every('carrier status', 1000, () => this.reportCarrier()),
       new Every('progress timer', progress.intervalMs, () => new ProgressTimer(platform, progress.quietMs).tick()),
     ];

@@ -6,6 +6,7 @@ import type { DispatchConfig } from './dispatch.config';
 import { afterSubmit, fromNumberFor, type CarrierAnswer } from './send.decider';
 import { claimRange, fieldsOfSends, publishOutcomes, recordAnswers, sendingCampaigns, type Answer, type Claim, type SendingCampaign } from './sends.repository';
 import type { Lease } from './lease';
+import type { CampaignHealth } from './health';
 import { Pacer } from './pacer';
 
 /**
@@ -50,6 +51,8 @@ export class Sender {
     private readonly carrier: CarrierPort,
     private readonly config: DispatchConfig,
     private readonly lease: Lease,
+    /** Auto-pause: told every batch of answers (health.ts). */
+    private readonly health?: CampaignHealth,
   ) {
     this.pacer = new Pacer(platform, config);
   }
@@ -194,6 +197,7 @@ export class Sender {
       });
     });
     this.record(c, claim, rows, inFlight);
+    this.health?.answered(c.campaign_sid, rows);
     // The carrier asked us to slow down: the next claims come at a lower rate, and the throttled sends with them.
     this.pacer.answered(throttled, pdus);
   }

@@ -317,8 +317,8 @@ export async function personalisedCredits(sql: Sql, campaignSid: string, body: s
   let after = -1;
   for (;;) {
     const rows = await sql.query<{ seq: number; name: string | null; custom1: string | null; custom2: string | null }>(
-      `SELECT seq, name, custom1, custom2 FROM sends WHERE campaign_sid = $1 AND seq > $2 AND state = ANY($3::text[]) ORDER BY seq LIMIT $4`,
-      [campaignSid, after, charged, CREDIT_PAGE_ROWS],
+      `SELECT seq, name, custom1, custom2 FROM sends WHERE campaign_sid = $1 AND seq > $2 AND state = ANY($3::text[]) AND (error_code IS NULL OR error_code <> ALL($5::text[])) ORDER BY seq LIMIT $4`,
+      [campaignSid, after, charged, CREDIT_PAGE_ROWS, UNSENT_EXPIRY_CODES],
     );
     for (const r of rows) credits += segmentsFor(fillTemplate(body, { name: r.name ?? undefined, custom1: r.custom1 ?? undefined, custom2: r.custom2 ?? undefined }));
     if (rows.length < CREDIT_PAGE_ROWS) return credits;
@@ -352,13 +352,16 @@ export function optedOutNumbers(sql: Sql, campaignSid: string): Promise<{ msisdn
   return sql.query(`SELECT msisdn FROM sends WHERE campaign_sid = $1 AND seq < 0 ORDER BY seq DESC`, [campaignSid]);
 }
 
-/** A campaign failed while sending: what was not sent yet expires, and counts as finished. */
-export async function expireQueued(tx: Sql, campaignSid: string): Promise<OutcomeRow[]> {
+/** Error codes of sends expired before they were ever submitted (the campaign failed or was cancelled): never charged. */
+export const UNSENT_EXPIRY_CODES: readonly string[] = ['campaign-failed', 'campaign-cancelled'];
+
+/** A campaign failed (or was cancelled) while sending or paused: what was not sent yet expires, and counts as finished. */
+export async function expireQueued(tx: Sql, campaignSid: string, errorCode = 'campaign-failed'): Promise<OutcomeRow[]> {
   const rows = await tx.query<OutcomeRow>(
-    `UPDATE sends s SET state = 'expired', error_code = 'campaign-failed' FROM dispatch_campaigns c
-     WHERE c.campaign_sid = $1 AND c.status = 'sending' AND s.campaign_sid = c.campaign_sid AND s.seq >= 0 AND s.state = 'queued'
+    `UPDATE sends s SET state = 'expired', error_code = $2 FROM dispatch_campaigns c
+     WHERE c.campaign_sid = $1 AND c.status IN ('sending', 'paused') AND s.campaign_sid = c.campaign_sid AND s.seq >= 0 AND s.state = 'queued'
      RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
-    [campaignSid],
+    [campaignSid, errorCode],
   );
   await adjustCampaign(tx, campaignSid, rows.length, []);
   await countTransitions(tx, 'queued', rows);

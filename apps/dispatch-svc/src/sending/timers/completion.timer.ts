@@ -1,7 +1,7 @@
 import { TOPIC, hasPlaceholders, message, type DispatchCompleted, type Message } from '@clarion/contracts';
 import type { Platform, Tx } from '@clarion/platform';
 import { CHARGED_STATES } from '../send.decider';
-import { FINISHED_SQL, countsByState, finishedCampaigns, personalisedCredits } from '../sends.repository';
+import { FINISHED_SQL, UNSENT_EXPIRY_CODES, countsByState, finishedCampaigns, personalisedCredits } from '../sends.repository';
 import { dispatchCounts } from '../state-counts';
 
 interface CompletedCampaign {
@@ -32,7 +32,16 @@ export class CompletionTimer {
         const counts = await countsByState(tx, campaign_sid);
         // Recipients of a personalised body got texts of different lengths: each one's own segments count.
         const [{ body, channel }] = await tx.query<{ body: string; channel: string }>('SELECT body, channel FROM dispatch_campaigns WHERE campaign_sid = $1', [campaign_sid]);
-        const used = channel === 'sms' && hasPlaceholders(body) ? await personalisedCredits(tx, campaign_sid, body, CHARGED_STATES) : null;
+        let used = channel === 'sms' && hasPlaceholders(body) ? await personalisedCredits(tx, campaign_sid, body, CHARGED_STATES) : null;
+        // 'expired' is charged when the network expired a message it took; sends the campaign's
+        // failure or cancel expired before they were ever submitted cost nothing.
+        if (used === null && (counts.expired ?? 0) > 0) {
+          const [x] = await tx.query<{ unsent: number; cpr: number }>(
+            `SELECT count(*)::int AS unsent, (SELECT credits_per_recipient FROM dispatch_campaigns WHERE campaign_sid = $1) AS cpr FROM sends WHERE campaign_sid = $1 AND state = 'expired' AND error_code = ANY($2::text[])`,
+            [campaign_sid, UNSENT_EXPIRY_CODES],
+          );
+          if (x.unsent > 0) used = (CHARGED_STATES.reduce((sum, st) => sum + (counts[st] ?? 0), 0) - x.unsent) * x.cpr;
+        }
         const [c] = await tx.query<CompletedCampaign>(
           `UPDATE dispatch_campaigns c SET status = 'completed', final_counts = $2::jsonb, used_credits = $3, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending' AND ${FINISHED_SQL} >= accepted_count
            RETURNING *, clock_timestamp() AS counted_at`,

@@ -42,7 +42,7 @@ export class ProgressTimer {
       `SELECT c.campaign_sid, c.enterprise_sid, c.accepted_count, r.counts AS reported, statement_timestamp() AS as_of,
          COALESCE((SELECT jsonb_object_agg(x.state, x.n) FROM (SELECT state, sum(n)::int AS n FROM dispatch_state_counts s WHERE s.campaign_sid = c.campaign_sid GROUP BY state) x), '{}'::jsonb) AS finals
        FROM dispatch_campaigns c LEFT JOIN dispatch_count_reports r USING (campaign_sid)
-       WHERE c.status = 'sending'
+       WHERE c.status IN ('sending', 'paused') -- a paused campaign's answers in flight still settle
           OR (c.status IN ('completed', 'failed') AND r.as_of > now() - ($1::int * interval '1 millisecond'))
        ORDER BY c.created_at LIMIT $2`,
       [this.quietMs, CAMPAIGNS_PER_TICK_MAX],

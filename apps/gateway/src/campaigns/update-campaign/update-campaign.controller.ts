@@ -20,10 +20,13 @@ export class UpdateCampaignController {
   }
 
   @Put(':campaignSid')
-  @ApiOperation({ summary: 'Update Campaign: cancel a scheduled campaign' })
+  @ApiOperation({
+    summary: 'Update Campaign: cancel a scheduled or paused campaign, or resume a paused one',
+    description: 'status "cancelled" from scheduled or paused (a paused one is charged what it sent); status "in-progress" from paused resumes it. Anything else: 487.',
+  })
   @ApiParam({ name: 'campaignSid', description: 'The campaign’s sid' })
-  @ApiBody({ schema: { example: { status: 'cancelled' } } })
-  @ApiResponse({ status: 200, description: 'The cancelled campaign', schema: { example: { code: 200, message: 'OK', data: { ...CAMPAIGN_EXAMPLE, status: 'cancelled' } } } })
+  @ApiBody({ schema: { example: { status: 'cancelled' }, properties: { status: { type: 'string', enum: ['cancelled', 'in-progress'] } } } })
+  @ApiResponse({ status: 200, description: 'The cancelled (or resumed) campaign', schema: { example: { code: 200, message: 'OK', data: { ...CAMPAIGN_EXAMPLE, status: 'cancelled' } } } })
   @ApiResponse({
     status: 409,
     description: '487 Campaign status cannot be updated; 486 Enterprise campaign not found; 483 Campaign status is invalid; 4000 status missing',
