@@ -3,6 +3,7 @@ import { CARRIER_REPORT_MS, TOPIC, message } from '@clarion/contracts';
 import { Platform, intFromEnv, sleep } from '@clarion/platform';
 import type { CarrierPort } from './carrier.port';
 import { readDispatchConfig, type DispatchConfig } from './dispatch.config';
+import { InboundReplies } from './inbound';
 import { Lease } from './lease';
 import { ReceiptSink } from './receipt-sink';
 import { Sender } from './sender';
@@ -35,7 +36,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     const { platform, config } = this;
     this.receipts = new ReceiptSink(platform, config.receiptFlushMs, () => this.sender?.recorded() ?? Promise.resolve());
-    this.carrier = new SmppAdapter(config, this.receipts.accept);
+    this.carrier = new SmppAdapter(config, this.receipts.accept, new InboundReplies(platform, config).accept);
     this.lease = new Lease(platform, config.leaseMs);
     await this.lease.start();
     this.sender = new Sender(platform, this.carrier, config, this.lease);
