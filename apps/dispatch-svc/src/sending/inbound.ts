@@ -99,10 +99,10 @@ export class InboundReplies {
            EXISTS (SELECT 1 FROM sends s WHERE s.campaign_sid = c.campaign_sid AND s.msisdn = $1) AS messaged
          FROM dispatch_campaigns c
          WHERE c.created_at > now() - ($4::bigint * interval '1 millisecond')
-           AND (c.from_numbers ?| $6::text[] OR jsonb_array_length(c.from_numbers) = 0)
+           AND (c.from_numbers ?| $2::text[] OR jsonb_array_length(c.from_numbers) = 0)
          ORDER BY c.created_at DESC LIMIT $5`,
         // A sender id may be stored with or without its '+': both spellings find it.
-        [m.from, m.to, this.config.sendsRetentionMs, REPLY_ATTRIBUTION_WINDOW_MS, REPLY_CANDIDATES_MAX, [m.to, digits(m.to), '+' + digits(m.to)]],
+        [m.from, [m.to, digits(m.to), '+' + digits(m.to)], this.config.sendsRetentionMs, REPLY_ATTRIBUTION_WINDOW_MS, REPLY_CANDIDATES_MAX],
       );
       const candidates: ReplyCandidate[] = rows.map((r) => ({
         campaignSid: r.campaign_sid,
