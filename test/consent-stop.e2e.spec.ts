@@ -111,6 +111,31 @@ describe('STOP replies and the consent record', () => {
     }
   });
 
+  it('uploads record only the numbers newly listed; deleting an opt-out records an opt-in by the API', async () => {
+    const t = await provisionTenant(stack.url, 0);
+    const n = testNumbers(3, 7, 100);
+    const upload = (lines: string[]) => {
+      const form = new FormData();
+      form.append('file', new Blob([lines.join('\n') + '\n'], { type: 'text/plain' }), 'numbers.txt');
+      return api(stack.url, 'POST', '/campaignmanager/dnd/optout', { auth: t.auth, form });
+    };
+    expect((await upload(n.slice(0, 2))).status).toBe(200);
+    await waitFor('upload changes', async () => n.slice(0, 2).every((x) => consentOf(t.enterpriseSid, x).length === 1), 10_000, 20);
+    for (const x of n.slice(0, 2))
+      expect(consentOf(t.enterpriseSid, x)).toEqual([expect.objectContaining({ consent: 'opted-out', source: 'upload', uploadId: expect.any(String), campaignSid: null, text: null })]);
+    // The re-upload adds only the third number: the first two change nothing and publish nothing.
+    expect((await upload(n)).body.data).toMatchObject({ added: 1, alreadyListed: 2 });
+    await waitFor('the third', async () => consentOf(t.enterpriseSid, n[2]).length === 1, 10_000, 20);
+    await sleep(500);
+    for (const x of n.slice(0, 2)) expect(consentOf(t.enterpriseSid, x)).toHaveLength(1);
+
+    const entry = await api(stack.url, 'GET', `/campaignmanager/dnd/optout/search?phoneNumber=${bare(n[0])}`, { auth: t.auth });
+    const deleted = await api(stack.url, 'DELETE', `/campaignmanager/dnd/optout/${entry.body.data.result[0].sid}`, { auth: t.auth });
+    expect(deleted.status).toBe(200);
+    await waitFor('the opt-in', async () => consentOf(t.enterpriseSid, n[0]).length === 2, 10_000, 20);
+    expect(consentOf(t.enterpriseSid, n[0])[1]).toMatchObject({ consent: 'opted-in', optInList: null, source: 'api' });
+  });
+
   it('STOP from a recipient mid-campaign, through the simulator, opts them out within 1 s; the variants opt out and a sentence does not', async () => {
     const t = await provisionTenant(stack.url, 10_000);
     const recipients = testNumbers(3000, 8);
