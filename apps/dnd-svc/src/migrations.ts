@@ -53,3 +53,29 @@ export class DndTables2 implements MigrationInterface {
     await q.query('DROP INDEX optin_numbers_by_number; DROP INDEX optin_numbers_by_date; DROP INDEX optin_numbers_by_list_date; DROP INDEX optouts_by_date; DROP TABLE optin_lists');
   }
 }
+
+/**
+ * The consent record: one row per change of an enterprise's lists, never updated or deleted, so
+ * that "when and how did this number opt out or in" has an answer for as long as the row lives.
+ * The history of a number is read newest first (enterprise, number, id).
+ */
+export class DndTables3 implements MigrationInterface {
+  name = 'DndTables31780000000003';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE consent_changes (
+      id bigserial PRIMARY KEY,
+      enterprise_sid text NOT NULL,
+      msisdn text NOT NULL,
+      consent text NOT NULL CHECK (consent IN ('opted-out', 'opted-in')),
+      optin_list text,
+      source text NOT NULL CHECK (source IN ('reply', 'upload', 'api')),
+      campaign_sid text,
+      upload_id text,
+      text text,
+      at timestamptz NOT NULL DEFAULT now())`);
+    await q.query('CREATE INDEX consent_changes_by_number ON consent_changes (enterprise_sid, msisdn, id)');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE consent_changes');
+  }
+}

@@ -34,6 +34,8 @@ import { ANNOUNCEMENT_CONTROLLERS } from './announcements';
 import { setupDocs } from './http/openapi';
 import { CampaignReadModel, READ_MODEL_MIGRATIONS, readCampaignReads, startReadModelConsumer } from './read-model';
 import { RecipientsReportTables1, startRecipientsReport } from './recipients-report';
+import { GatewayConsentTables1 } from './dnd/consent/consent.migrations';
+import { ConsentReadModelConsumer } from './dnd/consent/consent.consumer';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
 function tracing(req: Request, res: Response, next: NextFunction): void {
@@ -104,7 +106,12 @@ export interface RunningGateway {
 export async function startGateway(options: StartOptions & { port?: number; host?: string } = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   startTelemetry('gateway', options.spanProcessors);
-  const platform = await openPlatform('gateway', 'gateway', [IdentityTables1, AnnouncementFileTables1, ...READ_MODEL_MIGRATIONS, RecipientsReportTables1], readPlatformConfig(env));
+  const platform = await openPlatform(
+    'gateway',
+    'gateway',
+    [IdentityTables1, AnnouncementFileTables1, ...READ_MODEL_MIGRATIONS, RecipientsReportTables1, GatewayConsentTables1],
+    readPlatformConfig(env),
+  );
   const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
   await waitFor('the gateway replies consumer', () => rr.start());
   const app = await NestFactory.create<NestExpressApplication>(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined), { logger: ['error', 'warn'], bodyParser: true });
@@ -122,6 +129,12 @@ export async function startGateway(options: StartOptions & { port?: number; host
   const address = app.getHttpServer().address();
   const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
   const report = startRecipientsReport(platform, env, options.onFatal);
+  // The consent read model joins its group in the background, as the report does, so a slow rejoin never holds the API back.
+  const consent = new ConsentReadModelConsumer(platform);
+  const consentStarted = waitFor('the consent read model consumer', () => consent.start()).catch((err: Error) => {
+    console.error(`[gateway] the consent read model consumer did not start: ${err.message}`);
+    options.onFatal?.(err.message);
+  });
   return {
     url,
     healthUrl: url,
@@ -130,6 +143,8 @@ export async function startGateway(options: StartOptions & { port?: number; host
       await app.close();
       await readModel?.close();
       await report.stop();
+      await consentStarted;
+      await consent.stop();
       await rr.stop();
       await closePlatform(platform);
     },

@@ -30,6 +30,15 @@ export const ESME_RX_T_APPN = 0x64;
 export const NOT_WRITTEN = 0x0400_0000;
 const RETRIABLE = new Set([ESME_RTHROTTLED, ESME_RMSGQFUL, ESME_RSYSERR, NOT_WRITTEN]);
 
+/** A mobile-originated message: a deliver_sm that is not a delivery receipt. */
+export interface InboundMessage {
+  /** The handset that sent it, E.164. */
+  from: string;
+  /** The address it was sent to (one of our sender ids). */
+  to: string;
+  text: string;
+}
+
 export interface BindOptions {
   endpoint: SmppEndpoint;
   type: BindType;
@@ -37,7 +46,8 @@ export interface BindOptions {
   reconnectDelayMsMax: number;
   enquireLinkIntervalMs: number;
   onReceipt?: (r: DeliveryReceipt) => void | Promise<void>;
-  onInbound?: (m: { from: string; to: string; text: string }) => void;
+  /** Awaited like onReceipt: the deliver_sm is acknowledged only once handled, so no reply is lost. */
+  onInbound?: (m: InboundMessage) => void | Promise<void>;
   /** Told whenever this bind is bound or loses its session, so the carrier can sum its binds up. */
   onChange: () => void;
 }
@@ -194,29 +204,40 @@ export class SmppBind {
         /* the session is gone: the SMSC delivers it again on the next bind */
       }
     };
-    let receipt: DeliveryReceipt | null = null;
+    let handle: (() => void | Promise<void>) | null = null;
+    let what = '';
     try {
       const text = decodeMessage(pdu.message_payload ?? pdu.short_message, pdu.data_coding ?? 0);
       if ((pdu.esm_class & 0x04) !== 0) {
         const parsed = parseReceiptText(text);
         const messageId = pdu.receipted_message_id ? String(pdu.receipted_message_id) : parsed?.id;
-        if (messageId) receipt = { messageId, stat: parsed?.stat ?? 'UNKNOWN', err: parsed?.err ?? '000', from: fromSmppAddress(pdu.source_addr), to: fromSmppAddress(pdu.destination_addr) };
+        const onReceipt = this.options.onReceipt;
+        if (messageId && onReceipt) {
+          const r: DeliveryReceipt = { messageId, stat: parsed?.stat ?? 'UNKNOWN', err: parsed?.err ?? '000', from: fromSmppAddress(pdu.source_addr), to: fromSmppAddress(pdu.destination_addr) };
+          handle = () => onReceipt(r);
+          what = `receipt ${messageId}`;
+        }
       } else {
-        this.options.onInbound?.({ from: fromSmppAddress(pdu.source_addr), to: fromSmppAddress(pdu.destination_addr), text });
+        const onInbound = this.options.onInbound;
+        if (onInbound) {
+          const m: InboundMessage = { from: fromSmppAddress(pdu.source_addr), to: fromSmppAddress(pdu.destination_addr), text };
+          handle = () => onInbound(m);
+          what = `inbound message from ${m.from}`;
+        }
       }
     } catch (err) {
       console.error(`[smpp] deliver_sm not understood: ${(err as Error).message}`);
     }
-    // Only a receipt waits for its handler: it is acknowledged once stored, so none is lost.
-    const onReceipt = this.options.onReceipt;
-    if (!receipt || !onReceipt) return answer();
-    const r = receipt;
+    // A receipt or an inbound message is acknowledged only once its handler has stored it: a failure
+    // answers ESME_RX_T_APPN and the SMSC delivers it again, so neither a receipt nor a STOP is lost.
+    if (!handle) return answer();
+    const run = handle;
     Promise.resolve()
-      .then(() => onReceipt(r))
+      .then(() => run())
       .then(
         () => answer(),
         (err: Error) => {
-          console.error(`[smpp] receipt ${r.messageId} not stored, the SMSC will deliver it again: ${err.message}`);
+          console.error(`[smpp] ${what} not stored, the SMSC will deliver it again: ${err.message}`);
           answer(ESME_RX_T_APPN);
         },
       );

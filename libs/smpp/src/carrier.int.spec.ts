@@ -177,6 +177,34 @@ describe('SMPP carrier and SMSC simulator', () => {
     expect(found).toMatchObject({ kind: 'found', messageId: sent.kind === 'accepted' ? sent.messageId : '' });
     expect(await c.queryByReference('CPabc:8')).toEqual({ kind: 'not-found' });
   });
+
+  it('acknowledges an inbound message (MO) only once its handler has stored it, and ESME_RX_T_APPN makes the SMSC deliver it again', async () => {
+    const { s, url } = await sim();
+    const seen: Array<{ from: string; to: string; text: string }> = [];
+    let release: () => void = () => undefined;
+    let failuresLeft = 1;
+    const c = carrier(url, {
+      onInbound: async (m) => {
+        seen.push(m);
+        if (failuresLeft-- > 0) throw new Error('database away');
+        await new Promise<void>((r) => (release = r));
+      },
+    });
+    await c.connect();
+    let answered: number | null = null;
+    const acked = s.injectInbound({ from: '+12122000001', to: '+14042000001', text: ' Stop. ' }).then((status) => (answered = status));
+    // The first delivery failed and was answered "try later"; the second waits in the handler, unanswered.
+    await waitUntil('the second delivery', () => seen.length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(answered).toBeNull();
+    release();
+    await acked;
+    expect(answered).toBe(0);
+    expect(seen).toEqual([
+      { from: '+12122000001', to: '+14042000001', text: ' Stop. ' },
+      { from: '+12122000001', to: '+14042000001', text: ' Stop. ' },
+    ]);
+  });
 });
 
 describe('SMPP carrier over several binds', () => {

@@ -2,10 +2,21 @@ import * as smpp from 'smpp';
 import { addressFields, encodeParts, type ConcatenationMode } from './encoding';
 import { parseSmppUrl } from './url';
 
-import { SmppBind, ESME_RMSGQFUL, ESME_RTHROTTLED, NOT_WRITTEN, type BindState, type BindType, type DeliveryReceipt, type ReferenceQueryOutcome, type SubmitOutcome } from './bind';
+import {
+  SmppBind,
+  ESME_RMSGQFUL,
+  ESME_RTHROTTLED,
+  NOT_WRITTEN,
+  type BindState,
+  type BindType,
+  type DeliveryReceipt,
+  type InboundMessage,
+  type ReferenceQueryOutcome,
+  type SubmitOutcome,
+} from './bind';
 
 export { ESME_RMSGQFUL, ESME_RQUERYFAIL, ESME_ROK, ESME_RSYSERR, ESME_RTHROTTLED, ESME_RX_T_APPN, NOT_WRITTEN } from './bind';
-export type { BindType, DeliveryReceipt, ReferenceQueryOutcome, SubmitOutcome } from './bind';
+export type { BindType, DeliveryReceipt, InboundMessage, ReferenceQueryOutcome, SubmitOutcome } from './bind';
 
 /** The carrier's answers that mean "slow down", not "this message is wrong". */
 export const THROTTLING_STATUSES: ReadonlySet<number> = new Set([ESME_RTHROTTLED, ESME_RMSGQFUL]);
@@ -34,7 +45,8 @@ export interface SmppCarrierOptions {
    * delivers it again later. A crash before the answer loses nothing either: the SMSC re-sends.
    */
   onReceipt?: (r: DeliveryReceipt) => void | Promise<void>;
-  onInbound?: (m: { from: string; to: string; text: string }) => void;
+  /** Awaited: the deliver_sm is acknowledged once it resolves, answered ESME_RX_T_APPN (delivered again) if it rejects. */
+  onInbound?: (m: InboundMessage) => void | Promise<void>;
   /** How the parts of a long message are tied together: a UDH in each part (default) or SAR TLVs. */
   concatenation?: ConcatenationMode;
 }

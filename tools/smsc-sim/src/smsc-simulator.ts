@@ -398,6 +398,50 @@ export class SmscSimulator {
     for (const r of q) this.deliverReceipt(systemId, r);
   }
 
+  /**
+   * A mobile-originated message (MO): a handset sending `text` to `to`, delivered as a deliver_sm
+   * with esm_class 0 (not a receipt) over a receiver or transceiver session of `systemId` (the only
+   * or first bound one when not named). Like an SMSC, it delivers again while the ESME answers an
+   * error (ESME_RX_T_APPN: "try later"), up to INBOUND_ATTEMPTS_MAX times. Resolves with the last
+   * command_status (0: accepted); rejects when no session is bound.
+   */
+  async injectInbound(m: { from: string; to: string; text: string; systemId?: string }): Promise<number> {
+    let status = -1;
+    for (let attempt = 1; attempt <= INBOUND_ATTEMPTS_MAX; attempt++) {
+      const systemId = m.systemId ?? [...this.receivers.entries()].find(([, set]) => [...set].some((x) => x.socket.writable))?.[0];
+      const session = [...(systemId ? (this.receivers.get(systemId) ?? []) : [])].find((x) => x.socket.writable);
+      if (!session) throw new Error(`no receiver session bound${m.systemId ? ` for ${m.systemId}` : ''}`);
+      const enc = encodeForSubmit(m.text);
+      const pdu = new smpp.PDU('deliver_sm', {
+        ...addressFields(m.from, m.to),
+        esm_class: 0,
+        data_coding: enc.dataCoding,
+        ...(enc.payload ? { message_payload: enc.bytes } : { short_message: enc.bytes }),
+      });
+      status = await new Promise<number>((resolve) => {
+        const timer = setTimeout(() => resolve(-1), INBOUND_RESPONSE_TIMEOUT_MS);
+        session.send(pdu, (resp: smpp.PDU) => {
+          clearTimeout(timer);
+          resolve(resp.command_status);
+        });
+      });
+      if (status === 0) return 0;
+      await new Promise((r) => setTimeout(r, INBOUND_RETRY_DELAY_MS));
+    }
+    return status;
+  }
+
+  /** POST /inbound?from=&to=&text=[&systemId=]: injectInbound over HTTP, answering the ESME's command_status. */
+  private onHttpInbound(url: string, json: (status: number, body: unknown) => void): void {
+    const q = new URL(url, 'http://sim').searchParams;
+    const [from, to, text] = [q.get('from'), q.get('to'), q.get('text')];
+    if (!from || !to || text === null) return json(400, { error: 'from, to and text are required' });
+    this.injectInbound({ from, to, text, systemId: q.get('systemId') ?? undefined }).then(
+      (commandStatus) => json(200, { commandStatus }),
+      (err: Error) => json(409, { error: err.message }),
+    );
+  }
+
   private onHttp(method: string, url: string, res: import('node:http').ServerResponse): void {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -409,6 +453,7 @@ export class SmscSimulator {
         200,
         this.received.map(({ to, from, text, messageId, receivedAt }) => ({ to, from, text, messageId, receivedAt })),
       );
+    if (method === 'POST' && url.startsWith('/inbound')) return this.onHttpInbound(url, json);
     if (method === 'POST' && url.startsWith('/reset')) {
       this.reset();
       return json(200, { ok: true });
@@ -416,6 +461,10 @@ export class SmscSimulator {
     json(404, { error: 'not found' });
   }
 }
+
+const INBOUND_ATTEMPTS_MAX = 5;
+const INBOUND_RESPONSE_TIMEOUT_MS = 5000;
+const INBOUND_RETRY_DELAY_MS = 200;
 
 function rawPart(pdu: smpp.PDU, submit: Submit, sar: boolean): RawPart {
   // The smpp package splits the header into its elements; joined behind their length they are the header as sent.

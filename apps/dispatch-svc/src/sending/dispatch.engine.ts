@@ -4,6 +4,7 @@ import { Platform, intFromEnv, sleep } from '@clarion/platform';
 import type { CarrierPort } from './carrier.port';
 import { readDispatchConfig, type DispatchConfig } from './dispatch.config';
 import { CampaignHealth } from './health';
+import { InboundReplies } from './inbound';
 import { Lease } from './lease';
 import { ReceiptSink } from './receipt-sink';
 import { Sender } from './sender';
@@ -38,7 +39,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     const { platform, config } = this;
     this.receipts = new ReceiptSink(platform, config.receiptFlushMs, () => this.sender?.recorded() ?? Promise.resolve());
-    this.carrier = new SmppAdapter(config, this.receipts.accept);
+    this.carrier = new SmppAdapter(config, this.receipts.accept, new InboundReplies(platform, config).accept);
     this.lease = new Lease(platform, config.leaseMs);
     await this.lease.start();
     this.health = new CampaignHealth(platform);

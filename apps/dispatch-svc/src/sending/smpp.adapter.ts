@@ -9,7 +9,7 @@ export class SmppAdapter implements CarrierPort {
   private readonly carrier: SmppCarrier;
   readonly queryByReference: ((reference: string) => Promise<ReferenceAnswer>) | null;
 
-  constructor(config: DispatchConfig, onReceipt: ReceiptHandler) {
+  constructor(config: DispatchConfig, onReceipt: ReceiptHandler, onInbound?: (m: { from: string; to: string; text: string }) => Promise<void>) {
     this.carrier = new SmppCarrier({
       url: config.smppUrl,
       windowSize: config.windowSize,
@@ -20,6 +20,8 @@ export class SmppAdapter implements CarrierPort {
       concatenation: config.concatenation,
       // The handset is the receipt's source address; together with the message id it names one send.
       onReceipt: (r) => onReceipt({ messageId: r.messageId, msisdn: r.from, stat: r.stat }),
+      // Replies (MO): awaited, so the SMSC has its deliver_sm_resp only once the reply is stored.
+      onInbound,
     });
     this.queryByReference = config.referenceQueries
       ? async (reference) => {

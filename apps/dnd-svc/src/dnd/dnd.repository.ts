@@ -33,19 +33,25 @@ const entryView = (r: EntryRow): DndEntryView => ({ sid: r.sid, name: r.list, nu
  * whole seconds, the precision the API shows, so that a time copied from an answer into
  * startTime or endTime finds exactly the entries that showed it.
  */
-export async function addNumbers(tx: Queryable, list: DndListKind, enterpriseSid: string, name: string, numbers: readonly string[]): Promise<{ added: number; alreadyListed: number }> {
+export async function addNumbers(
+  tx: Queryable,
+  list: DndListKind,
+  enterpriseSid: string,
+  name: string,
+  numbers: readonly string[],
+): Promise<{ added: number; alreadyListed: number; addedNumbers: string[] }> {
   const distinct = distinctSorted(numbers);
   const sids = distinct.map(() => newSid('number'));
   const inserted =
     list === 'optout'
-      ? await tx.query(
+      ? await tx.query<{ msisdn: string }>(
           `INSERT INTO optouts (sid, enterprise_sid, msisdn, name, date_created) SELECT s, $1, n, $4, date_trunc('second', now()) FROM unnest($2::text[], $3::text[]) AS x(s, n)
-           ON CONFLICT (enterprise_sid, msisdn) DO NOTHING RETURNING sid`,
+           ON CONFLICT (enterprise_sid, msisdn) DO NOTHING RETURNING msisdn`,
           [enterpriseSid, sids, distinct, OPT_OUT_LIST_NAME],
         )
-      : await tx.query(
+      : await tx.query<{ msisdn: string }>(
           `INSERT INTO optin_numbers (sid, enterprise_sid, list_name, msisdn, date_created) SELECT s, $1, $4, n, date_trunc('second', now()) FROM unnest($2::text[], $3::text[]) AS x(s, n)
-           ON CONFLICT (enterprise_sid, list_name, msisdn) DO NOTHING RETURNING sid`,
+           ON CONFLICT (enterprise_sid, list_name, msisdn) DO NOTHING RETURNING msisdn`,
           [enterpriseSid, sids, distinct, name],
         );
   if (list === 'optin') {
@@ -55,7 +61,8 @@ export async function addNumbers(tx: Queryable, list: DndListKind, enterpriseSid
       [enterpriseSid, name, inserted.length],
     );
   }
-  return { added: inserted.length, alreadyListed: numbers.length - inserted.length };
+  // The numbers newly listed are the ones whose consent changed: the consent record gets exactly these.
+  return { added: inserted.length, alreadyListed: numbers.length - inserted.length, addedNumbers: inserted.map((r) => r.msisdn) };
 }
 
 /** Removes one entry of the enterprise's list; null when it has none with that sid. */

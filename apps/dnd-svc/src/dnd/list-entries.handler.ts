@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { DeleteDndEntry, GetDndEntry, SearchDndEntries } from '@clarion/contracts';
 import { Platform, type MessageContext } from '@clarion/platform';
+import { recordConsentChanges } from '../consent/consent.repository';
 import { entryNotFound } from './dnd.errors';
 import { deleteEntry, findEntry, searchEntries } from './dnd.repository';
 
@@ -18,6 +19,9 @@ export class ListEntriesHandler {
     const { enterpriseSid, list, numberSid } = m.data;
     const removed = await deleteEntry(ctx.db, list, enterpriseSid, numberSid);
     if (!removed) return ctx.replyError(entryNotFound(list));
+    // Off the opt-out list is opted back in; off a named opt-in list is no longer opted in to it.
+    const change = list === 'optout' ? { consent: 'opted-in' as const, optInList: null } : { consent: 'opted-out' as const, optInList: removed.name };
+    await recordConsentChanges(ctx.db, { enterpriseSid, ...change, source: 'api', campaignSid: null, uploadId: null, text: null }, [removed.number], m);
     ctx.replyOk(removed);
   }
 

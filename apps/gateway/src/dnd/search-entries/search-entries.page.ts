@@ -1,8 +1,8 @@
 import type { DndEntryBody } from '../dnd-lists';
 
 /** Seed 000's DND search answer: the paging fields sit inside data, next to result. */
-export interface EntriesPage {
-  result: DndEntryBody[];
+export interface EntriesPage<T = DndEntryBody> {
+  result: T[];
   pageSize: number;
   total: number;
   page: number;
@@ -18,7 +18,7 @@ export interface EntriesPage {
  * record on the page (end = start on an empty page); the URIs repeat the caller's filters and
  * sort, so following them returns the same search.
  */
-export function entriesPage(path: string, query: Record<string, string | undefined>, page: number, pageSize: number, total: number, result: DndEntryBody[]): EntriesPage {
+export function entriesPage<T = DndEntryBody>(path: string, query: Record<string, string | undefined>, page: number, pageSize: number, total: number, result: T[]): EntriesPage<T> {
   const uriFor = (p: number) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && k !== 'page' && k !== 'pageSize') params.set(k, v);
