@@ -2,17 +2,18 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { TOPIC } from '@clarion/contracts';
 import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
+import { OptOutConsumer } from './consent/opt-out.consumer';
 import { IntakeHandlers } from './intake/intake.handlers';
 import { DispatchEngine } from './sending/dispatch.engine';
-import { DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchPipeline2, DispatchRate3, DispatchStateCounts7, DispatchTables1 } from './migrations';
+import { DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchPipeline2, DispatchRate3, DispatchSendTimeOptOuts8, DispatchStateCounts7, DispatchTables1 } from './migrations';
 
-@Module({ controllers: [IntakeHandlers], providers: [DispatchEngine] })
+@Module({ controllers: [IntakeHandlers], providers: [DispatchEngine, OptOutConsumer] })
 class DispatchModule {}
 
 export const dispatchService: ServiceDefinition = {
   name: 'dispatch-svc',
   schema: 'dispatch',
-  migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchStateCounts7],
+  migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchStateCounts7, DispatchSendTimeOptOuts8],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents],
 };
