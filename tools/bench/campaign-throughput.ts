@@ -8,6 +8,15 @@
  *   npm run bench -- --recipients 20000 --runs 1         a quick check
  *   BENCH_RECIPIENTS=200000 BENCH_RUNS=5 npm run bench   the same through env (the flags win)
  *   BENCH_CONFIGS='a:DISPATCH_WINDOW_SIZE=300;b:DISPATCH_WINDOW_SIZE=1000,DISPATCH_CLAIM_BATCH_SIZE=250' npm run bench
+ *   npm run bench -- --opt-out-list 1000000              with dispatch's send-time opt-out list of 1M numbers
+ *
+ * --opt-out-list N (or BENCH_OPT_OUT_LIST=N inside one configuration of BENCH_CONFIGS, so runs with
+ * and without the list interleave) loads an N-number opt-out list into dispatch-svc before the
+ * campaign: ConsentChanged records produced to consent.changes.v1 in batches (as dnd-svc publishes
+ * them), waited for until dispatch-svc's opt_outs table holds them all. 1 % of the campaign's
+ * recipients (i mod 100 = 5) are among them, so the claim's marking path runs; they pass the
+ * creation's filtering (dnd-svc never heard of them) and are skipped at send time, which the run
+ * checks (no submit) and reports.
  *
  * BENCH_CONFIGS is `label:VAR=value,VAR=value;label:…`: the env given to every service of that
  * configuration (default: one configuration, "window-1000": dispatch-svc with the bare client's window of
@@ -51,7 +60,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
-import { LIMITS, TOPIC_SPECS } from '@clarion/contracts';
+import { LIMITS, TOPIC, TOPIC_SPECS, message } from '@clarion/contracts';
 import { SmscSimulator } from '../smsc-sim/src/smsc-simulator';
 import { testNumber, testNumberIndex } from './numbers';
 
@@ -74,12 +83,17 @@ const POLL_MS = 100;
 /** Recipient i is testNumber(i, RECIPIENTS_BLOCK); opt-out line j that is no recipient is testNumber(j, OTHERS_BLOCK). */
 const RECIPIENTS_BLOCK = 0;
 const OTHERS_BLOCK = 1;
+/** The send-time opt-out list's numbers that are no recipient: testNumber(j, SEND_TIME_BLOCK). */
+const SEND_TIME_BLOCK = 2;
+/** ConsentChanged records per produce request (about 400 bytes each: a request stays under the broker's 1 MB), and requests in flight. */
+const CONSENT_BATCH = 1000;
+const CONSENT_SENDS_IN_FLIGHT = 16;
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
 function usage(): never {
-  console.error('usage: npm run bench -- [--recipients N] [--runs K]   (env: BENCH_RECIPIENTS, BENCH_RUNS, BENCH_CONFIGS, BENCH_TIMEOUT_MS)');
+  console.error('usage: npm run bench -- [--recipients N] [--runs K] [--opt-out-list L]   (env: BENCH_RECIPIENTS, BENCH_RUNS, BENCH_CONFIGS, BENCH_TIMEOUT_MS, BENCH_OPT_OUT_LIST)');
   process.exit(2);
 }
 
@@ -98,7 +112,7 @@ function parseArgs(argv: string[]) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') usage();
-    const m = /^--(recipients|runs)(?:=(.*))?$/.exec(a);
+    const m = /^--(recipients|runs|opt-out-list)(?:=(.*))?$/.exec(a);
     if (!m) {
       console.error(`unknown argument "${a}"`);
       usage();
@@ -107,6 +121,8 @@ function parseArgs(argv: string[]) {
   }
   const recipients = parseCount('--recipients', flags.recipients ?? process.env.BENCH_RECIPIENTS, 1_000_000);
   const runs = parseCount('--runs', flags.runs ?? process.env.BENCH_RUNS, 3);
+  const optOutListRaw = flags['opt-out-list'] ?? process.env.BENCH_OPT_OUT_LIST;
+  const optOutList = optOutListRaw === undefined || optOutListRaw === '0' ? 0 : parseCount('--opt-out-list', optOutListRaw, 0);
   if (recipients < 10) {
     console.error('--recipients must be at least 10 (a tenth of them opt out)');
     usage();
@@ -129,7 +145,10 @@ function parseArgs(argv: string[]) {
         if (eq < 1) throw new Error(`BENCH_CONFIGS: "${kv}" in "${c}" is not VAR=value`);
         env[kv.slice(0, eq).trim()] = kv.slice(eq + 1);
       }
-      return { label, env };
+      // BENCH_OPT_OUT_LIST inside a configuration is the bench's, not the services': that configuration's list size.
+      const list = env.BENCH_OPT_OUT_LIST;
+      delete env.BENCH_OPT_OUT_LIST;
+      return { label, env, optOutList: list === undefined ? optOutList : list === '0' ? 0 : parseCount('BENCH_OPT_OUT_LIST', list, 0) };
     });
   const timeoutMs = process.env.BENCH_TIMEOUT_MS ? parseCount('BENCH_TIMEOUT_MS', process.env.BENCH_TIMEOUT_MS, 0) : 60_000 + 2 * recipients;
   return { recipients, runs, configs, timeoutMs };
@@ -298,6 +317,9 @@ interface TableStat {
 
 interface RunResult {
   optOutMs: number;
+  /** Loading the send-time opt-out list into dispatch-svc (0 without --opt-out-list). */
+  sendTimeListMs: number;
+  skippedAtSend: number;
   intakeMs: number;
   intakePerSecond: number;
   scheduledMs: number;
@@ -315,14 +337,24 @@ interface RunResult {
 type Cleanup = () => Promise<void>;
 let currentCleanup: Cleanup | null = null;
 
-async function oneRun(label: string, runNo: number, opts: { serverUrl: string; brokers: string; recipients: number; timeoutMs: number; env: Record<string, string> }): Promise<RunResult> {
+async function oneRun(
+  label: string,
+  runNo: number,
+  opts: { serverUrl: string; brokers: string; recipients: number; timeoutMs: number; env: Record<string, string>; optOutList: number },
+): Promise<RunResult> {
   const N = opts.recipients;
   const optedOutRecipients = Math.floor(N / 10); // recipients 0, 10, 20, … below 10 × this
-  const kept = N - optedOutRecipients;
-  const isOptedOut = (i: number) => i % 10 === 0 && i < optedOutRecipients * 10;
+  const L = opts.optOutList;
+  // The send-time list holds recipients 5, 105, 205, … (1 % of them), as many as it has room for, and other numbers.
+  const listedRecipients = L > 0 ? Math.min(L, Math.floor((N + 94) / 100)) : 0;
+  const isListed = (i: number) => i % 100 === 5 && (i - 5) / 100 < listedRecipients;
+  const kept = N - optedOutRecipients - listedRecipients;
+  const onUploadedList = (i: number) => i % 10 === 0 && i < optedOutRecipients * 10;
+  // Not to be sent to: filtered out at creation, or skipped at send time.
+  const isOptedOut = (i: number) => onUploadedList(i) || isListed(i);
   // Written without '+', as seed 000 writes numbers.
   const recipient = (i: number) => testNumber(i, RECIPIENTS_BLOCK).slice(1);
-  const optOutLine = (j: number) => (isOptedOut(j) ? recipient(j) : testNumber(j, OTHERS_BLOCK).slice(1));
+  const optOutLine = (j: number) => (onUploadedList(j) ? recipient(j) : testNumber(j, OTHERS_BLOCK).slice(1));
 
   const id = randomBytes(4).toString('hex');
   const dbName = `clarion_bench_${id}`;
@@ -443,6 +475,60 @@ async function oneRun(label: string, runNo: number, opts: { serverUrl: string; b
     log(`opt-out       ${fmt(N)} numbers in ${files} file${files > 1 ? 's' : ''}: ${ms(optOutMs)}`);
     died();
 
+    // --- the send-time opt-out list: L numbers straight onto consent.changes.v1, until dispatch-svc holds them all
+    let sendTimeListMs = 0;
+    if (L > 0) {
+      const tList = Date.now();
+      const listNumber = (j: number) => (j < listedRecipients ? testNumber(j * 100 + 5, RECIPIENTS_BLOCK) : testNumber(j, SEND_TIME_BLOCK));
+      const producer = kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      try {
+        const at = new Date().toISOString();
+        const batchOf = (from: number) =>
+          Array.from({ length: Math.min(CONSENT_BATCH, L - from) }, (_, k) => ({
+            key: entSid,
+            value: JSON.stringify(
+              message('ConsentChanged', {
+                enterpriseSid: entSid,
+                phoneNumber: listNumber(from + k),
+                consent: 'opted-out',
+                optInList: null,
+                source: 'upload',
+                campaignSid: null,
+                uploadId: `bench-${id}`,
+                text: null,
+                at,
+              }),
+            ),
+          }));
+        for (let from = 0; from < L; from += CONSENT_BATCH * CONSENT_SENDS_IN_FLIGHT) {
+          const sends = [];
+          for (let b = from; b < Math.min(L, from + CONSENT_BATCH * CONSENT_SENDS_IN_FLIGHT); b += CONSENT_BATCH)
+            sends.push(producer.send({ topic: prefix + TOPIC.consentChanges, acks: -1, messages: batchOf(b) }));
+          await Promise.all(sends);
+        }
+      } finally {
+        await producer.disconnect();
+      }
+      const producedMs = Date.now() - tList;
+      const db = new Client({ connectionString: databaseUrl(opts.serverUrl, dbName) });
+      await db.connect();
+      try {
+        for (;;) {
+          died();
+          const { rows } = await db.query('SELECT count(*)::int AS n FROM dispatch.opt_outs WHERE enterprise_sid = $1', [entSid]);
+          if (rows[0].n >= L) break;
+          if (Date.now() - tList > opts.timeoutMs) throw new Error(`dispatch-svc holds ${fmt(rows[0].n)} of the ${fmt(L)} send-time opt-outs after ${secs(opts.timeoutMs)}`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        await db.query('ANALYZE dispatch.opt_outs');
+      } finally {
+        await db.end();
+      }
+      sendTimeListMs = Date.now() - tList;
+      log(`send-time list ${fmt(L)} numbers (${fmt(listedRecipients)} of them recipients) produced in ${ms(producedMs)}, all in dispatch-svc after ${ms(sendTimeListMs)}`);
+    }
+
     // --- the campaign
     const form = new FormData();
     form.append('name', 'bench');
@@ -479,6 +565,19 @@ async function oneRun(label: string, runNo: number, opts: { serverUrl: string; b
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     const endToEndMs = Date.now() - t0;
+    let skippedAtSend = 0;
+    if (L > 0) {
+      const db = new Client({ connectionString: databaseUrl(opts.serverUrl, dbName) });
+      await db.connect();
+      try {
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM dispatch.sends WHERE campaign_sid = $1 AND state = 'opted-out' AND seq >= 0`, [sid]);
+        skippedAtSend = rows[0].n;
+      } finally {
+        await db.end();
+      }
+      log(`send-time     ${fmt(skippedAtSend)} recipients skipped at send time (opted-out), of ${fmt(listedRecipients)} on the list; campaign counts ${JSON.stringify(view.counts)}`);
+      if (skippedAtSend !== listedRecipients) throw new Error(`CORRECTNESS FAILED: ${skippedAtSend} sends skipped at send time, ${listedRecipients} expected`);
+    }
 
     // --- what the simulator saw (copied: reset() empties the array submits() returns)
     const submits = sim.submits();
@@ -540,7 +639,7 @@ async function oneRun(label: string, runNo: number, opts: { serverUrl: string; b
           ` (${[...examples, ...unknownExamples.map((u) => `unknown ${u}`)].join('; ')})`,
       );
     }
-    log(`correctness   ok: exactly one submit to each of the ${fmt(kept)} recipients not opted out, none to the ${fmt(optedOutRecipients)} opted out`);
+    log(`correctness   ok: exactly one submit to each of the ${fmt(kept)} recipients not opted out, none to the ${fmt(optedOutRecipients + listedRecipients)} opted out`);
 
     // --- the dispatch schema of this run, before it is dropped (after the services stopped, so their statistics are flushed)
     const db = new Client({ connectionString: databaseUrl(opts.serverUrl, dbName) });
@@ -583,6 +682,8 @@ async function oneRun(label: string, runNo: number, opts: { serverUrl: string; b
     log(`vs bare       Clarion dispatches at ${fmt(fractionOfBare, 2)} of the bare client's rate`);
     return {
       optOutMs,
+      sendTimeListMs,
+      skippedAtSend,
       intakeMs,
       intakePerSecond: (N / intakeMs) * 1000,
       scheduledMs,
@@ -627,7 +728,7 @@ async function main(): Promise<void> {
       `${runs} run${runs > 1 ? 's' : ''} of ${configs
         .map(
           (c) =>
-            `${c.label}${
+            `${c.label}${c.optOutList > 0 ? ` [send-time opt-out list ${fmt(c.optOutList)}]` : ''}${
               Object.keys(c.env).length
                 ? ` (${Object.entries(c.env)
                     .map(([a, b]) => `${a}=${b}`)
@@ -642,7 +743,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < runs; i++) {
       for (const c of configs) {
-        results.get(c.label)!.push(await oneRun(c.label, i + 1, { serverUrl: pg.serverUrl, brokers: k.brokers, recipients, timeoutMs, env: c.env }));
+        results.get(c.label)!.push(await oneRun(c.label, i + 1, { serverUrl: pg.serverUrl, brokers: k.brokers, recipients, timeoutMs, env: c.env, optOutList: c.optOutList }));
       }
     }
   } finally {
@@ -655,6 +756,7 @@ async function main(): Promise<void> {
     const m = (f: (r: RunResult) => number) => median(rs.map(f));
     console.log(`median of ${rs.length} run${rs.length > 1 ? 's' : ''} of ${c.label}:`);
     console.log(`  opt-out       ${ms(m((r) => r.optOutMs))}`);
+    if (c.optOutList > 0) console.log(`  send-time     list of ${fmt(c.optOutList)} loaded in ${ms(m((r) => r.sendTimeListMs))}; ${fmt(m((r) => r.skippedAtSend))} recipients skipped at send time`);
     console.log(`  intake        upload→201 ${ms(m((r) => r.intakeMs))} (${fmt(m((r) => r.intakePerSecond))} recipients/s), →scheduled ${ms(m((r) => r.scheduledMs))}`);
     console.log(`  dispatch      ${fmt(m((r) => r.dispatchPerSecond))} msg/s`);
     console.log(

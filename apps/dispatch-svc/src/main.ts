@@ -2,18 +2,19 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { TOPIC } from '@clarion/contracts';
 import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
+import { OptOutConsumer } from './consent/opt-out.consumer';
 import { IntakeHandlers } from './intake/intake.handlers';
 import { DispatchEngine } from './sending/dispatch.engine';
-import { DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchPipeline2, DispatchRate3, DispatchStateCounts7, DispatchTables1, DispatchAutoPause8 } from './migrations';
+import { DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchPipeline2, DispatchRate3, DispatchStateCounts7, DispatchTables1, DispatchAutoPause8, DispatchSendTimeOptOuts9 } from './migrations';
 import { StopRepliesHandlers } from './sending/stop-replies.handlers';
 
-@Module({ controllers: [IntakeHandlers, StopRepliesHandlers], providers: [DispatchEngine] })
+@Module({ controllers: [IntakeHandlers, StopRepliesHandlers], providers: [DispatchEngine, OptOutConsumer] })
 class DispatchModule {}
 
 export const dispatchService: ServiceDefinition = {
   name: 'dispatch-svc',
   schema: 'dispatch',
-  migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchStateCounts7, DispatchAutoPause8],
+  migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchStateCounts7, DispatchAutoPause8, DispatchSendTimeOptOuts9],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents, TOPIC.consentChanges],
 };

@@ -168,9 +168,13 @@ export type SearchCampaigns = Message<
  * recipient not final yet, including those whose submit is in flight.
  */
 export type RecipientCounts = Record<'queued' | RecipientFinalState, number>;
-/** The part of RecipientCounts dispatch-svc knows (opted-out recipients are campaign-svc's count). */
-export type DispatchCounts = Omit<RecipientCounts, 'opted-out'>;
-export const DISPATCH_COUNT_STATES = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'expired', 'unknown'] as const satisfies readonly (keyof DispatchCounts)[];
+/**
+ * The part of RecipientCounts dispatch-svc knows. Recipients filtered out when the campaign was
+ * created are campaign-svc's count; 'opted-out' here counts only those dispatch skipped at send
+ * time because their number opted out while the campaign ran (optional: reports from before it existed lack it).
+ */
+export type DispatchCounts = Omit<RecipientCounts, 'opted-out'> & { 'opted-out'?: number };
+export const DISPATCH_COUNT_STATES = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'expired', 'unknown', 'opted-out'] as const satisfies readonly (keyof DispatchCounts)[];
 
 /** The campaign as the REST API shows it (seed 000 "Data Parameters"). */
 export interface CampaignView {
@@ -190,7 +194,11 @@ export interface CampaignView {
   dateUpdated: string;
   /** Credits reserved, then (once completed) credits used. */
   total: number;
-  recipients: { received: number; unique: number; duplicates: number; invalid: number; optedOut: number; accepted: number };
+  /**
+   * optedOut: filtered out at creation for being on the opt-out list; notOptedIn: for not being on
+   * the campaign's opt-in list (absent in views from before it was counted apart).
+   */
+  recipients: { received: number; unique: number; duplicates: number; invalid: number; optedOut: number; notOptedIn?: number; accepted: number };
   failureCode?: number;
   failureMessage?: string;
   /** While paused: why ("failure-rate: 62 of the last 200 submits failed"). */

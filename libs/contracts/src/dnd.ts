@@ -10,9 +10,15 @@ export type FilterRecipients = Message<
 >;
 
 // ---- Events of dnd-svc (topic dnd.events.v1, key: campaign sid) ----
+/**
+ * optedOut: every number not accepted (on the opt-out list, or not on the named opt-in list).
+ * notOptedIn (optional, present when the campaign names an opt-in list): the part of optedOut
+ * dropped only because it is not on that list (an opted-out number counts as opted out), so
+ * counts can tell the two apart while readers of optedOut keep seeing every number not sent to.
+ */
 export type RecipientsFiltered = Message<
   'RecipientsFiltered',
-  { campaignSid: string; enterpriseSid: string; batchNo: number; accepted: string[]; optedOut: string[]; acceptedFields?: Array<RecipientFields | null> }
+  { campaignSid: string; enterpriseSid: string; batchNo: number; accepted: string[]; optedOut: string[]; notOptedIn?: string[]; acceptedFields?: Array<RecipientFields | null> }
 >;
 
 // ---- Queries (topic dnd.queries.v1, key: enterprise sid) ----

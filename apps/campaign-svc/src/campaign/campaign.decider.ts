@@ -22,6 +22,8 @@ export interface Counts {
   duplicates: number;
   invalid: number;
   optedOut: number;
+  /** Not on the campaign's opt-in list (absent in snapshots from before it was counted apart from optedOut). */
+  notOptedIn?: number;
   accepted: number;
 }
 
@@ -86,7 +88,7 @@ export type CampaignCommand =
   | { type: 'CreateCampaign'; def: CampaignDefinition; at: string }
   | { type: 'RecordRecipientBatch'; batchNo: number; received: number; unique: number; at: string }
   | { type: 'SealRecipients'; batchCount: number; invalidCount: number; at: string }
-  | { type: 'RecordFilteredBatch'; batchNo: number; accepted: number; optedOut: number; at: string; acceptedFields?: Array<RecipientFields | null> }
+  | { type: 'RecordFilteredBatch'; batchNo: number; accepted: number; optedOut: number; notOptedIn?: number; at: string; acceptedFields?: Array<RecipientFields | null> }
   | { type: 'RecordReservation'; reserved: boolean; amount: number; failureCode?: number; failureMessage?: string; at: string }
   | { type: 'StartCampaign'; at: string }
   | { type: 'CancelCampaign'; at: string }
@@ -106,7 +108,7 @@ export type CampaignEvent =
   | { type: 'CampaignCreated'; def: CampaignDefinition; at: string }
   | { type: 'RecipientBatchRecorded'; batchNo: number; received: number; unique: number; at: string }
   | { type: 'RecipientsSealed'; batchCount: number; invalidCount: number; at: string }
-  | { type: 'RecipientBatchFiltered'; batchNo: number; accepted: number; optedOut: number; at: string; credits?: number }
+  | { type: 'RecipientBatchFiltered'; batchNo: number; accepted: number; optedOut: number; notOptedIn?: number; at: string; credits?: number }
   | { type: 'CreditReservationRequested'; amount: number; at: string }
   | { type: 'CampaignScheduled'; reserved: number; at: string }
   | { type: 'CampaignFailed'; failureCode: number; failureMessage: string; at: string }
@@ -158,6 +160,7 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
                 batchNo: command.batchNo,
                 accepted: command.accepted,
                 optedOut: command.optedOut,
+                ...(command.notOptedIn ? { notOptedIn: command.notOptedIn } : {}),
                 credits: creditsOfBatch(state.def, command.accepted, command.acceptedFields),
                 at: command.at,
               };
@@ -311,7 +314,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       def: event.def,
       createdAt: event.at,
       updatedAt: event.at,
-      counts: { received: 0, unique: 0, duplicates: 0, invalid: 0, optedOut: 0, accepted: 0 },
+      counts: { received: 0, unique: 0, duplicates: 0, invalid: 0, optedOut: 0, notOptedIn: 0, accepted: 0 },
       batchesRecorded: 0,
       batchesAwaitingFilter: 0,
       batchCount: null,
@@ -343,7 +346,12 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
         ...base,
         batchesAwaitingFilter: base.batchesAwaitingFilter - 1,
         pendingFilter: pendingFilterOf(base).filter((n) => n !== event.batchNo),
-        counts: { ...base.counts, accepted: base.counts.accepted + event.accepted, optedOut: base.counts.optedOut + event.optedOut },
+        counts: {
+          ...base.counts,
+          accepted: base.counts.accepted + event.accepted,
+          optedOut: base.counts.optedOut + event.optedOut,
+          notOptedIn: (base.counts.notOptedIn ?? 0) + (event.notOptedIn ?? 0),
+        },
         acceptedCredits: reservationAmount(base) + (event.credits ?? event.accepted * base.def.creditsPerRecipient),
       };
     case 'CreditReservationRequested':
@@ -412,7 +420,8 @@ export function recipientCounts(state: Exclude<CampaignState, { status: 'absent'
     delivered: dispatched?.delivered ?? 0,
     undelivered: dispatched?.undelivered ?? 0,
     failed: dispatched?.failed ?? 0,
-    'opted-out': state.counts.optedOut,
+    // Filtered out at creation (campaign-svc's count, opt-in misses included), and skipped at send time (dispatch's).
+    'opted-out': state.counts.optedOut + (state.counts.notOptedIn ?? 0) + (dispatched?.['opted-out'] ?? 0),
     expired: dispatched?.expired ?? 0,
     unknown: dispatched?.unknown ?? 0,
   };

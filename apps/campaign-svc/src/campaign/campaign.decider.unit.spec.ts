@@ -61,7 +61,7 @@ describe('campaign decider', () => {
       const requests = events.filter((e) => e.type === 'CreditReservationRequested');
       expect(requests).toEqual([{ type: 'CreditReservationRequested', amount: 11 * 2, at }]);
       expect(events[events.length - 1].type).toBe('CreditReservationRequested'); // not before the last input
-      expect(toView(state as Exclude<CampaignState, { status: 'absent' }>).recipients).toEqual({ received: 15, unique: 13, duplicates: 2, invalid: 1, optedOut: 2, accepted: 11 });
+      expect(toView(state as Exclude<CampaignState, { status: 'absent' }>).recipients).toEqual({ received: 15, unique: 13, duplicates: 2, invalid: 1, optedOut: 2, notOptedIn: 0, accepted: 11 });
     }
   });
 

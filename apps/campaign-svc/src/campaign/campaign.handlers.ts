@@ -97,7 +97,9 @@ export class CampaignHandlers {
       type: 'RecordFilteredBatch',
       batchNo: d.batchNo,
       accepted: d.accepted.length,
-      optedOut: d.optedOut.length,
+      // RecipientsFiltered.optedOut includes the opt-in misses (notOptedIn, a part of it): counted apart here.
+      optedOut: d.optedOut.length - (d.notOptedIn?.length ?? 0),
+      notOptedIn: d.notOptedIn?.length ?? 0,
       acceptedFields: d.acceptedFields,
       at: now(),
     });

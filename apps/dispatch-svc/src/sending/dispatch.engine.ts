@@ -12,6 +12,7 @@ import { SmppAdapter } from './smpp.adapter';
 import { CompletionTimer } from './timers/completion.timer';
 import { Every } from './timers/every';
 import { InDoubtTimer } from './timers/in-doubt.timer';
+import { OptedOutTimer } from './timers/opted-out.timer';
 import { ProgressTimer, readProgressSettings } from './timers/progress.timer';
 import { StartTimer } from './timers/start.timer';
 import { UpkeepTimer } from './timers/upkeep.timer';
@@ -53,6 +54,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     const completion = new CompletionTimer(platform);
     const upkeep = new UpkeepTimer(platform, config);
     const progress = readProgressSettings();
+    const optedOut = new OptedOutTimer(platform);
     this.timers = [
       new Every('start timer', config.tickMs, () => start.tick()),
       new Every('in-doubt timer', config.tickMs * 4, () => inDoubt.tick()),
@@ -61,6 +63,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
       new Every('auto-pause windows', config.tickMs * 4, () => health.prune()),
       new Every('carrier status', 1000, () => this.reportCarrier()),
       new Every('progress timer', progress.intervalMs, () => new ProgressTimer(platform, progress.quietMs).tick()),
+      new Every('opted-out timer', config.tickMs, () => optedOut.tick()),
     ];
     for (const t of this.timers) t.start();
     this.sender.start();

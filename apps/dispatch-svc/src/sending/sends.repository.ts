@@ -340,10 +340,23 @@ export function dueCampaigns(sql: Sql): Promise<{ campaign_sid: string; trace_he
   );
 }
 
-/** The campaign's final count by state: read once, when it completes (or when asked again). */
+/** The key of final counts for the sends skipped at send time (part of 'opted-out', which also has those filtered at creation). */
+export const OPTED_OUT_AT_SEND = 'opted-out-at-send';
+
+/**
+ * The campaign's final count by state: read once, when it completes (or when asked again).
+ * 'opted-out' counts every opted-out recipient, as before; OPTED_OUT_AT_SEND those of them the
+ * claim skipped (accepted ones: seq ≥ 0), which the campaign's dispatch counts show.
+ */
 export async function countsByState(sql: Sql, campaignSid: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const r of await sql.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM sends WHERE campaign_sid = $1 GROUP BY state', [campaignSid])) counts[r.state] = r.n;
+  for (const r of await sql.query<{ state: string; n: number; accepted: number }>(
+    'SELECT state, count(*)::int AS n, count(*) FILTER (WHERE seq >= 0)::int AS accepted FROM sends WHERE campaign_sid = $1 GROUP BY state',
+    [campaignSid],
+  )) {
+    counts[r.state] = r.n;
+    if (r.state === 'opted-out' && r.accepted > 0) counts[OPTED_OUT_AT_SEND] = r.accepted;
+  }
   return counts;
 }
 

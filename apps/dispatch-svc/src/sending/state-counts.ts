@@ -11,7 +11,7 @@ import type { Sql } from './sends.repository';
  */
 const STATE_COUNT_SLOTS = 16;
 
-/** The states a recipient can be counted in here; 'opted-out' never reaches a send and 'queued' is derived. */
+/** The states a recipient can be counted in here ('opted-out': skipped at send time, counted by dispatch_claim itself); 'queued' is derived. */
 const COUNTED = new Set<string>(DISPATCH_COUNT_STATES.filter((s) => s !== 'queued'));
 
 /**
@@ -55,12 +55,13 @@ export async function countTransitions(tx: Sql, from: string, rows: { campaign_s
 
 /** A campaign's counts from its final states' sums and its accepted count (pure). */
 export function dispatchCounts(accepted: number, finals: Record<string, number>): DispatchCounts {
-  const counts: DispatchCounts = { queued: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, expired: 0, unknown: 0 };
+  const counts: DispatchCounts = { queued: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, expired: 0, unknown: 0, 'opted-out': 0 };
   let final = 0;
   for (const s of DISPATCH_COUNT_STATES) {
     if (s === 'queued') continue;
-    counts[s] = finals[s] ?? 0;
-    final += counts[s];
+    const n = finals[s] ?? 0;
+    counts[s] = n;
+    final += n;
   }
   counts.queued = Math.max(0, accepted - final);
   return counts;

@@ -3,6 +3,8 @@ import type { RecipientFields } from '@clarion/contracts';
 export interface ConsentSplit {
   accepted: string[];
   optedOut: string[];
+  /** Present exactly when an opt-in list was named: those of optedOut refused only for not being on it. */
+  notOptedIn?: string[];
   /** Present exactly when the input carried fields: acceptedFields[i] belongs to accepted[i]. */
   acceptedFields?: Array<RecipientFields | null>;
 }
@@ -22,15 +24,19 @@ export function splitByConsent(numbers: readonly string[], optedOut: ReadonlySet
   }
   const accepted: string[] = [];
   const refused: string[] = [];
+  const notOptedIn: string[] = [];
   const acceptedFields: Array<RecipientFields | null> = [];
   numbers.forEach((n, i) => {
-    if (optedOut.has(n) || (optInMembers !== null && !optInMembers.has(n))) refused.push(n);
-    else {
+    if (optedOut.has(n)) refused.push(n);
+    else if (optInMembers !== null && !optInMembers.has(n)) {
+      refused.push(n);
+      notOptedIn.push(n);
+    } else {
       accepted.push(n);
       if (fields) acceptedFields.push(fields[i] ?? null);
     }
   });
-  return fields ? { accepted, optedOut: refused, acceptedFields } : { accepted, optedOut: refused };
+  return { accepted, optedOut: refused, ...(optInMembers !== null ? { notOptedIn } : {}), ...(fields ? { acceptedFields } : {}) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { distinctSorted, splitByConsent } from './dnd.rules';
 describe('splitByConsent', () => {
   it('never accepts an opted-out number, and keeps only opt-in members when a list is named', () => {
     expect(splitByConsent(['+1', '+2', '+3'], new Set(['+2']), null)).toEqual({ accepted: ['+1', '+3'], optedOut: ['+2'] });
-    expect(splitByConsent(['+1', '+2', '+3'], new Set(['+2']), new Set(['+2', '+3']))).toEqual({ accepted: ['+3'], optedOut: ['+1', '+2'] });
+    expect(splitByConsent(['+1', '+2', '+3'], new Set(['+2']), new Set(['+2', '+3']))).toEqual({ accepted: ['+3'], optedOut: ['+1', '+2'], notOptedIn: ['+1'] });
   });
 
   it('partitions the input', () => {
@@ -16,13 +16,16 @@ describe('splitByConsent', () => {
         expect([...r.accepted, ...r.optedOut].sort()).toEqual([...numbers].sort());
         expect(r.accepted.some((n) => optedOut.has(n))).toBe(false);
         expect(r).not.toHaveProperty('acceptedFields');
+        // The opt-in misses are told apart: refused, not opted out, and not on the list.
+        if (!optIn) expect(r).not.toHaveProperty('notOptedIn');
+        else expect(r.notOptedIn).toEqual(r.optedOut.filter((n) => !optedOut.has(n) && !optIn.includes(n)));
       }),
     );
   });
 
   it('keeps each accepted number with its own fields, in the same order', () => {
     const r = splitByConsent(['+1', '+2', '+3', '+4'], new Set(['+2']), new Set(['+1', '+2', '+4']), [{ name: 'one' }, { name: 'two' }, { name: 'three' }, null]);
-    expect(r).toEqual({ accepted: ['+1', '+4'], optedOut: ['+2', '+3'], acceptedFields: [{ name: 'one' }, null] });
+    expect(r).toEqual({ accepted: ['+1', '+4'], optedOut: ['+2', '+3'], notOptedIn: ['+3'], acceptedFields: [{ name: 'one' }, null] });
   });
 
   it('aligns acceptedFields with accepted whatever is filtered out', () => {

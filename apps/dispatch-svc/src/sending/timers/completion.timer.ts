@@ -1,7 +1,7 @@
-import { TOPIC, hasPlaceholders, message, type DispatchCompleted, type Message } from '@clarion/contracts';
+import { DISPATCH_COUNT_STATES, TOPIC, hasPlaceholders, message, type DispatchCompleted, type Message } from '@clarion/contracts';
 import type { Platform, Tx } from '@clarion/platform';
 import { CHARGED_STATES } from '../send.decider';
-import { FINISHED_SQL, UNSENT_EXPIRY_CODES, countsByState, finishedCampaigns, personalisedCredits } from '../sends.repository';
+import { FINISHED_SQL, OPTED_OUT_AT_SEND, UNSENT_EXPIRY_CODES, countsByState, finishedCampaigns, personalisedCredits } from '../sends.repository';
 import { dispatchCounts } from '../state-counts';
 
 interface CompletedCampaign {
@@ -86,8 +86,13 @@ export function publishDispatchCompleted(tx: Tx, c: CompletedCampaign, causedBy?
   tx.publish(TOPIC.dispatchEvents, c.campaign_sid, message('DispatchCompleted', data, causedBy ? { causedBy } : {}), causedBy ? undefined : c.trace_headers);
 }
 
-/** The count by state of a finished campaign's sends, as DispatchCounts (a send still in flight counts as queued). */
+/**
+ * The count by state of a finished campaign's sends, as DispatchCounts (a send still in flight
+ * counts as queued). Of the opted-out, only those skipped at send time were accepted: the others
+ * are campaign-svc's filtering count.
+ */
 function finalCounts(byState: Record<string, number>): ReturnType<typeof dispatchCounts> {
-  const finished = Object.entries(byState).reduce((sum, [state, n]) => (state === 'queued' || state === 'sending' || state === 'opted-out' ? sum : sum + n), 0);
-  return dispatchCounts(finished + (byState.queued ?? 0) + (byState.sending ?? 0), byState);
+  const finals: Record<string, number> = { ...byState, 'opted-out': byState[OPTED_OUT_AT_SEND] ?? 0 };
+  const finished = DISPATCH_COUNT_STATES.reduce((sum, s) => (s === 'queued' ? sum : sum + (finals[s] ?? 0)), 0);
+  return dispatchCounts(finished + (byState.queued ?? 0) + (byState.sending ?? 0), finals);
 }

@@ -15,7 +15,7 @@ export const CAMPAIGN_EXAMPLE = {
   body: 'Hello World. This is 2nd Jan 2020!',
   optOut: null,
   optIn: null,
-  recipients: { received: 4, unique: 4, duplicates: 0, invalid: 0, optedOut: 0, accepted: 4 },
+  recipients: { received: 4, unique: 4, duplicates: 0, invalid: 0, optedOut: 0, notOptedIn: 0, accepted: 4 },
   counts: { queued: 4, sent: 0, delivered: 0, undelivered: 0, failed: 0, 'opted-out': 0, expired: 0, unknown: 0 },
   uri: '/campaignmanager/campaigns/search/CPb6eb071d21124dbab20b095c25f1274f',
 };
