@@ -6,7 +6,7 @@
  * the gateway's consent history and CSV export show what happened.
  */
 import { TOPIC, message, newSid, type InboundReply } from '@clarion/contracts';
-import { api, campaignForm, provisionTenant, startStack, waitFor, watchStatusTopic, type Stack, type Tenant } from './support/stack';
+import { api, campaignForm, provisionTenant, startStack, waitFor, waitForStatus, watchStatusTopic, type Stack, type Tenant } from './support/stack';
 import { testNumber, testNumbers } from './support/numbers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -158,8 +158,9 @@ describe('STOP replies and the consent record', () => {
     console.log(`STOP mid-campaign: acknowledged after ${ackedMs} ms, visible in the search and on consent.changes.v1 after ${tookMs} ms`);
     expect(tookMs).toBeLessThanOrEqual(VISIBLE_WITHIN_MS);
     expect(consentOf(t.enterpriseSid, late)).toEqual([expect.objectContaining({ consent: 'opted-out', source: 'reply', campaignSid: sid, text: 'STOP' })]);
-    // Added at merge (the send-time check is another part of issue 8):
-    // no submit to that number after the opt-out's timestamp.
+    // Applied at send time: nothing reaches that number after the opt-out's timestamp, though the
+    // campaign that was already running had it in its list; it ends opted-out and costs nothing.
+    const optedOutAt = Date.parse(consentOf(t.enterpriseSid, late)[0].at);
 
     const variants = ['stop', ' Stop. ', 'OPT OUT', 'Unsubscribe!'];
     const senders = recipients.slice(100, 100 + variants.length);
@@ -174,5 +175,22 @@ describe('STOP replies and the consent record', () => {
     await sleep(1000);
     expect(await optedOut(t, sentence)).toBe(false);
     expect(consentOf(t.enterpriseSid, sentence)).toEqual([]);
+
+    await waitForStatus(stack, t, sid, 'completed', 120_000);
+    expect(stack.smsc.submits().filter((s) => s.to === late && s.receivedAt >= optedOutAt)).toEqual([]);
+    await waitFor(
+      'the per-recipient report to show the number opted out',
+      async () => JSON.stringify((await api(stack.url, 'GET', `/campaignmanager/campaigns/${sid}/recipients?status=opted-out`, { auth: t.auth })).body.data).includes(bare(late)),
+      15_000,
+    );
+    const balance = await waitFor(
+      'credits to be committed',
+      async () => {
+        const b = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: t.auth });
+        return b.body.data.reserved === 0 ? b.body.data : null;
+      },
+      30_000,
+    );
+    expect(balance.used).toBe(stack.smsc.submits().filter((s) => s.from === from).length);
   });
 });

@@ -5,7 +5,17 @@ import { PlatformModule, runMain, startService, type Platform, type ServiceDefin
 import { OptOutConsumer } from './consent/opt-out.consumer';
 import { IntakeHandlers } from './intake/intake.handlers';
 import { DispatchEngine } from './sending/dispatch.engine';
-import { DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchPipeline2, DispatchRate3, DispatchStateCounts7, DispatchTables1, DispatchAutoPause8, DispatchSendTimeOptOuts9 } from './migrations';
+import {
+  DispatchBatches4,
+  DispatchClaimFunction5,
+  DispatchPersonalised6,
+  DispatchPipeline2,
+  DispatchRate3,
+  DispatchStateCounts7,
+  DispatchTables1,
+  DispatchAutoPause8,
+  DispatchSendTimeOptOuts9,
+} from './migrations';
 import { StopRepliesHandlers } from './sending/stop-replies.handlers';
 
 @Module({ controllers: [IntakeHandlers, StopRepliesHandlers], providers: [DispatchEngine, OptOutConsumer] })
