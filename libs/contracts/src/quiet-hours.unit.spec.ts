@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isInsideWindow, minutesOf, nextSendableAt, timeZonesOf, windowFor, type QuietWindow } from './quiet-hours';
+import { QuietHoursCheck, isInsideWindow, minutesOf, nextSendableAt, timeZonesOf, windowFor, type QuietWindow } from './quiet-hours';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();
@@ -118,5 +118,20 @@ describe('windows', () => {
     expect(windowFor(p, 'AU')).toEqual({ start: '09:00', end: '20:00' });
     expect(windowFor(p, 'GB')).toEqual({ start: '08:00', end: '21:00' });
     expect(windowFor(p, null)).toEqual({ start: '08:00', end: '21:00' });
+  });
+});
+
+describe('QuietHoursCheck', () => {
+  const policy = { start: '08:00', end: '21:00', countries: { AU: { start: '10:00', end: '12:00' } } };
+  const countryOf = (n: string) => (n.startsWith('+61') ? 'AU' : n.startsWith('+44') ? 'GB' : 'US');
+  it('answers as nextSendableAt does, with the country override, within and across seconds', () => {
+    const check = new QuietHoursCheck(policy, countryOf);
+    const t = Date.parse('2026-12-02T20:59:59.500Z');
+    expect(check.sendableAt('+442079460958', t)).toBe(t);
+    expect(check.sendableAt('+442079460958', t + 400)).toBe(t + 400);
+    expect(new Date(check.sendableAt('+442079460958', t + 500)).toISOString()).toBe('2026-12-03T08:00:00.000Z');
+    // Sydney is 07:59:59 (AEDT) on 12-03: the AU override opens at 10:00 local, 23:00Z.
+    expect(new Date(check.sendableAt('+61212345678', t)).toISOString()).toBe('2026-12-02T23:00:00.000Z');
+    expect(check.sendableAt('+12125550100', t)).toBe(t);
   });
 });
