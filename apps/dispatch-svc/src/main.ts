@@ -4,7 +4,7 @@ import { TOPIC } from '@clarion/contracts';
 import { PlatformModule, runMain, startService, type Platform, type ServiceDefinition, type StartOptions } from '@clarion/platform';
 import { IntakeHandlers } from './intake/intake.handlers';
 import { DispatchEngine } from './sending/dispatch.engine';
-import { DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchPipeline2, DispatchRate3, DispatchStateCounts7, DispatchTables1 } from './migrations';
+import { DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchPipeline2, DispatchRate3, DispatchStateCounts7, DispatchTables1, DispatchQuietHours8 } from './migrations';
 
 @Module({ controllers: [IntakeHandlers], providers: [DispatchEngine] })
 class DispatchModule {}
@@ -12,7 +12,7 @@ class DispatchModule {}
 export const dispatchService: ServiceDefinition = {
   name: 'dispatch-svc',
   schema: 'dispatch',
-  migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchStateCounts7],
+  migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchStateCounts7, DispatchQuietHours8],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents],
 };

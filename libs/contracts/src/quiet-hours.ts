@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { deserialize } from 'bson';
 import { dirname, join } from 'node:path';
+import { Errors, type ClarionError } from './errors';
 
 /**
  * Recipient-local quiet hours: the time zones of a number, from libphonenumber's time-zone prefix
@@ -45,6 +46,49 @@ export function minutesOf(hhmm: unknown): number | null {
 /** The window that applies to a recipient of `country` (null: unknown country, the default applies). */
 export function windowFor(policy: QuietHoursPolicy, country: string | null): QuietWindow {
   return (country && policy.countries[country]) || { start: policy.start, end: policy.end };
+}
+
+/** Per-country overrides a policy may hold: there are fewer than 250 countries. */
+export const QUIET_COUNTRIES_MAX = 250;
+const ISO_COUNTRY = /^[A-Z]{2}$/;
+
+/**
+ * An enterprise's quiet-hours setting as the API takes it (PUT /settings/quiet-hours): `start` and
+ * `end` as "HH:MM" and optional `countries` ({ "AU": { "start", "end" } }), with seed 000's
+ * errors: 4000 for a missing value, 4001 for an invalid one. A window may not be empty
+ * (start = end), as it would never open.
+ */
+export function parseQuietHoursPolicy(body: unknown): { policy: QuietHoursPolicy } | { error: ClarionError } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { error: Errors.mandatoryMissing('start') };
+  const b = body as Record<string, unknown>;
+  const top = parseWindow(b.start, b.end, '');
+  if ('error' in top) return top;
+  const countries: Record<string, QuietWindow> = {};
+  if (b.countries !== undefined && b.countries !== null) {
+    if (typeof b.countries !== 'object' || Array.isArray(b.countries)) return { error: Errors.invalidParameter('countries must map ISO country codes to {start, end}.') };
+    const entries = Object.entries(b.countries as Record<string, unknown>);
+    if (entries.length > QUIET_COUNTRIES_MAX) return { error: Errors.invalidParameter(`countries holds at most ${QUIET_COUNTRIES_MAX} entries.`) };
+    for (const [code, w] of entries) {
+      if (!ISO_COUNTRY.test(code)) return { error: Errors.invalidParameter(`countries: "${code}" is not an ISO 3166 alpha-2 country code.`) };
+      if (typeof w !== 'object' || w === null) return { error: Errors.mandatoryMissing(`countries.${code}.start`) };
+      const r = parseWindow((w as Record<string, unknown>).start, (w as Record<string, unknown>).end, `countries.${code}.`);
+      if ('error' in r) return r;
+      countries[code] = r.window;
+    }
+  }
+  return { policy: { ...top.window, countries } };
+}
+
+function parseWindow(start: unknown, end: unknown, path: string): { window: QuietWindow } | { error: ClarionError } {
+  for (const [name, v] of [
+    ['start', start],
+    ['end', end],
+  ] as const) {
+    if (v === undefined || v === null || v === '') return { error: Errors.mandatoryMissing(`${path}${name}`) };
+    if (minutesOf(v) === null) return { error: Errors.invalidParameter(`${path}${name} must be a local time HH:MM (00:00 to 23:59).`) };
+  }
+  if (start === end) return { error: Errors.invalidParameter(`${path}start and ${path}end must differ: the window would never open.`) };
+  return { window: { start: start as string, end: end as string } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { QuietHoursCheck, isInsideWindow, minutesOf, nextSendableAt, timeZonesOf, windowFor, type QuietWindow } from './quiet-hours';
+import { QuietHoursCheck, isInsideWindow, parseQuietHoursPolicy, minutesOf, nextSendableAt, timeZonesOf, windowFor, type QuietWindow } from './quiet-hours';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();
@@ -133,5 +133,27 @@ describe('QuietHoursCheck', () => {
     // Sydney is 07:59:59 (AEDT) on 12-03: the AU override opens at 10:00 local, 23:00Z.
     expect(new Date(check.sendableAt('+61212345678', t)).toISOString()).toBe('2026-12-02T23:00:00.000Z');
     expect(check.sendableAt('+12125550100', t)).toBe(t);
+  });
+});
+
+describe('parseQuietHoursPolicy', () => {
+  it('takes a window with per-country overrides', () => {
+    expect(parseQuietHoursPolicy({ start: '08:00', end: '21:00', countries: { AU: { start: '09:00', end: '20:00' } } })).toEqual({
+      policy: { start: '08:00', end: '21:00', countries: { AU: { start: '09:00', end: '20:00' } } },
+    });
+    expect(parseQuietHoursPolicy({ start: '22:00', end: '06:00' })).toEqual({ policy: { start: '22:00', end: '06:00', countries: {} } });
+  });
+  it('answers 4000 for a missing value and 4001 for an invalid one', () => {
+    const code = (b: unknown) => {
+      const r = parseQuietHoursPolicy(b);
+      return 'error' in r ? r.error.code : 0;
+    };
+    expect(code({ end: '21:00' })).toBe(4000);
+    expect(code(null)).toBe(4000);
+    expect(code({ start: '08:00', end: '21:00', countries: { AU: { start: '09:00' } } })).toBe(4000);
+    expect(code({ start: '8', end: '21:00' })).toBe(4001);
+    expect(code({ start: '08:00', end: '08:00' })).toBe(4001);
+    expect(code({ start: '08:00', end: '21:00', countries: { australia: { start: '09:00', end: '20:00' } } })).toBe(4001);
+    expect(code({ start: '08:00', end: '21:00', countries: [] })).toBe(4001);
   });
 });
