@@ -7,6 +7,7 @@ import { afterSubmit, fromNumberFor } from './send.decider';
 import { claimRange, fieldsOfSends, publishOutcomes, recordAnswers, sendingCampaigns, type Answer, type Claim, type SendingCampaign } from './sends.repository';
 import type { Lease } from './lease';
 import { Pacer } from './pacer';
+import { holdBackForQuietHours } from './quiet-hours';
 
 /** How long the list of running campaigns is reused before it is read again. */
 const CAMPAIGNS_REFRESH_MS = 250;
@@ -101,6 +102,11 @@ export class Sender {
           return 1;
         }
         try {
+          // Recipients whose local window is closed are deferred to its opening (quiet-hours.ts).
+          if (!(await holdBackForQuietHours(this.platform, c, claim))) {
+            this.active.delete(claim.id);
+            return 1;
+          }
           if (personalised) await this.submitPersonalised(c, claim, unit);
           else await this.submit(c, claim, unit);
         } catch (err) {
