@@ -15,6 +15,7 @@ import {
   DispatchTables1,
   DispatchAutoPause8,
   DispatchSendTimeOptOuts9,
+  DispatchQuietHours10,
 } from './migrations';
 import { StopRepliesHandlers } from './sending/stop-replies.handlers';
 
@@ -24,7 +25,18 @@ class DispatchModule {}
 export const dispatchService: ServiceDefinition = {
   name: 'dispatch-svc',
   schema: 'dispatch',
-  migrations: [DispatchTables1, DispatchPipeline2, DispatchRate3, DispatchBatches4, DispatchClaimFunction5, DispatchPersonalised6, DispatchStateCounts7, DispatchAutoPause8, DispatchSendTimeOptOuts9],
+  migrations: [
+    DispatchTables1,
+    DispatchPipeline2,
+    DispatchRate3,
+    DispatchBatches4,
+    DispatchClaimFunction5,
+    DispatchPersonalised6,
+    DispatchStateCounts7,
+    DispatchAutoPause8,
+    DispatchSendTimeOptOuts9,
+    DispatchQuietHours10,
+  ],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents, TOPIC.consentChanges],
 };

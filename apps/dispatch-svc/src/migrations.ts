@@ -329,3 +329,20 @@ export class DispatchSendTimeOptOuts9 implements MigrationInterface {
     await q.query('DROP TABLE dispatch_opted_out_outbox; DROP TABLE opt_outs');
   }
 }
+
+/**
+ * Quiet hours: each campaign keeps the policy snapshot it was created with (null: none applies,
+ * or the campaign asked ignoreQuietHours=true), and a send held back until its recipient's window
+ * opens keeps when that is (`not_before`, nullable, so other rows stay as narrow as before).
+ */
+export class DispatchQuietHours10 implements MigrationInterface {
+  name = 'DispatchQuietHours101765300000003';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE dispatch_campaigns ADD COLUMN quiet_hours jsonb, ADD COLUMN ignore_quiet_hours boolean NOT NULL DEFAULT false');
+    await q.query('ALTER TABLE sends ADD COLUMN not_before timestamptz');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE sends DROP COLUMN not_before');
+    await q.query('ALTER TABLE dispatch_campaigns DROP COLUMN quiet_hours, DROP COLUMN ignore_quiet_hours');
+  }
+}

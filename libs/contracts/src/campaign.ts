@@ -1,4 +1,5 @@
 import type { Message } from './envelope';
+import type { QuietHoursPolicy } from './quiet-hours';
 
 /** Output names of seed 000; input is lenient (see parseStatusInput). */
 export const CAMPAIGN_STATUSES = ['initiating', 'scheduled', 'in-progress', 'paused', 'completed', 'failed', 'cancelled'] as const;
@@ -43,6 +44,14 @@ export interface CampaignDefinition {
   rcmlUrl?: string | null;
   /** Voice only: how long a call rings before it counts as unanswered (seed 000 default 30). */
   dialTimeoutSeconds?: number;
+  /**
+   * The enterprise's quiet-hours policy when the campaign was created (a snapshot: later changes
+   * of the setting do not move a campaign already made), or null when the campaign asked
+   * `ignoreQuietHours=true`. Absent on campaigns created before quiet hours: none apply.
+   */
+  quietHours?: QuietHoursPolicy | null;
+  /** Recorded as asked: only an explicit true turns quiet hours off. */
+  ignoreQuietHours?: boolean;
 }
 
 export type CreateCampaign = Message<'CreateCampaign', CampaignDefinition & { requestedAt: string }>;
@@ -96,6 +105,9 @@ export type CampaignScheduled = Message<
     optedOutCount: number;
     reservedCredits: number;
     creditsPerRecipient: number;
+    /** CampaignDefinition.quietHours, passed on to dispatch-svc. */
+    quietHours?: QuietHoursPolicy | null;
+    ignoreQuietHours?: boolean;
   }
 >;
 export type CampaignStarted = Message<'CampaignStarted', { campaignSid: string; enterpriseSid: string; startedAt: string }>;

@@ -13,3 +13,4 @@ export * from './time';
 export * from './template';
 export * from './contacts';
 export * from './consent';
+export * from './quiet-hours';

@@ -82,6 +82,9 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
             optedOutCount: after.counts.optedOut,
             reservedCredits: after.reserved,
             creditsPerRecipient: after.def.creditsPerRecipient,
+            // Passed on only when the campaign has them, so campaigns from before quiet hours read as before.
+            ...(after.def.quietHours !== undefined ? { quietHours: after.def.quietHours } : {}),
+            ...(after.def.ignoreQuietHours !== undefined ? { ignoreQuietHours: after.def.ignoreQuietHours } : {}),
           },
           opts,
         ),

@@ -33,8 +33,8 @@ export class IntakeHandlers {
   async scheduled(@Payload() m: CampaignScheduled, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
     await ctx.db.query(
-      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, credits_per_recipient, trace_headers, channel)
-       VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb, $10)
+      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, credits_per_recipient, trace_headers, channel, quiet_hours, ignore_quiet_hours)
+       VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb, $12)
        ON CONFLICT (campaign_sid) DO UPDATE SET status = 'scheduled', updated_at = now() WHERE dispatch_campaigns.status = 'starting'`,
       [
         d.campaignSid,
@@ -47,6 +47,8 @@ export class IntakeHandlers {
         d.creditsPerRecipient,
         JSON.stringify(currentTraceHeaders()),
         d.channel ?? 'sms',
+        d.quietHours ? JSON.stringify(d.quietHours) : null,
+        d.ignoreQuietHours === true,
       ],
     );
   }

@@ -8,6 +8,7 @@ import { claimRange, fieldsOfSends, publishOutcomes, recordAnswers, sendingCampa
 import type { Lease } from './lease';
 import type { CampaignHealth } from './health';
 import { Pacer } from './pacer';
+import { holdBackForQuietHours } from './quiet-hours';
 
 /**
  * A message the sender did not write (its grant of the shared cap failed): queued again with its
@@ -110,6 +111,11 @@ export class Sender {
           return 1;
         }
         try {
+          // Recipients whose local window is closed are deferred to its opening (quiet-hours.ts).
+          if (!(await holdBackForQuietHours(this.platform, c, claim))) {
+            this.active.delete(claim.id);
+            return 1;
+          }
           if (personalised) await this.submitPersonalised(c, claim, unit);
           else await this.submit(c, claim, unit);
         } catch (err) {

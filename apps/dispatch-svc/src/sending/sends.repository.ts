@@ -1,4 +1,4 @@
-import { LIMITS, OUTCOMES_PER_BATCH_MAX, TOPIC, fillTemplate, message, type Message, type RecipientFields, type RecipientOutcome } from '@clarion/contracts';
+import { LIMITS, OUTCOMES_PER_BATCH_MAX, TOPIC, fillTemplate, message, type Message, type RecipientFields, type RecipientOutcome, type QuietHoursPolicy } from '@clarion/contracts';
 import { segmentsFor } from '@clarion/smpp';
 import type { Tx } from '@clarion/platform';
 import { countTransitions } from './state-counts';
@@ -21,6 +21,8 @@ export interface SendingCampaign {
   from_numbers: string[];
   from_prefix: string | null;
   trace_headers: Record<string, string>;
+  /** The campaign's quiet-hours policy (quiet-hours.ts); null: none applies. */
+  quiet_hours?: QuietHoursPolicy | null;
 }
 
 export interface ClaimedSend {
@@ -112,7 +114,7 @@ async function countLoaded(tx: Tx, campaignSid: string, accepted: number, seqs: 
 
 export function sendingCampaigns(sql: Sql, limit: number): Promise<SendingCampaign[]> {
   return sql.query(
-    `SELECT campaign_sid, enterprise_sid, body, from_numbers, from_prefix, trace_headers FROM dispatch_campaigns
+    `SELECT campaign_sid, enterprise_sid, body, from_numbers, from_prefix, trace_headers, quiet_hours FROM dispatch_campaigns
      WHERE status = 'sending' AND channel = 'sms' ORDER BY created_at LIMIT $1`,
     [limit],
   );
