@@ -4,6 +4,7 @@
  * a resume finishes the campaign with exact credits. Also a STOP-rate pause from ConsentChanged
  * replies, cancel from paused, and 487 for a resume of a campaign that is not paused.
  */
+import { wireValue } from '@clarion/platform';
 import { TOPIC, message, type ConsentChanged } from '@clarion/contracts';
 import { api, campaignForm, campaignStatus, provisionTenant, startStack, waitFor, waitForStatus, watchStatusTopic, type Stack, type Tenant } from './support/stack';
 import { testNumbers } from './support/numbers';
@@ -117,7 +118,7 @@ describe('auto-pause on spikes', () => {
         text: 'STOP',
         at: new Date().toISOString(),
       };
-      return { key: tenant.enterpriseSid, value: JSON.stringify(message('ConsentChanged', data)) };
+      return { key: tenant.enterpriseSid, value: wireValue(TOPIC.consentChanges, message('ConsentChanged', data)) };
     });
     await producer.send({ topic: stack.prefix + TOPIC.consentChanges, messages: stops });
     await producer.disconnect();

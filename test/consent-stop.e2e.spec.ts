@@ -31,7 +31,9 @@ describe('STOP replies and the consent record', () => {
   };
 
   beforeAll(async () => {
-    stack = await startStack({ env: { DISPATCH_RATE_PER_SECOND_MAX: '200' } });
+    // Six STOPs within a few hundred messages would pause the campaign (auto-pause on the STOP
+    // rate, test/auto-pause.e2e.spec.ts); here it must run on to show what the send-time check does.
+    stack = await startStack({ env: { DISPATCH_RATE_PER_SECOND_MAX: '200', DISPATCH_PAUSE_STOP_RATE: '0' } });
     watch = await watchStatusTopic(stack.kafka, stack.prefix, TOPIC.consentChanges);
   });
   afterAll(async () => {

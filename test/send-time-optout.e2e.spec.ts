@@ -6,6 +6,7 @@
  * (notOptedIn) apart from the opted-out ones.
  */
 import { Client } from 'pg';
+import { wireValue } from '@clarion/platform';
 import { TOPIC, message, type ConsentChange, type ConsentChanged } from '@clarion/contracts';
 import { api, campaignForm, numberFile, provisionTenant, startStack, waitFor, waitForStatus, type Stack, type Tenant } from './support/stack';
 import { testNumbers } from './support/numbers';
@@ -36,7 +37,7 @@ describe('opt-outs at send time', () => {
         acks: -1,
         messages: changes.map((c) => {
           const m: ConsentChanged = message('ConsentChanged', { enterpriseSid, optInList: null, source: 'reply', campaignSid: null, uploadId: null, text: 'STOP', at, ...c });
-          return { key: enterpriseSid, value: JSON.stringify(m) };
+          return { key: enterpriseSid, value: wireValue(TOPIC.consentChanges, m) }; // as the relay writes it
         }),
       });
     } finally {

@@ -61,6 +61,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { LIMITS, TOPIC, TOPIC_SPECS, message } from '@clarion/contracts';
+import { wireValue } from '@clarion/platform';
 import { SmscSimulator } from '../smsc-sim/src/smsc-simulator';
 import { testNumber, testNumberIndex } from './numbers';
 
@@ -487,7 +488,8 @@ async function oneRun(
         const batchOf = (from: number) =>
           Array.from({ length: Math.min(CONSENT_BATCH, L - from) }, (_, k) => ({
             key: entSid,
-            value: JSON.stringify(
+            value: wireValue(
+              TOPIC.consentChanges,
               message('ConsentChanged', {
                 enterpriseSid: entSid,
                 phoneNumber: listNumber(from + k),

@@ -16,6 +16,17 @@ export function wireValue(topic: string, value: Message): string {
   return JSON.stringify({ ...(value.data as object), type: value.type, metadata: value.metadata });
 }
 
+/**
+ * A public topic's record read back as a message (the inverse of wireValue): its fields besides
+ * `type` and `metadata` are the data. An internal envelope ({ type, data, metadata }) passes as it
+ * is, so a consumer of a public topic reads what the relay wrote whichever form it has.
+ */
+export function fromWire(parsed: unknown): unknown {
+  if (!parsed || typeof parsed !== 'object' || 'data' in parsed) return parsed;
+  const { type, metadata, ...data } = parsed as Record<string, unknown>;
+  return { type, metadata, data };
+}
+
 /** W3C trace-context version 00: version-traceid-spanid-flags, lowercase hex, ids not all zero. */
 const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 

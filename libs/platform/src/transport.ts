@@ -4,7 +4,7 @@ import type { Consumer, Kafka, KafkaMessage, Producer, IHeaders } from 'kafkajs'
 import { lastValueFrom } from 'rxjs';
 import { TOPIC, message, type Message, type Reply, type ClarionError } from '@clarion/contracts';
 import { runInTx, Tx } from './tx';
-import { OutboxRelay, sleep } from './outbox-relay';
+import { OutboxRelay, fromWire, sleep } from './outbox-relay';
 import { PoisonMessageError, classifyError, type ErrorKind } from './errors';
 import type { ServiceHealth } from './health';
 import { contextFromHeaders, withSpan, SpanKind } from './telemetry';
@@ -311,7 +311,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 export function decode(record: Pick<KafkaMessage, 'value'>): Message {
   let msg: Message;
   try {
-    msg = JSON.parse(record.value?.toString('utf8') ?? 'null');
+    // Public topics (consent.changes.v1, read by dispatch-svc) carry the data flattened: fromWire.
+    msg = fromWire(JSON.parse(record.value?.toString('utf8') ?? 'null')) as Message;
   } catch (err) {
     throw new PoisonMessageError(`undecodable record: ${(err as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import type { ConsentChanged } from '@clarion/contracts';
+import { fromWire } from '@clarion/platform';
 import type { Sql } from '../sending/sends.repository';
 
 /** What one batch of consent changes does to the opt-out lists: numbers to put on, numbers to take off. */
@@ -15,7 +16,7 @@ export function parseConsentRecord(value: Buffer | string | null): ParsedConsent
   if (value === null) return { kind: 'poison', reason: 'empty record' };
   let m: ConsentChanged;
   try {
-    m = JSON.parse(value.toString()) as ConsentChanged;
+    m = fromWire(JSON.parse(value.toString())) as ConsentChanged; // as the relay writes public topics: the data flattened
   } catch (err) {
     return { kind: 'poison', reason: `not JSON: ${(err as Error).message}` };
   }

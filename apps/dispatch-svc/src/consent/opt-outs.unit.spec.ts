@@ -1,8 +1,11 @@
-import { message, type ConsentChange } from '@clarion/contracts';
+import { TOPIC, message, type ConsentChange } from '@clarion/contracts';
+import { wireValue } from '@clarion/platform';
 import { foldChanges, parseConsentRecord } from './opt-outs';
 
+/** A record as dnd-svc's outbox relay writes it to the public topic (the data flattened). */
 const change = (c: Partial<ConsentChange>): string =>
-  JSON.stringify(
+  wireValue(
+    TOPIC.consentChanges,
     message('ConsentChanged', {
       enterpriseSid: 'EN1',
       phoneNumber: '+12122000001',
