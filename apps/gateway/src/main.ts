@@ -36,6 +36,7 @@ import { CampaignReadModel, READ_MODEL_MIGRATIONS, readCampaignReads, startReadM
 import { RecipientsReportTables1, startRecipientsReport } from './recipients-report';
 import { GatewayConsentTables1 } from './dnd/consent/consent.migrations';
 import { ConsentReadModelConsumer } from './dnd/consent/consent.consumer';
+import { GatewayQuietHoursTables1, SETTINGS_CONTROLLERS } from './settings';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
 function tracing(req: Request, res: Response, next: NextFunction): void {
@@ -51,7 +52,7 @@ function tracing(req: Request, res: Response, next: NextFunction): void {
 function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: string | undefined) {
   @Module({
     imports: [PlatformModule.forRoot(platform), HealthModule.forService(platform.health)],
-    controllers: [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS],
+    controllers: [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS, ...SETTINGS_CONTROLLERS],
     providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }, CampaignReadModel],
   })
   class GatewayModule implements NestModule {
@@ -109,7 +110,7 @@ export async function startGateway(options: StartOptions & { port?: number; host
   const platform = await openPlatform(
     'gateway',
     'gateway',
-    [IdentityTables1, AnnouncementFileTables1, ...READ_MODEL_MIGRATIONS, RecipientsReportTables1, GatewayConsentTables1],
+    [IdentityTables1, AnnouncementFileTables1, ...READ_MODEL_MIGRATIONS, RecipientsReportTables1, GatewayConsentTables1, GatewayQuietHoursTables1],
     readPlatformConfig(env),
   );
   const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
