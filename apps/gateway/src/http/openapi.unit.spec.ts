@@ -10,7 +10,7 @@ import { CAMPAIGN_CONTROLLERS } from '../campaigns';
 import { CREDIT_CONTROLLERS } from '../credits';
 import { DND_CONTROLLERS } from '../dnd';
 import { ANNOUNCEMENT_CONTROLLERS } from '../announcements';
-import { SETTINGS_CONTROLLERS } from '../settings';
+import { QuietHoursConfig, SETTINGS_CONTROLLERS } from '../settings';
 import { CampaignReadModel } from '../read-model';
 import { createOpenApiDocument } from './openapi';
 
@@ -52,6 +52,7 @@ describe('OpenAPI description', () => {
         { provide: IdentityService, useValue: {} },
         { provide: Platform, useValue: { config: {}, ds: { options: {} } } },
         { provide: CampaignReadModel, useValue: {} },
+        { provide: QuietHoursConfig, useValue: {} },
       ],
     })
     class DocsOnlyModule {}

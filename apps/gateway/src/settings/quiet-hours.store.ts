@@ -43,3 +43,8 @@ export async function quietHoursForCampaign(db: Platform, enterpriseSid: string,
   if (s.isDefault && !applyDefault) return null;
   return { start: s.start, end: s.end, countries: s.countries };
 }
+
+/** Whether the default window applies to enterprises that never set one (QUIET_HOURS_DEFAULT), as the gateway was started. */
+export class QuietHoursConfig {
+  constructor(readonly applyDefault: boolean) {}
+}
