@@ -227,6 +227,8 @@ export interface CampaignView {
   announcementSid?: string | null;
   rcmlUrl?: string | null;
   dialTimeout?: number;
+  /** Whether the campaign was created with ignoreQuietHours=true (absent in views from before quiet hours). */
+  ignoreQuietHours?: boolean;
   /** Recipients per current state; kept current while the campaign runs, exact once it completes. */
   counts?: RecipientCounts;
   /**

@@ -466,6 +466,7 @@ export function toView(state: Exclude<CampaignState, { status: 'absent' }>): Cam
     ...(state.status === 'paused' ? { pauseReason: state.pauseReason } : {}),
     ...(d.fromNumbers.length > 0 ? { sender: d.fromNumbers[0] } : {}),
     ...(d.channel === 'voice' ? { announcementSid: d.announcementSid ?? null, rcmlUrl: d.rcmlUrl ?? null, dialTimeout: d.dialTimeoutSeconds ?? 30 } : {}),
+    ignoreQuietHours: d.ignoreQuietHours === true,
     uri: `/campaignmanager/campaigns/search/${d.campaignSid}`,
   };
 }
