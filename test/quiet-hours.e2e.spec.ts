@@ -82,7 +82,16 @@ describe('recipient-local quiet hours', () => {
     // New York stays at 03:00-something local: held, and the campaign is not done while it is.
     await new Promise((r) => setTimeout(r, 3000));
     expect(submitsTo(newYork, 'Good morning')).toEqual([]);
-    const view = await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${sid}`, { auth: t.auth });
+    const nyOpening = new Date(NEW_YORK_OPENS).toISOString();
+    const view = await waitFor(
+      'the deferred New York sends on the view',
+      async () => {
+        const v = await api(stack.url, 'GET', `/campaignmanager/campaigns/search/${sid}`, { auth: t.auth });
+        return v.body.data.deferred?.count === newYork.length && v;
+      },
+      15_000,
+    );
+    expect(view.body.data.deferred).toEqual({ count: newYork.length, until: nyOpening, latest: nyOpening });
     expect(view.body.data.status).toBe('in-progress');
     expect(view.body.data.ignoreQuietHours).toBe(false);
     expect(NEW_YORK_OPENS - clockLow(Date.now())).toBeGreaterThan(3_600_000);
