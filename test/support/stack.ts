@@ -96,6 +96,8 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     DISPATCH_RESPONSE_TIMEOUT_MS: '3000',
     DISPATCH_RECONCILE_TIMEOUT_MS: '20000',
     SMPP_REFERENCE_QUERY: '1',
+    // Tests run at whatever hour CI does: no quiet hours unless the enterprise sets them (or a test turns the default on).
+    QUIET_HOURS_DEFAULT: 'off',
     ...options.env,
   };
   const supervised = new Map<string, InstanceType<typeof Supervised>>();

@@ -16,6 +16,7 @@ import {
   DispatchAutoPause8,
   DispatchSendTimeOptOuts9,
   DispatchQuietHours10,
+  DispatchDeferredIndex11,
 } from './migrations';
 import { StopRepliesHandlers } from './sending/stop-replies.handlers';
 
@@ -36,6 +37,7 @@ export const dispatchService: ServiceDefinition = {
     DispatchAutoPause8,
     DispatchSendTimeOptOuts9,
     DispatchQuietHours10,
+    DispatchDeferredIndex11,
   ],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents, TOPIC.consentChanges],

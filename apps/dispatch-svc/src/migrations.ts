@@ -346,3 +346,17 @@ export class DispatchQuietHours10 implements MigrationInterface {
     await q.query('ALTER TABLE dispatch_campaigns DROP COLUMN quiet_hours, DROP COLUMN ignore_quiet_hours');
   }
 }
+
+/**
+ * The progress timer reads each running campaign's deferred sends (count, earliest and latest
+ * not_before) every tick: a partial index holds only those, so the read never scans the campaign.
+ */
+export class DispatchDeferredIndex11 implements MigrationInterface {
+  name = 'DispatchDeferredIndex111765300000004';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX sends_deferred ON sends (campaign_sid, not_before) WHERE state = 'deferred'`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX sends_deferred');
+  }
+}

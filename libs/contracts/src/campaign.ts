@@ -189,6 +189,13 @@ export type DispatchCounts = Omit<RecipientCounts, 'opted-out'> & { 'opted-out'?
 export const DISPATCH_COUNT_STATES = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'expired', 'unknown', 'opted-out'] as const satisfies readonly (keyof DispatchCounts)[];
 
 /** The campaign as the REST API shows it (seed 000 "Data Parameters"). */
+/** Sends held back by quiet hours: how many, until when the first waits (ISO-8601), and the last. */
+export interface DeferredSends {
+  count: number;
+  until: string;
+  latest: string;
+}
+
 export interface CampaignView {
   sid: string;
   name: string;
@@ -227,6 +234,10 @@ export interface CampaignView {
   announcementSid?: string | null;
   rcmlUrl?: string | null;
   dialTimeout?: number;
+  /** Whether the campaign was created with ignoreQuietHours=true (absent in views from before quiet hours). */
+  ignoreQuietHours?: boolean;
+  /** While any send waits for its recipient's quiet hours to end: how many, and the earliest and latest opening. */
+  deferred?: DeferredSends;
   /** Recipients per current state; kept current while the campaign runs, exact once it completes. */
   counts?: RecipientCounts;
   /**

@@ -1,5 +1,5 @@
 import type { Message } from './envelope';
-import type { DispatchCounts } from './campaign';
+import type { DeferredSends, DispatchCounts } from './campaign';
 
 // ---- Events of dispatch-svc (topic dispatch.events.v1, key: campaign sid) ----
 /** Every recipient of the campaign has reached a final state of its send. */
@@ -37,7 +37,11 @@ export type DispatchProgressed = Message<'DispatchProgressed', { campaignSid: st
  * about every second while the counts change; never per message). `asOf` is when the counters
  * were read, on the database's clock: a reader keeps the latest report and ignores older ones.
  */
-export type DispatchCountsReported = Message<'DispatchCountsReported', { campaignSid: string; enterpriseSid: string; counts: DispatchCounts; asOf: string }>;
+export type DispatchCountsReported = Message<
+  'DispatchCountsReported',
+  /** deferred: the sends held back by quiet hours, null when none is (absent from reporters before quiet hours). */
+  { campaignSid: string; enterpriseSid: string; counts: DispatchCounts; asOf: string; deferred?: DeferredSends | null }
+>;
 
 /** Why dispatch-svc paused a campaign by itself (see apps/dispatch-svc/src/sending/health.ts). */
 export type PauseReason = 'failure-rate' | 'stop-rate';

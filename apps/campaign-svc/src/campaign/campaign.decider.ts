@@ -5,6 +5,7 @@ import {
   type CampaignStatus,
   type CampaignView,
   type ClarionError,
+  type DeferredSends,
   type DispatchCounts,
   type RecipientCounts,
   type RecipientFields,
@@ -51,7 +52,7 @@ interface Known {
   /** Time spent paused so far: the run limit counts only time the campaign could send. */
   pausedMs?: number;
   /** dispatch-svc's latest count of the recipients per state, and when it was read; absent before the start. */
-  dispatchCounts?: { counts: DispatchCounts; asOf: string };
+  dispatchCounts?: { counts: DispatchCounts; asOf: string; deferred?: DeferredSends | null };
 }
 
 /** Settings of the watchdog, passed in with its command so the decider stays pure. */
@@ -97,7 +98,7 @@ export type CampaignCommand =
   | { type: 'ResumeCampaign'; at: string }
   | { type: 'DeleteCampaign'; at: string }
   | { type: 'RecordDispatchCompleted'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string }
-  | { type: 'RecordDispatchCounts'; counts: DispatchCounts; asOf: string; at: string }
+  | { type: 'RecordDispatchCounts'; counts: DispatchCounts; asOf: string; deferred?: DeferredSends | null; at: string }
   /** A timer: the upload never finished (the gateway died mid-stream), so the campaign cannot be priced. */
   | { type: 'ExpireInitiation'; at: string }
   /** The watchdog's tick: re-request a step that waited too long, or fail the campaign. */
@@ -118,7 +119,7 @@ export type CampaignEvent =
   | { type: 'CampaignResumed'; at: string }
   | { type: 'CampaignDeleted'; at: string }
   | { type: 'CampaignCompleted'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string }
-  | { type: 'DispatchCountsRecorded'; counts: DispatchCounts; asOf: string; at: string }
+  | { type: 'DispatchCountsRecorded'; counts: DispatchCounts; asOf: string; deferred?: DeferredSends | null; at: string }
   | { type: 'FilteringRerequested'; batchNos: number[]; at: string }
   | { type: 'ReservationRerequested'; amount: number; at: string }
   | { type: 'StartRerequested'; at: string }
@@ -211,8 +212,11 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
         state.status === 'completed' ||
         (state.status === 'failed' && state.settlement !== 'none') ||
         (state.status === 'cancelled' && state.settlement !== undefined);
-      if (!ran || !isNewerCount(state.dispatchCounts, command)) return accept();
-      return accept({ type: 'DispatchCountsRecorded', counts: command.counts, asOf: command.asOf, at: command.at });
+      // A change of the deferred sends alone (a window opened, counts not yet moved) is news too.
+      const deferredMoved = command.deferred !== undefined && JSON.stringify(command.deferred) !== JSON.stringify(state.dispatchCounts?.deferred ?? null);
+      const newer = isNewerCount(state.dispatchCounts, command) || (deferredMoved && Date.parse(command.asOf) > Date.parse(state.dispatchCounts?.asOf ?? '1970-01-01T00:00:00Z'));
+      if (!ran || !newer) return accept();
+      return accept({ type: 'DispatchCountsRecorded', counts: command.counts, asOf: command.asOf, ...(command.deferred !== undefined ? { deferred: command.deferred } : {}), at: command.at });
     }
     case 'RecordDispatchProgress':
       return state.status === 'in-progress' || state.status === 'paused' ? accept({ type: 'DispatchProgressRecorded', remaining: command.remaining, at: command.at }) : accept();
@@ -388,7 +392,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
     case 'CampaignDeleted':
       return { ...base, status: 'deleted' };
     case 'DispatchCountsRecorded':
-      return { ...base, dispatchCounts: { counts: event.counts, asOf: event.asOf } };
+      return { ...base, dispatchCounts: { counts: event.counts, asOf: event.asOf, ...(event.deferred !== undefined ? { deferred: event.deferred } : {}) } };
     case 'CampaignCompleted':
       return { ...withoutPause(base), status: 'completed', startedAt: 'startedAt' in base ? base.startedAt : event.at, completedAt: event.at, used: event.usedCredits, ...countsFrom(event) };
     default:
@@ -466,6 +470,8 @@ export function toView(state: Exclude<CampaignState, { status: 'absent' }>): Cam
     ...(state.status === 'paused' ? { pauseReason: state.pauseReason } : {}),
     ...(d.fromNumbers.length > 0 ? { sender: d.fromNumbers[0] } : {}),
     ...(d.channel === 'voice' ? { announcementSid: d.announcementSid ?? null, rcmlUrl: d.rcmlUrl ?? null, dialTimeout: d.dialTimeoutSeconds ?? 30 } : {}),
+    ignoreQuietHours: d.ignoreQuietHours === true,
+    ...((state.status === 'in-progress' || state.status === 'paused') && state.dispatchCounts?.deferred ? { deferred: state.dispatchCounts.deferred } : {}),
     uri: `/campaignmanager/campaigns/search/${d.campaignSid}`,
   };
 }

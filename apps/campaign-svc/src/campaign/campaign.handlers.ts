@@ -183,7 +183,7 @@ export class CampaignHandlers {
 
   @EventPattern('DispatchCountsReported')
   async counted(@Payload() m: DispatchCountsReported, @Ctx() ctx: MessageContext): Promise<void> {
-    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchCounts', counts: m.data.counts, asOf: m.data.asOf, at: now() });
+    await this.execute(ctx.db, m, m.data.campaignSid, { type: 'RecordDispatchCounts', counts: m.data.counts, asOf: m.data.asOf, deferred: m.data.deferred ?? null, at: now() });
   }
 
   @EventPattern('CarrierStatusReported')

@@ -10,11 +10,12 @@ import { CAMPAIGN_CONTROLLERS } from '../campaigns';
 import { CREDIT_CONTROLLERS } from '../credits';
 import { DND_CONTROLLERS } from '../dnd';
 import { ANNOUNCEMENT_CONTROLLERS } from '../announcements';
+import { QuietHoursConfig, SETTINGS_CONTROLLERS } from '../settings';
 import { CampaignReadModel } from '../read-model';
 import { createOpenApiDocument } from './openapi';
 
 /** The controllers the gateway module registers (main.ts), each family from its own list. */
-const CONTROLLERS: Type[] = [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS];
+const CONTROLLERS: Type[] = [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS, ...SETTINGS_CONTROLLERS];
 
 /** Every route the controllers serve, from their own decorators, in OpenAPI's path form. */
 function routes(): string[] {
@@ -51,6 +52,7 @@ describe('OpenAPI description', () => {
         { provide: IdentityService, useValue: {} },
         { provide: Platform, useValue: { config: {}, ds: { options: {} } } },
         { provide: CampaignReadModel, useValue: {} },
+        { provide: QuietHoursConfig, useValue: {} },
       ],
     })
     class DocsOnlyModule {}

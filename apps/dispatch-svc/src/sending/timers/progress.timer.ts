@@ -1,4 +1,4 @@
-import { TOPIC, message, type DispatchCounts, type DispatchCountsReported } from '@clarion/contracts';
+import { TOPIC, message, type DeferredSends, type DispatchCounts, type DispatchCountsReported } from '@clarion/contracts';
 import { intFromEnv, type Platform } from '@clarion/platform';
 import { dispatchCounts, sameCounts } from '../state-counts';
 
@@ -18,7 +18,9 @@ interface Reportable {
   enterprise_sid: string;
   accepted_count: number;
   finals: Record<string, number>;
-  reported: DispatchCounts | null;
+  /** The last report: its counts, and its deferred sends under `deferred`. */
+  reported: (DispatchCounts & { deferred?: DeferredSends | null }) | null;
+  deferred: { count: number; until: string; latest: string } | null;
   as_of: Date;
 }
 
@@ -40,6 +42,8 @@ export class ProgressTimer {
   async tick(): Promise<number> {
     const due = await this.platform.query<Reportable>(
       `SELECT c.campaign_sid, c.enterprise_sid, c.accepted_count, r.counts AS reported, statement_timestamp() AS as_of,
+         (SELECT CASE WHEN count(*) > 0 THEN jsonb_build_object('count', count(*)::int, 'until', min(d.not_before), 'latest', max(d.not_before)) END
+            FROM sends d WHERE d.campaign_sid = c.campaign_sid AND d.state = 'deferred') AS deferred,
          COALESCE((SELECT jsonb_object_agg(x.state, x.n) FROM (SELECT state, sum(n)::int AS n FROM dispatch_state_counts s WHERE s.campaign_sid = c.campaign_sid GROUP BY state) x), '{}'::jsonb) AS finals
        FROM dispatch_campaigns c LEFT JOIN dispatch_count_reports r USING (campaign_sid)
        WHERE c.status IN ('sending', 'paused') -- a paused campaign's answers in flight still settle
@@ -47,7 +51,9 @@ export class ProgressTimer {
        ORDER BY c.created_at LIMIT $2`,
       [this.quietMs, CAMPAIGNS_PER_TICK_MAX],
     );
-    const changed = due.map((c) => ({ c, counts: dispatchCounts(c.accepted_count, c.finals) })).filter(({ c, counts }) => !sameCounts(c.reported, counts));
+    const changed = due
+      .map((c) => ({ c, counts: dispatchCounts(c.accepted_count, c.finals), deferred: deferredOfRow(c.deferred) }))
+      .filter(({ c, counts, deferred }) => !sameCounts(c.reported, counts) || !sameDeferred(c.reported?.deferred ?? null, deferred));
     if (changed.length === 0) return 0;
     // Straight to the broker, not through the outbox: a report is a reading, not a state change, and
     // the outbox is busy with every recipient's outcome (a million-recipient campaign's deliveries run
@@ -56,18 +62,18 @@ export class ProgressTimer {
     await this.platform.producer.send({
       topic: this.platform.config.topicPrefix + TOPIC.dispatchEvents,
       acks: -1,
-      messages: changed.map(({ c, counts }) => {
-        const data: DispatchCountsReported['data'] = { campaignSid: c.campaign_sid, enterpriseSid: c.enterprise_sid, counts, asOf: c.as_of.toISOString() };
+      messages: changed.map(({ c, counts, deferred }) => {
+        const data: DispatchCountsReported['data'] = { campaignSid: c.campaign_sid, enterpriseSid: c.enterprise_sid, counts, asOf: c.as_of.toISOString(), deferred };
         return { key: c.campaign_sid, value: JSON.stringify(message('DispatchCountsReported', data)) };
       }),
     });
     // Then the report is remembered (never over a later one of another instance), so it is not sent again.
     await this.platform.tx(async (tx) => {
-      for (const { c, counts } of changed) {
+      for (const { c, counts, deferred } of changed) {
         await tx.query(
           `INSERT INTO dispatch_count_reports AS r (campaign_sid, counts, as_of) VALUES ($1, $2::jsonb, $3)
            ON CONFLICT (campaign_sid) DO UPDATE SET counts = EXCLUDED.counts, as_of = EXCLUDED.as_of WHERE r.as_of < EXCLUDED.as_of`,
-          [c.campaign_sid, JSON.stringify(counts), c.as_of],
+          [c.campaign_sid, JSON.stringify({ ...counts, deferred }), c.as_of],
         );
       }
       // Reports of campaigns finished long ago are never looked at again.
@@ -79,3 +85,10 @@ export class ProgressTimer {
     return changed.length;
   }
 }
+
+/** The deferred sends as reported: instants in ISO-8601 UTC (jsonb gives Postgres' own form). */
+function deferredOfRow(d: Reportable['deferred']): DeferredSends | null {
+  return d ? { count: d.count, until: new Date(d.until).toISOString(), latest: new Date(d.latest).toISOString() } : null;
+}
+
+const sameDeferred = (a: DeferredSends | null, b: DeferredSends | null): boolean => (a === null || b === null ? a === b : a.count === b.count && a.until === b.until && a.latest === b.latest);

@@ -3,7 +3,8 @@ import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags 
 import type { Request } from 'express';
 import { promises as fs } from 'node:fs';
 import { Errors, LIMITS } from '@clarion/contracts';
-import { RequestReplyClient } from '@clarion/platform';
+import { Platform, RequestReplyClient } from '@clarion/platform';
+import { QuietHoursConfig, quietHoursForCampaign } from '../../settings';
 import { ApiError, okBody } from '../../http/api';
 import { CallerParam } from '../../http/auth';
 import { parseMultipart, type FileSink } from '../../http/multipart';
@@ -59,8 +60,8 @@ const SMS_EXAMPLE = {
 @Controller('campaignmanager/campaigns')
 export class CreateCampaignController {
   private readonly handler: CreateCampaignHandler;
-  constructor(rr: RequestReplyClient) {
-    this.handler = new CreateCampaignHandler(rr);
+  constructor(rr: RequestReplyClient, platform: Platform, quiet: QuietHoursConfig) {
+    this.handler = new CreateCampaignHandler(rr, (enterpriseSid) => quietHoursForCampaign(platform, enterpriseSid, quiet.applyDefault));
   }
 
   /**
@@ -90,6 +91,11 @@ export class CreateCampaignController {
         rcmlUrl: { type: 'string' },
         dialTimeout: { type: 'integer', default: 30 },
         ignoreInvalidPhoneNumbers: { type: 'boolean', default: true },
+        ignoreQuietHours: {
+          type: 'boolean',
+          default: false,
+          description: "true: send at any hour; false: hold each message until its recipient's local time is inside the enterprise's quiet-hours window",
+        },
       },
       required: ['name'],
     },

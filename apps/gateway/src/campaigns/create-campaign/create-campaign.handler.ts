@@ -1,5 +1,5 @@
 import { presentCampaign } from '../../read-model';
-import { Errors, TOPIC, fail, message, newSid, ok, type AnnouncementView, type CampaignView, type ClarionError, type OptInListView, type Result } from '@clarion/contracts';
+import { Errors, TOPIC, fail, message, newSid, ok, type AnnouncementView, type CampaignView, type ClarionError, type OptInListView, type QuietHoursPolicy, type Result } from '@clarion/contracts';
 import type { RequestReplyClient } from '@clarion/platform';
 import type { Caller } from '../../identity/identity.service';
 import type { CreateCampaignRequest } from './create-campaign.request';
@@ -22,7 +22,11 @@ export type CreateFailure = { error: ClarionError; data?: unknown };
  * the broker (all replicas).
  */
 export class CreateCampaignHandler {
-  constructor(private readonly rr: Requests) {}
+  /** `quietHoursOf`: the enterprise's policy a new campaign takes as its snapshot, or null for none. */
+  constructor(
+    private readonly rr: Requests,
+    private readonly quietHoursOf: (enterpriseSid: string) => Promise<QuietHoursPolicy | null> = async () => null,
+  ) {}
 
   async execute(
     caller: Caller,
@@ -44,6 +48,8 @@ export class CreateCampaignHandler {
       if (!l.ok) return { ok: false, error: l.error, data: { optIn: req.optIn } };
     }
 
+    // Read before anything is sent, so a failing read leaves nothing behind either.
+    const quietHours = req.ignoreQuietHours ? null : await this.quietHoursOf(caller.enterpriseSid);
     const campaignSid = newSid('campaign');
     const created = await this.rr.request<CampaignView>(TOPIC.campaignCommands, campaignSid, 'CreateCampaign', {
       campaignSid,
@@ -60,6 +66,8 @@ export class CreateCampaignHandler {
       optOut: req.optOut,
       optIn: req.optIn,
       ...(req.channel === 'voice' ? { announcementSid: req.announcementSid, rcmlUrl: req.rcmlUrl, dialTimeoutSeconds: req.dialTimeoutSeconds ?? undefined } : {}),
+      quietHours,
+      ignoreQuietHours: req.ignoreQuietHours,
       requestedAt: now.toISOString(),
     });
     if (!created.ok) return { ok: false, error: created.error };

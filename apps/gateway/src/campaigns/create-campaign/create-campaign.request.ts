@@ -17,6 +17,8 @@ export interface CreateCampaignRequest {
   rcmlUrl: string | null;
   dialTimeoutSeconds: number | null;
   ignoreInvalidPhoneNumbers: boolean;
+  /** True: no quiet hours apply to the campaign; false (the default): the enterprise's policy does. */
+  ignoreQuietHours: boolean;
 }
 
 /** Fields only Clarion sets: a request that passes one is refused rather than half-obeyed. */
@@ -117,6 +119,8 @@ export function parseCreateCampaign(fields: Record<string, unknown>, options: { 
 
   const ignore = parseBooleanField(raw.ignoreInvalidPhoneNumbers, 'ignoreInvalidPhoneNumbers', options.ignoreInvalidDefault);
   if (!ignore.ok) return ignore;
+  const ignoreQuiet = parseBooleanField(raw.ignoreQuietHours, 'ignoreQuietHours', false);
+  if (!ignoreQuiet.ok) return ignoreQuiet;
 
   return ok({
     name,
@@ -132,6 +136,7 @@ export function parseCreateCampaign(fields: Record<string, unknown>, options: { 
     rcmlUrl,
     dialTimeoutSeconds,
     ignoreInvalidPhoneNumbers: ignore.value,
+    ignoreQuietHours: ignoreQuiet.value,
   });
 }
 

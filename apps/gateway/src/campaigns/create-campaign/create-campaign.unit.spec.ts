@@ -81,6 +81,11 @@ describe('create-campaign request (seed 000 parameters)', () => {
       return r.ok ? r.value.ignoreInvalidPhoneNumbers : r.error.code;
     };
     expect([d(undefined, true), d(undefined, false), d('FALSE', true), d(true, false), d('maybe', true)]).toEqual([true, false, false, true, 4001]);
+    const q = (v: unknown) => {
+      const r = parse({ ...sms, ignoreQuietHours: v });
+      return r.ok ? r.value.ignoreQuietHours : r.error.code;
+    };
+    expect([q(undefined), q(''), q('true'), q('False'), q(true), q(false), q('yes')]).toEqual([false, false, true, false, true, false, 4001]);
   });
 
   it('reads from numbers as E.164 or alphanumeric sender ids, which are kept', () => {
@@ -156,9 +161,11 @@ describe('contact files (seed 001 CSV)', () => {
 function fakeRr(answers: Record<string, Result<unknown>>) {
   const sent: { type: string; data: any }[] = [];
   const requested: string[] = [];
+  const created: any[] = [];
   const rr: Requests = {
     request: (async (_topic: string, _key: string, type: string, data: any) => {
       requested.push(type);
+      if (type === 'CreateCampaign') created.push(data);
       if (type === 'CreateCampaign')
         return {
           ok: true,
@@ -170,7 +177,7 @@ function fakeRr(answers: Record<string, Result<unknown>>) {
       sent.push({ type: m.type, data: m.data });
     }) as Requests['send'],
   };
-  return { rr, sent, requested };
+  return { rr, sent, requested, created };
 }
 const caller = { kind: 'account' as const, accountSid: 'AC' + '1'.repeat(32), enterpriseSid: 'EN' + '2'.repeat(32), email: 'a@b.c' };
 const request = (over: Partial<CreateCampaignRequest> = {}): CreateCampaignRequest => ({
@@ -186,6 +193,7 @@ const request = (over: Partial<CreateCampaignRequest> = {}): CreateCampaignReque
   rcmlUrl: null,
   dialTimeoutSeconds: null,
   ignoreInvalidPhoneNumbers: true,
+  ignoreQuietHours: false,
   ...over,
 });
 
@@ -229,6 +237,22 @@ describe('create-campaign handler', () => {
     expect(sent.map((s) => s.type)).toEqual(['AddRecipients', 'SealRecipients']);
     expect(sent[0].data).toMatchObject({ batchNo: 0, numbers: ['+12122000001', '+12122000002'], fields: [{ name: 'Ann' }, null] });
     expect(sent[1].data).toMatchObject({ batchCount: 1, invalidCount: 1, lineCount: 3 });
+    await fs.rm(to.path);
+  });
+
+  it("attaches the enterprise's quiet-hours snapshot, or none when the campaign ignores quiet hours", async () => {
+    const to = await sinkOf('+12122000001\n');
+    const policy = { start: '09:00', end: '20:00', countries: { GB: { start: '10:00', end: '18:00' } } };
+    const asked: string[] = [];
+    const quietHoursOf = async (enterpriseSid: string) => (asked.push(enterpriseSid), policy);
+    const a = fakeRr({});
+    await new CreateCampaignHandler(a.rr, quietHoursOf).execute(caller, request(), [], to);
+    expect(a.created[0]).toMatchObject({ quietHours: policy, ignoreQuietHours: false });
+    expect(asked).toEqual([caller.enterpriseSid]);
+    const b = fakeRr({});
+    await new CreateCampaignHandler(b.rr, quietHoursOf).execute(caller, request({ ignoreQuietHours: true }), [], to);
+    expect(b.created[0]).toMatchObject({ quietHours: null, ignoreQuietHours: true });
+    expect(asked).toHaveLength(1);
     await fs.rm(to.path);
   });
 });
