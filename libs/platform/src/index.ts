@@ -10,3 +10,4 @@ export * from './request-reply';
 export * from './service';
 export * from './errors';
 export * from './health';
+export * from './consumer-supervision';

@@ -8,6 +8,7 @@ import { OutboxRelay, fromWire, sleep } from './outbox-relay';
 import { PoisonMessageError, classifyError, type ErrorKind } from './errors';
 import type { ServiceHealth } from './health';
 import { contextFromHeaders, withSpan, SpanKind } from './telemetry';
+import { restartingRetry, superviseConsumer } from './consumer-supervision';
 
 /** What a handler gets besides the message: the transaction its effects must use. */
 export class MessageContext extends BaseRpcContext<[Tx | null, string]> {
@@ -59,9 +60,6 @@ export interface TransportOptions {
 
 /** The schema versions of `data` this build reads; a newer one is poison until the service is upgraded. */
 export const SCHEMA_VERSION_MAX = 1;
-/** Consumer restarts kafkajs may do on its own within RESTART_WINDOW_MS before the process gives up. */
-const RESTARTS_MAX = 10;
-const RESTART_WINDOW_MS = 5 * 60_000;
 
 /** The consumer was rebalanced away or is stopping while a message waited for a retry: leave it unacknowledged. */
 class Abandoned extends Error {}
@@ -77,7 +75,6 @@ class Abandoned extends Error {}
 export class KafkaTransport extends Server implements CustomTransportStrategy {
   private consumers: Consumer[] = [];
   private closing = false;
-  private readonly restarts: number[] = [];
 
   constructor(private readonly options: TransportOptions) {
     super();
@@ -122,27 +119,11 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       heartbeatInterval: 3000,
       maxBytesPerPartition: 4 * 1024 * 1024,
       allowAutoTopicCreation: false,
-      // kafkajs restarts a crashed consumer by itself; a consumer that crashes again and again is
-      // stuck for good, and the process exits so that its supervisor starts it afresh.
-      retry: {
-        retries: 10,
-        initialRetryTime: 300,
-        maxRetryTime: 10000,
-        restartOnFailure: async (err: Error) => {
-          const now = Date.now();
-          this.restarts.push(now);
-          while (this.restarts.length > 0 && this.restarts[0] < now - RESTART_WINDOW_MS) this.restarts.shift();
-          console.error(`[${groupId}] consumer crashed (${err.message}); restart ${this.restarts.length} of ${RESTARTS_MAX} in ${RESTART_WINDOW_MS / 60000} min`);
-          return this.restarts.length <= RESTARTS_MAX;
-        },
-      },
+      // kafkajs restarts a crashed consumer by itself; one that crashes again and again is stuck
+      // for good, and the process exits so that its supervisor starts it afresh.
+      retry: restartingRetry(groupId),
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.fatal(`consumer of ${groupId} crashed and will not restart: ${payload.error?.message}`);
-    });
-    consumer.on(consumer.events.STOP, () => {
-      if (!this.closing) this.fatal(`consumer of ${groupId} stopped`);
-    });
+    superviseConsumer(consumer, { closing: () => this.closing, fatal: (reason) => this.fatal(`${groupId}: ${reason}`) });
     await consumer.connect();
     await consumer.subscribe({ topics: topics.map((t) => o.topicPrefix + t), fromBeginning: true });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { TOPIC } from '@clarion/contracts';
-import { Platform, classifyError, sleep, waitFor } from '@clarion/platform';
+import { Platform, classifyError, restartingRetry, sleep, superviseConsumer, waitFor } from '@clarion/platform';
 import { applyOptOutDelta, foldChanges, parseConsentRecord } from './opt-outs';
 
 const GROUP = 'dispatch-svc.opt-outs';
@@ -55,11 +55,10 @@ export class OptOutConsumer implements OnApplicationBootstrap, OnApplicationShut
       // A little waiting gathers an upload's records into large batches; a single STOP still lands within 100 ms.
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
+      retry: restartingRetry(GROUP),
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.platform.health.markFatal(`consumer ${GROUP}`, `crashed and will not restart: ${payload.error?.message}`);
-    });
+    superviseConsumer(consumer, { closing: () => this.closing, fatal: (reason) => this.platform.health.markFatal(`consumer ${GROUP}`, reason) });
     await consumer.connect();
     await consumer.subscribe({ topics: [this.prefix + TOPIC.consentChanges], fromBeginning: true });
     await consumer.run({

@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import { TOPIC } from '@clarion/contracts';
-import { classifyError, sleep, type Platform } from '@clarion/platform';
+import { classifyError, restartingRetry, sleep, superviseConsumer, type Platform } from '@clarion/platform';
 import { parseReportRecord, REPORT_TOPICS, type CampaignFact, type ReportRow } from './report-records';
 import { appendToReport } from './report.store';
 
@@ -13,9 +13,6 @@ export interface ReportConsumerOptions {
 }
 
 const GROUP = 'gateway.recipients-report';
-/** Consumer restarts kafkajs may do on its own within RESTART_WINDOW_MS before the consumer is given up (as the transport's). */
-const RESTARTS_MAX = 10;
-const RESTART_WINDOW_MS = 5 * 60_000;
 
 /** The consumer was rebalanced away or is stopping while a batch waited for a retry: leave it unacknowledged. */
 class Abandoned extends Error {}
@@ -39,7 +36,6 @@ type Control = Pick<EachBatchPayload, 'heartbeat' | 'pause'> & { live: () => boo
 export class RecipientsReportConsumer {
   private consumer: Consumer | null = null;
   private closing = false;
-  private readonly restarts: number[] = [];
 
   constructor(
     private readonly platform: Platform,
@@ -63,26 +59,10 @@ export class RecipientsReportConsumer {
       minBytes: 64 * 1024,
       maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
-      retry: {
-        retries: 10,
-        initialRetryTime: 300,
-        maxRetryTime: 10000,
-        restartOnFailure: async (err: Error) => {
-          const now = Date.now();
-          this.restarts.push(now);
-          while (this.restarts.length > 0 && this.restarts[0] < now - RESTART_WINDOW_MS) this.restarts.shift();
-          console.error(`[${GROUP}] consumer crashed (${err.message}); restart ${this.restarts.length} of ${RESTARTS_MAX}`);
-          return this.restarts.length <= RESTARTS_MAX;
-        },
-      },
+      retry: restartingRetry(GROUP),
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.fatal(`consumer crashed and will not restart: ${payload.error?.message}`);
-    });
-    consumer.on(consumer.events.STOP, () => {
-      if (!this.closing) this.fatal('consumer stopped');
-    });
+    superviseConsumer(consumer, { closing: () => this.closing, fatal: (reason) => this.fatal(reason) });
     await consumer.connect();
     await consumer.subscribe({ topics: REPORT_TOPICS.map((t) => this.prefix + t), fromBeginning: true });
     await consumer.run({

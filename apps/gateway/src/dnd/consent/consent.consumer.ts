@@ -1,6 +1,6 @@
 import type { Consumer } from 'kafkajs';
 import { TOPIC } from '@clarion/contracts';
-import { sleep, type Platform } from '@clarion/platform';
+import { restartingRetry, sleep, superviseConsumer, type Platform } from '@clarion/platform';
 import { parseConsentRecord, type ConsentRow } from './consent.records';
 
 const GROUP = 'gateway.consent';
@@ -23,8 +23,17 @@ export class ConsentReadModelConsumer {
 
   async start(): Promise<void> {
     const { kafka, config } = this.platform;
-    const consumer = kafka.consumer({ groupId: config.groupPrefix + GROUP, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({
+      groupId: config.groupPrefix + GROUP,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+      retry: restartingRetry(GROUP),
+    });
     this.consumer = consumer;
+    // A consumer gone for good shows in /health as down instead of leaving the record silently stale.
+    superviseConsumer(consumer, { closing: () => this.closing, fatal: (reason) => this.platform.health.markFatal(`consumer ${GROUP}`, reason) });
     await consumer.connect();
     await consumer.subscribe({ topic: config.topicPrefix + TOPIC.consentChanges, fromBeginning: true });
     await consumer.run({
