@@ -29,6 +29,8 @@ describe('tracing', () => {
       SMPP_URL: `smpp://clarion:clarion@127.0.0.1:${port}`,
       CLARION_OPERATOR_TOKEN: OPERATOR_TOKEN,
       DISPATCH_TICK_MS: '100',
+      // As in the test stack: the campaign must not wait for its recipients' quiet hours to end, whatever hour the test runs at.
+      QUIET_HOURS_DEFAULT: 'off',
     });
     const options = { spanProcessors };
     running.push(...(await Promise.all([startCreditService(options), startDndService(options), startCampaignService(options), startDispatchService(options)])));
