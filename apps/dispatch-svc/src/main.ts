@@ -17,6 +17,7 @@ import {
   DispatchSendTimeOptOuts9,
   DispatchQuietHours10,
   DispatchDeferredIndex11,
+  DispatchClaimOptOutProbe12,
 } from './migrations';
 import { StopRepliesHandlers } from './sending/stop-replies.handlers';
 
@@ -38,6 +39,7 @@ export const dispatchService: ServiceDefinition = {
     DispatchSendTimeOptOuts9,
     DispatchQuietHours10,
     DispatchDeferredIndex11,
+    DispatchClaimOptOutProbe12,
   ],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents, TOPIC.consentChanges],

@@ -104,6 +104,27 @@ describe('sends repository', () => {
     expect(await remaining('CPclaims')).toBe(0);
   });
 
+  it('skips at claim time the numbers on the send-time opt-out list, read as a probe per claimed row even with stale statistics', async () => {
+    const listed = numbers(50, 100_000);
+    await campaign('CPoptout', [...listed.slice(0, 25), ...numbers(75, 200_000)]);
+    // The list grows after its statistics were taken (an upload just consumed, autoanalyze not yet
+    // run): the planner must still probe per row, not hash the list (migration 12).
+    await sql.query('ANALYZE opt_outs');
+    await sql.query(`INSERT INTO opt_outs (enterprise_sid, msisdn) SELECT 'EN1', '+1212' || (3000000 + g) FROM generate_series(0, 49999) g`);
+    await sql.query(`INSERT INTO opt_outs (enterprise_sid, msisdn) SELECT 'EN1', unnest($1::text[])`, [listed]);
+    // Another enterprise's list changes nothing here.
+    await sql.query(`INSERT INTO opt_outs (enterprise_sid, msisdn) SELECT 'EN2', unnest($1::text[])`, [numbers(75, 200_000)]);
+    const claimed: string[] = [];
+    for (let c = await tx((t) => claimRange(t, 'CPoptout', 40, 'test-instance')); c; c = await tx((t) => claimRange(t, 'CPoptout', 40, 'test-instance'))) claimed.push(...c.sends.map((x) => x.msisdn));
+    expect(claimed.sort()).toEqual(numbers(75, 200_000));
+    const st = await states('CPoptout');
+    expect(listed.slice(0, 25).every((n) => st[n] === 'opted-out')).toBe(true);
+    // Skipped sends are finished, counted per state, and wait to be published.
+    expect(await remaining('CPoptout')).toBe(75);
+    expect((await sql.query(`SELECT sum(n)::int AS n FROM dispatch_state_counts WHERE campaign_sid = 'CPoptout' AND state = 'opted-out'`))[0].n).toBe(25);
+    expect((await sql.query(`SELECT count(*)::int AS n FROM dispatch_opted_out_outbox WHERE campaign_sid = 'CPoptout'`))[0].n).toBe(25);
+  });
+
   it('never claims past a send queued again by an answer that commits while the claim waits for the cursor', async () => {
     await campaign('CPrace', numbers(20, 30_000));
     const first = (await tx((t) => claimRange(t, 'CPrace', 10, 'test-instance')))!;
