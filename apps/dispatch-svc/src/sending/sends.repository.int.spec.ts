@@ -8,7 +8,8 @@ import type { DataSource } from 'typeorm';
 import { openDatabase, runInTx } from '@clarion/platform';
 import { freshNamespace } from '../../../../test/support/stack';
 import { dispatchService } from '../main';
-import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, claimsInDoubt, grantRate, heartbeat, loadBatch, recordAnswers, type Claim } from './sends.repository';
+import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, claimsInDoubt, expireQueued, grantRate, heartbeat, loadBatch, recordAnswers, type Claim } from './sends.repository';
+import { deferSends } from './quiet-hours';
 import { slotQuota } from './rate';
 
 describe('sends repository', () => {
@@ -123,6 +124,26 @@ describe('sends repository', () => {
     expect(await remaining('CPoptout')).toBe(75);
     expect((await sql.query(`SELECT sum(n)::int AS n FROM dispatch_state_counts WHERE campaign_sid = 'CPoptout' AND state = 'opted-out'`))[0].n).toBe(25);
     expect((await sql.query(`SELECT count(*)::int AS n FROM dispatch_opted_out_outbox WHERE campaign_sid = 'CPoptout'`))[0].n).toBe(25);
+  });
+
+  it('expires the sends deferred to quiet hours with the queued ones when the campaign fails, so it can still complete', async () => {
+    await campaign('CPdeferfail', numbers(30, 300_000));
+    const claim = (await tx((t) => claimRange(t, 'CPdeferfail', 10, 'test-instance')))!;
+    const opening = Date.now() + 6 * 3600_000;
+    await tx(async (t) => {
+      await deferSends(
+        t,
+        'CPdeferfail',
+        claim.id,
+        claim.sends.map((s) => ({ seq: s.seq, notBefore: opening })),
+      );
+      await recordAnswers(t, { id: claim.id, campaignSid: 'CPdeferfail' }, [], 0);
+    });
+    expect(Object.values(await states('CPdeferfail')).filter((x) => x === 'deferred')).toHaveLength(10);
+    const expired = await tx((t) => expireQueued(t, 'CPdeferfail', 'campaign-cancelled'));
+    expect(expired).toHaveLength(30);
+    expect(new Set(Object.values(await states('CPdeferfail')))).toEqual(new Set(['expired']));
+    expect(await remaining('CPdeferfail')).toBe(0);
   });
 
   it('never claims past a send queued again by an answer that commits while the claim waits for the cursor', async () => {

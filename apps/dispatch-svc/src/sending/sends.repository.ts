@@ -370,11 +370,15 @@ export function optedOutNumbers(sql: Sql, campaignSid: string): Promise<{ msisdn
 /** Error codes of sends expired before they were ever submitted (the campaign failed or was cancelled): never charged. */
 export const UNSENT_EXPIRY_CODES: readonly string[] = ['campaign-failed', 'campaign-cancelled'];
 
-/** A campaign failed (or was cancelled) while sending or paused: what was not sent yet expires, and counts as finished. */
+/**
+ * A campaign failed (or was cancelled) while sending or paused: what was not sent yet expires, and
+ * counts as finished. That includes sends deferred to their recipient's quiet-hours opening: left
+ * 'deferred', they would never finish, and the campaign would never complete nor settle its credits.
+ */
 export async function expireQueued(tx: Sql, campaignSid: string, errorCode = 'campaign-failed'): Promise<OutcomeRow[]> {
   const rows = await tx.query<OutcomeRow>(
-    `UPDATE sends s SET state = 'expired', error_code = $2 FROM dispatch_campaigns c
-     WHERE c.campaign_sid = $1 AND c.status IN ('sending', 'paused') AND s.campaign_sid = c.campaign_sid AND s.seq >= 0 AND s.state = 'queued'
+    `UPDATE sends s SET state = 'expired', error_code = $2, not_before = NULL FROM dispatch_campaigns c
+     WHERE c.campaign_sid = $1 AND c.status IN ('sending', 'paused') AND s.campaign_sid = c.campaign_sid AND s.seq >= 0 AND s.state IN ('queued', 'deferred')
      RETURNING s.campaign_sid, s.msisdn, s.state, s.carrier_message_id, s.error_code`,
     [campaignSid, errorCode],
   );
