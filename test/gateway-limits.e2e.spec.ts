@@ -24,12 +24,8 @@ function rssMb(pid: number): number {
   return Number(line.replace(/\D/g, '')) / 1024;
 }
 
-/**
- * 64 KB of 13-byte lines of valid numbers, sent again and again up to `bytes`: what matters here is
- * the gateway's memory while it streams, not the numbers, and the test process stays idle.
- */
-function numberLines(seed: number, bytes: number): () => Buffer | null {
-  const lines = testNumbers(5000, seed).map((n) => n + '\n');
+/** `lines` as one block, sent again and again up to `bytes`: the test process stays idle while it streams. */
+function repeated(lines: string[], bytes: number): () => Buffer | null {
   const block = Buffer.from(lines.join(''));
   let sent = 0;
   return () => {
@@ -37,6 +33,94 @@ function numberLines(seed: number, bytes: number): () => Buffer | null {
     sent += block.length;
     return block;
   };
+}
+
+/** 64 KB of 13-byte lines of valid numbers, again and again: what matters is the gateway's memory, not the numbers. */
+const numberLines = (seed: number, bytes: number) =>
+  repeated(
+    testNumbers(5000, seed).map((n) => n + '\n'),
+    bytes,
+  );
+
+/**
+ * ~64 KB of CSV lines ~1,000 bytes wide (a valid number, then a wide column), again and again up
+ * to `bytes`: a file that crosses the byte limit with few lines (67,000 per 64 MB).
+ */
+const wideLines = (bytes: number) =>
+  repeated(
+    // The wide column is a fifth one, which a contact file ignores (name, custom1 and custom2 are bounded).
+    testNumbers(64, 14).map((n) => `${n},,,,${'x'.repeat(1000 - n.length - 5)}\n`),
+    bytes,
+  );
+
+/**
+ * A raw campaign upload request: its text fields and the toFile part's head are written, the file's
+ * lines are the caller's to stream. `onAnswer` runs when the answer's head arrives.
+ */
+function openUpload(stack: Stack, tenant: Tenant, name: string, onAnswer: () => void = () => undefined) {
+  const url = new URL(stack.url);
+  const req = request({
+    host: url.hostname,
+    port: url.port,
+    method: 'POST',
+    path: '/campaignmanager/campaigns',
+    headers: {
+      authorization: 'Basic ' + Buffer.from(tenant.auth.join(':')).toString('base64'),
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+    },
+  });
+  const answer = new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      onAnswer();
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+  });
+  const field = (key: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${key}"\r\n\r\n${value}\r\n`;
+  req.write(field('name', name) + field('body', 'Hello') + field('fromPrefix', '1'));
+  req.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="toFile"; filename="to.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  return { req, answer };
+}
+
+/**
+ * Streams a campaign upload up to `pauseAtBytes` of the file (respecting backpressure), then stops
+ * sending and waits for the answer: one that arrives while the client sends nothing more proves
+ * the gateway refused the upload while it streamed, not after reading it all. Then gives up the
+ * request, as curl does on an early error answer.
+ */
+async function refusedWhileStreaming(stack: Stack, tenant: Tenant, next: () => Buffer | null, pauseAtBytes: number) {
+  let answeredAtBytes = -1;
+  let written = 0;
+  const { req, answer } = openUpload(stack, tenant, 'too big', () => (answeredAtBytes = written));
+  answer.catch(() => undefined);
+  const pump = (untilBytes: number) =>
+    new Promise<boolean>((resolve) => {
+      const more = () => {
+        for (;;) {
+          // As curl does: an answer, or a connection the gateway closed, ends the sending.
+          if (written >= untilBytes || answeredAtBytes >= 0 || req.destroyed) return resolve(true);
+          const chunk = next();
+          if (!chunk) return resolve(false);
+          written += chunk.length;
+          if (!req.write(chunk)) {
+            req.once('drain', more);
+            return;
+          }
+        }
+      };
+      req.once('close', () => resolve(false));
+      more();
+    });
+  const t0 = Date.now();
+  await pump(pauseAtBytes);
+  const paused = Date.now();
+  const answered = await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+  const answerMs = Date.now() - t0;
+  // As curl does on an early error answer: stop sending.
+  req.destroy();
+  return { answered, answerMs, streamMs: paused - t0, answeredAtBytes };
 }
 
 interface Upload {
@@ -51,28 +135,7 @@ interface Upload {
  * rest only after finish(), so a test can hold many uploads open at the same time.
  */
 function startUpload(stack: Stack, tenant: Tenant, fileBytes: number, headBytes: number, seed: number): Upload {
-  const url = new URL(stack.url);
-  const req = request({
-    host: url.hostname,
-    port: url.port,
-    method: 'POST',
-    path: '/campaignmanager/campaigns',
-    headers: {
-      authorization: 'Basic ' + Buffer.from(tenant.auth.join(':')).toString('base64'),
-      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
-    },
-  });
-  const answer = new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-  });
-  const field = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  req.write(field('name', `big ${seed}`) + field('body', 'Hello') + field('fromPrefix', '1'));
-  req.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="toFile"; filename="to.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const { req, answer } = openUpload(stack, tenant, `big ${seed}`);
   const next = numberLines(seed, fileBytes);
   let written = 0;
   while (written < headBytes) {
@@ -150,6 +213,52 @@ describe('gateway limits', () => {
     // The slots are free again.
     const after = await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: tenant.auth });
     expect(after.status).toBe(200);
+  });
+
+  it('refuses an upload larger than the byte limit while it streams, its memory not growing with the file', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    const pid = stack.pid('gateway')!;
+    // A first refusal warms the upload path up (code compiled, buffers allocated once), so that what
+    // the second one measures is what a file costs.
+    await refusedWhileStreaming(stack, tenant, wideLines(80 * MB), LIMITS.uploadBytesMax + 4 * MB);
+    const idleMb = rssMb(pid);
+    let peakMb = idleMb;
+    const sampler = setInterval(() => (peakMb = Math.max(peakMb, rssMb(pid))), 50);
+    // 80 MB in all; the client stops 4 MB past the limit and waits for the answer.
+    const r = await refusedWhileStreaming(stack, tenant, wideLines(80 * MB), LIMITS.uploadBytesMax + 4 * MB);
+    clearInterval(sampler);
+    console.log(
+      `[figures] an 80 MB upload: refused after ${r.answerMs} ms (the client sent ${(r.answeredAtBytes / MB).toFixed(0)} MB by then, in ${r.streamMs} ms); gateway RSS idle ${idleMb.toFixed(0)} MB, peak ${peakMb.toFixed(0)} MB`,
+    );
+    expect(r.answered).not.toBeNull();
+    expect(r.answered!.status).toBe(413);
+    expect(JSON.parse(r.answered!.body)).toMatchObject({ code: 413, message: `Upload too large. toFile is larger than ${LIMITS.uploadBytesMax} bytes.` });
+    expect(r.answeredAtBytes).toBeLessThan(80 * MB);
+    expect(peakMb - idleMb).toBeLessThan(30);
+    await waitFor('the spooled file to be removed', async () => readdirSync(uploadDir).length === 0, 10_000, 50);
+  });
+
+  it('refuses a file with more lines than a campaign may hold while it streams', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    const linesMax = LIMITS.recipientsPerCampaignMax;
+    // 13-byte lines: the client stops 100,000 lines past the limit (~14 MB, far below the byte limit).
+    const fileBytes = (linesMax + 200_000) * 13;
+    const r = await refusedWhileStreaming(stack, tenant, numberLines(13, fileBytes), (linesMax + 100_000) * 13);
+    expect(r.answered).not.toBeNull();
+    expect(r.answered!.status).toBe(413);
+    expect(JSON.parse(r.answered!.body)).toMatchObject({ code: 413, message: `Upload too large. toFile has more than ${linesMax} recipients.` });
+    expect(r.answeredAtBytes).toBeLessThan(fileBytes);
+    await waitFor('the spooled file to be removed', async () => readdirSync(uploadDir).length === 0, 10_000, 50);
+  });
+
+  it('refuses a line longer than the line limit with 400 / 4001', async () => {
+    const tenant = await provisionTenant(stack.url, 0);
+    const form = new FormData();
+    form.append('name', 'long line');
+    form.append('body', 'Hello');
+    form.append('toFile', new Blob([`${testNumbers(1, 14)[0]}\n${'1'.repeat(LIMITS.lineCharsMax + 1)}\n`]), 'to.csv');
+    const r = await api(stack.url, 'POST', '/campaignmanager/campaigns', { auth: tenant.auth, form });
+    expect([r.status, r.body.code, r.body.message]).toEqual([400, 4001, `Invalid parameter. toFile line 2 is not valid CSV: longer than ${LIMITS.lineCharsMax} characters`]);
   });
 
   it('answers a page size beyond the limit, or not a whole number from 1, with 400 / 4001, and serves the limit itself', async () => {

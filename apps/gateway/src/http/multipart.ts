@@ -31,9 +31,20 @@ export interface Multipart<T> {
 }
 
 /**
+ * How long a refused upload's remaining bytes are still read (and discarded) before the connection
+ * is cut: closing at once, with the client still sending, resets the connection, and a client may
+ * then lose the answer it was sent.
+ */
+const REFUSED_UPLOAD_LINGER_MS = 10_000;
+
+/**
  * Streams a multipart request without holding a file in memory: each file field named in `sinks`
  * goes to its sink as it arrives; any other file field refuses the upload. `bytesMax` bounds each
- * file. A request the client aborts settles at once, and everything the sinks spooled is removed.
+ * file. An upload that crosses a limit (bytes, or a sink's lines), or is malformed, is refused as
+ * soon as that is seen, while it still streams: nothing more is parsed or spooled, what was spooled
+ * is removed, and the rest of the request is read and dropped for at most REFUSED_UPLOAD_LINGER_MS
+ * so that the client gets the answer. A request the client aborts settles at once, and everything
+ * the sinks spooled is removed.
  */
 export function parseMultipart<T>(req: Request, sinks: Record<string, FileSink<T>>, limits: { bytesMax: number }): Promise<Multipart<T>> {
   const fields: Record<string, string> = {};
@@ -51,12 +62,26 @@ export function parseMultipart<T>(req: Request, sinks: Record<string, FileSink<T
       reject(new ApiError(Errors.invalidParameter('Content-Type must be multipart/form-data.')));
       return;
     }
-    let failed: ApiError | null = null;
-    const fail = (e: ApiError) => {
-      if (!failed) failed = e;
-    };
     let settled = false;
-    let bb: Busboy.Busboy;
+    let bb: Busboy.Busboy | undefined;
+    /** Refuses the upload now: stops parsing and spooling, removes what was spooled, drops the rest. */
+    const fail = (e: ApiError) => {
+      if (settled) return;
+      settled = true;
+      // Busboy reports a limit from inside its parser, which must not be torn down under it.
+      setImmediate(() => {
+        if (bb) {
+          req.unpipe(bb);
+          bb.destroy();
+        }
+        req.resume();
+        const linger = setTimeout(() => req.socket?.destroy(), REFUSED_UPLOAD_LINGER_MS);
+        linger.unref();
+        req.once('end', () => clearTimeout(linger));
+        req.once('close', () => clearTimeout(linger));
+        cleanup().finally(() => reject(e));
+      });
+    };
     try {
       bb = Busboy({ headers: req.headers, limits: { fileSize: limits.bytesMax, fields: 50, fieldSize: 64 * 1024, files: 4 } });
     } catch {
@@ -90,9 +115,8 @@ export function parseMultipart<T>(req: Request, sinks: Record<string, FileSink<T
           await drain();
           files[name] = value;
         })
-        .catch(async (err: unknown) => {
-          // The sink gave up on this file: the request is still read to its end, so it completes.
-          await drain().catch(() => undefined);
+        .catch((err: unknown) => {
+          // The sink refused this file (too many lines, a line too long): the upload is refused now.
           if (err instanceof ApiError) fail(err);
           else throw err;
         });
@@ -103,13 +127,10 @@ export function parseMultipart<T>(req: Request, sinks: Record<string, FileSink<T
     bb.on('error', () => fail(new ApiError(Errors.invalidParameter('Malformed multipart body.'))));
     bb.on('close', () => {
       Promise.all(pending)
-        .then(async () => {
+        .then(() => {
           if (settled) return;
           settled = true;
-          if (failed) {
-            await cleanup();
-            reject(failed);
-          } else resolve({ fields, files, cleanup });
+          resolve({ fields, files, cleanup });
         })
         .catch(async (err) => {
           if (settled) return;
@@ -122,8 +143,10 @@ export function parseMultipart<T>(req: Request, sinks: Record<string, FileSink<T
     const aborted = () => {
       if (settled || req.complete) return;
       settled = true;
-      req.unpipe(bb);
-      bb.destroy();
+      if (bb) {
+        req.unpipe(bb);
+        bb.destroy();
+      }
       cleanup().finally(() => reject(new ApiError(Errors.invalidParameter('The upload was aborted by the client.'))));
     };
     req.on('close', aborted);
@@ -199,7 +222,7 @@ export function numberFileSink(name: string, linesMax: number): FileSink<NumberF
       file.lines++;
       if (file.lines > linesMax) {
         refused ??= new ApiError(Errors.payloadTooLarge(`${name} has more than ${linesMax} lines.`));
-        return null; // keep draining so the request completes
+        return null;
       }
       const n = toE164(line);
       if (n === null) file.invalid++;
@@ -216,7 +239,11 @@ export function numberFileSink(name: string, linesMax: number): FileSink<NumberF
     };
     // Lines are taken synchronously; only the file's backpressure makes us wait, per chunk
     // (a 50 MB file has four million lines: a wait per line would cost more than the parsing).
-    for await (const chunk of stream) await spool.write(spoolLines(splitter.push(chunk)));
+    // A refusal ends the file at the chunk that crossed the limit: parseMultipart refuses the upload then.
+    for await (const chunk of stream) {
+      await spool.write(spoolLines(splitter.push(chunk)));
+      if (refused) throw refused;
+    }
     await spool.write(spoolLines(splitter.end()));
     await spool.end();
     if (refused) throw refused;
