@@ -14,3 +14,4 @@ export * from './template';
 export * from './contacts';
 export * from './consent';
 export * from './quiet-hours';
+export * from './carrier-status';

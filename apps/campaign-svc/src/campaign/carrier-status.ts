@@ -1,30 +1,7 @@
 import type { CampaignView } from '@clarion/contracts';
 
-export interface CarrierReport {
-  carrier: string;
-  state: 'connected' | 'connecting' | 'unreachable';
-  since: string;
-  detail?: string | null;
-  /** When campaign-svc received it. */
-  reportedAt: string;
-}
-
-const TROUBLE_RANK = { unreachable: 2, connecting: 1, connected: 0 } as const;
-
-/**
- * The carrier state a running campaign shows, from the dispatch instances' latest reports (pure).
- * Reports older than `staleMs` are from instances that stopped and count for nothing. Any instance
- * bound means messages flow: connected, since the earliest of those. Otherwise the worst trouble
- * (unreachable over connecting), since when it began (the earliest `since` of that state).
- */
-export function carrierOf(reports: CarrierReport[], now: number, staleMs: number): CampaignView['carrier'] | undefined {
-  const fresh = reports.filter((r) => now - Date.parse(r.reportedAt) <= staleMs);
-  if (fresh.length === 0) return undefined;
-  const connected = fresh.filter((r) => r.state === 'connected');
-  const pool = connected.length > 0 ? connected : fresh.filter((r) => TROUBLE_RANK[r.state] === Math.max(...fresh.map((f) => TROUBLE_RANK[f.state])));
-  const first = pool.reduce((a, b) => (Date.parse(b.since) < Date.parse(a.since) ? b : a));
-  return { name: first.carrier, state: first.state, since: first.since, ...(first.detail && first.state !== 'connected' ? { detail: first.detail } : {}) };
-}
+// The rule lives in libs/contracts, shared with the gateway's read model.
+export { carrierOf, type CarrierReport } from '@clarion/contracts';
 
 /** Only a campaign that is sending shows its carrier. */
 export function withCarrier(view: CampaignView, carrier: CampaignView['carrier'] | undefined): CampaignView {
