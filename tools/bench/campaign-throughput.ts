@@ -532,6 +532,7 @@ async function oneRun(
           }
         }
         await db.query('VACUUM (ANALYZE) dispatch.opt_outs');
+        await db.query('VACUUM (ANALYZE) gateway.consent_changes');
       } finally {
         await db.end();
       }

@@ -256,9 +256,11 @@ export class DispatchAutoPause8 implements MigrationInterface {
 
 /**
  * The claim function of migration 9 and later, around its first CTE (`claimed`: the range's queued
- * sends turned 'sending' or 'opted-out', returning msisdn, seq, attempts and state).
+ * sends turned 'sending' or 'opted-out', returning msisdn, seq, attempts and state). Migration 9's
+ * counted its skipped sends finished in the claim itself; from migration 12 the opted-out timer
+ * does, as it publishes them.
  */
-const claimFunctionSql = (claimed: string): string => `CREATE OR REPLACE FUNCTION dispatch_claim(p_campaign text, p_width int, p_instance text)
+const claimFunctionSql = (claimed: string, countSkipped: boolean): string => `CREATE OR REPLACE FUNCTION dispatch_claim(p_campaign text, p_width int, p_instance text)
       RETURNS TABLE (claim_id bigint, msisdn text, seq int, attempts int)
       LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
       DECLARE
@@ -283,7 +285,9 @@ const claimFunctionSql = (claimed: string): string => `CREATE OR REPLACE FUNCTIO
         RETURN QUERY
           WITH ${claimed},
           skipped AS (SELECT k.msisdn FROM claimed k WHERE k.state = 'opted-out'),
-          pending AS (INSERT INTO dispatch_opted_out_outbox (campaign_sid, msisdn) SELECT p_campaign, k.msisdn FROM skipped k),
+          pending AS (INSERT INTO dispatch_opted_out_outbox (campaign_sid, msisdn) SELECT p_campaign, k.msisdn FROM skipped k)${
+            countSkipped
+              ? `,
           progress AS (
             INSERT INTO dispatch_progress AS p (campaign_sid, slot, finished)
             SELECT p_campaign, floor(random() * 16)::smallint, count(*) FROM skipped HAVING count(*) > 0
@@ -291,7 +295,9 @@ const claimFunctionSql = (claimed: string): string => `CREATE OR REPLACE FUNCTIO
           counted AS (
             INSERT INTO dispatch_state_counts AS sc (campaign_sid, slot, state, n)
             SELECT p_campaign, floor(random() * 16)::smallint, 'opted-out', count(*) FROM skipped HAVING count(*) > 0
-            ON CONFLICT (campaign_sid, slot, state) DO UPDATE SET n = sc.n + EXCLUDED.n)
+            ON CONFLICT (campaign_sid, slot, state) DO UPDATE SET n = sc.n + EXCLUDED.n)`
+              : ''
+          }
           SELECT c.id, k.msisdn, k.seq, k.attempts FROM claimed k WHERE k.state = 'sending';
         IF NOT FOUND THEN
           RETURN QUERY SELECT c.id, NULL::text, NULL::int, NULL::int;
@@ -332,7 +338,7 @@ export class DispatchSendTimeOptOuts9 implements MigrationInterface {
       campaign_sid text NOT NULL,
       msisdn text NOT NULL)
       WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0)`);
-    await q.query(claimFunctionSql(CLAIMED_BY_EXISTS));
+    await q.query(claimFunctionSql(CLAIMED_BY_EXISTS, true));
   }
   async down(q: QueryRunner): Promise<void> {
     await new DispatchClaimFunction5().up(q);
@@ -384,7 +390,8 @@ export class DispatchClaimOptOutProbe12 implements MigrationInterface {
   name = 'DispatchClaimOptOutProbe121765400000001';
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      claimFunctionSql(`opted AS MATERIALIZED (
+      claimFunctionSql(
+        `opted AS MATERIALIZED (
             SELECT s.seq FROM sends s
             CROSS JOIN LATERAL (SELECT 1 FROM opt_outs o WHERE o.enterprise_sid = v_enterprise AND o.msisdn = s.msisdn LIMIT 1) hit
             WHERE s.campaign_sid = p_campaign AND s.seq >= c.seq_lo AND s.seq < c.seq_hi AND s.state = 'queued'),
@@ -393,10 +400,19 @@ export class DispatchClaimOptOutProbe12 implements MigrationInterface {
               state = CASE WHEN s.seq IN (SELECT x.seq FROM opted x) THEN 'opted-out' ELSE 'sending' END,
               claim_id = c.id, claimed_at = now(), attempts = s.attempts + 1
             WHERE s.campaign_sid = p_campaign AND s.seq >= c.seq_lo AND s.seq < c.seq_hi AND s.state = 'queued'
-            RETURNING s.msisdn, s.seq, s.attempts, s.state)`),
+            RETURNING s.msisdn, s.seq, s.attempts, s.state)`,
+        false,
+      ),
     );
+    // Skipped sends are counted finished by the opted-out timer as it publishes them, not in the
+    // claim: the counters' slot rows are also locked by every batch of answers being recorded, and a
+    // claim waiting for one held its campaign's cursor meanwhile (claims of a campaign take turns).
+    // Rows queued before this migration were counted by the claim already.
+    await q.query('ALTER TABLE dispatch_opted_out_outbox ADD COLUMN counted boolean NOT NULL DEFAULT true');
+    await q.query('ALTER TABLE dispatch_opted_out_outbox ALTER COLUMN counted SET DEFAULT false');
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query(claimFunctionSql(CLAIMED_BY_EXISTS));
+    await q.query(claimFunctionSql(CLAIMED_BY_EXISTS, true));
+    await q.query('ALTER TABLE dispatch_opted_out_outbox DROP COLUMN counted');
   }
 }

@@ -5,11 +5,12 @@
  * overtakes its send's answer.
  */
 import type { DataSource } from 'typeorm';
-import { openDatabase, runInTx } from '@clarion/platform';
+import { openDatabase, runInTx, type Platform } from '@clarion/platform';
 import { freshNamespace } from '../../../../test/support/stack';
 import { dispatchService } from '../main';
 import { FINISHED_SQL, applyPendingReceipts, applyReceipts, claimRange, claimsInDoubt, expireQueued, grantRate, heartbeat, loadBatch, recordAnswers, type Claim } from './sends.repository';
 import { deferSends } from './quiet-hours';
+import { OptedOutTimer } from './timers/opted-out.timer';
 import { slotQuota } from './rate';
 
 describe('sends repository', () => {
@@ -120,10 +121,20 @@ describe('sends repository', () => {
     expect(claimed.sort()).toEqual(numbers(75, 200_000));
     const st = await states('CPoptout');
     expect(listed.slice(0, 25).every((n) => st[n] === 'opted-out')).toBe(true);
-    // Skipped sends are finished, counted per state, and wait to be published.
-    expect(await remaining('CPoptout')).toBe(75);
-    expect((await sql.query(`SELECT sum(n)::int AS n FROM dispatch_state_counts WHERE campaign_sid = 'CPoptout' AND state = 'opted-out'`))[0].n).toBe(25);
+    // Skipped sends wait to be published; the opted-out timer counts them finished and per state as
+    // it publishes them, in one transaction, so the campaign cannot complete before they are out.
+    const skippedCount = async () => (await sql.query(`SELECT sum(n)::int AS n FROM dispatch_state_counts WHERE campaign_sid = 'CPoptout' AND state = 'opted-out'`))[0].n;
+    expect(await remaining('CPoptout')).toBe(100);
+    expect(await skippedCount()).toBeNull();
     expect((await sql.query(`SELECT count(*)::int AS n FROM dispatch_opted_out_outbox WHERE campaign_sid = 'CPoptout'`))[0].n).toBe(25);
+    const outboxBefore = (await sql.query(`SELECT count(*)::int AS n FROM outbox`))[0].n;
+    const timer = new OptedOutTimer({ query: sql.query, tx } as unknown as Platform);
+    expect(await timer.tick()).toBe(25);
+    expect(await timer.tick()).toBe(0);
+    expect(await remaining('CPoptout')).toBe(75);
+    expect(await skippedCount()).toBe(25);
+    expect((await sql.query(`SELECT count(*)::int AS n FROM dispatch_opted_out_outbox`))[0].n).toBe(0);
+    expect((await sql.query(`SELECT count(*)::int AS n FROM outbox`))[0].n).toBeGreaterThan(outboxBefore);
   });
 
   it('expires the sends deferred to quiet hours with the queued ones when the campaign fails, so it can still complete', async () => {

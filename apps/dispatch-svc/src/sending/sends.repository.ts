@@ -184,7 +184,7 @@ export const FINISHED_SQL = `COALESCE((SELECT sum(p.finished)::int FROM dispatch
  * only the carrier's throttling or a send it never received does that). The counter row is the
  * last write of the transaction, so its lock is held for as short as possible.
  */
-async function adjustCampaign(tx: Sql, campaignSid: string, finished: number, requeuedSeqs: number[]): Promise<void> {
+export async function adjustCampaign(tx: Sql, campaignSid: string, finished: number, requeuedSeqs: number[]): Promise<void> {
   if (requeuedSeqs.length > 0) {
     await tx.query(`UPDATE dispatch_campaigns SET claim_cursor = LEAST(claim_cursor, $2::int) WHERE campaign_sid = $1`, [campaignSid, Math.min(...requeuedSeqs)]);
   }
