@@ -8,14 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { Consumer, IHeaders } from 'kafkajs';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { TOPIC, TOPIC_SPECS } from '@clarion/contracts';
-import { stopTelemetry } from '@clarion/platform';
-import { SmscSimulator } from '../tools/smsc-sim/src/smsc-simulator';
-import { startCampaignService } from '../apps/campaign-svc/src/main';
-import { startCreditService } from '../apps/credit-svc/src/main';
-import { startDndService } from '../apps/dnd-svc/src/main';
-import { startDispatchService } from '../apps/dispatch-svc/src/main';
-import { startGateway } from '../apps/gateway/src/main';
-import { OPERATOR_TOKEN, api, campaignForm, freePort, freshNamespace, provisionTenant, waitFor, waitForStatus } from './support/stack';
+import { api, campaignForm, freshNamespace, provisionTenant, waitFor, waitForStatus } from './support/stack';
+import { startInProcess } from './support/in-process';
 import { testNumbers } from './support/numbers';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -30,25 +24,13 @@ interface SeenRecord {
 describe('trace context on the public topics', () => {
   const exporter = new InMemorySpanExporter();
   const spanProcessors = [new SimpleSpanProcessor(exporter)];
-  const running: { close(): Promise<void> }[] = [];
   const seen: SeenRecord[] = [];
   let consumer: Consumer;
-  let smsc: SmscSimulator;
+  let stack: Awaited<ReturnType<typeof startInProcess>> | undefined;
   let url = '';
 
   beforeAll(async () => {
     const ns = await freshNamespace();
-    smsc = new SmscSimulator({ port: 0, systemId: 'clarion', password: 'clarion' });
-    const { port } = await smsc.start();
-    Object.assign(process.env, {
-      DATABASE_URL: ns.databaseUrl,
-      KAFKA_TOPIC_PREFIX: ns.prefix,
-      SMPP_URL: `smpp://clarion:clarion@127.0.0.1:${port}`,
-      CLARION_OPERATOR_TOKEN: OPERATOR_TOKEN,
-      DISPATCH_TICK_MS: '100',
-      // As in the test stack: the campaign must not wait for its recipients' quiet hours to end, whatever hour the test runs at.
-      QUIET_HOURS_DEFAULT: 'off',
-    });
     // Whatever topics are public now or later, each is read from its beginning.
     const publicTopics = TOPIC_SPECS.filter((t) => t.public).map((t) => t.name);
     expect(publicTopics).toEqual(expect.arrayContaining([TOPIC.campaignStatus, TOPIC.campaignDeliveries]));
@@ -60,18 +42,13 @@ describe('trace context on the public topics', () => {
         seen.push({ topic: topic.slice(ns.prefix.length), key: message.key?.toString() ?? '', value: JSON.parse(message.value!.toString()), traceparent: header(message.headers, 'traceparent') });
       },
     });
-    const options = { spanProcessors };
-    running.push(...(await Promise.all([startCreditService(options), startDndService(options), startCampaignService(options), startDispatchService(options)])));
-    const gw = await startGateway({ ...options, port: await freePort() });
-    running.push(gw);
-    url = gw.url;
+    stack = await startInProcess(ns, spanProcessors);
+    url = stack.url;
   });
 
   afterAll(async () => {
     await consumer?.disconnect();
-    for (const r of running.reverse()) await r.close();
-    await smsc?.stop();
-    await stopTelemetry();
+    await stack?.close();
   });
 
   it('puts a valid traceparent on every record, in the trace of the request that created the campaign', async () => {

@@ -3,47 +3,21 @@
  * services run in this process so one in-memory exporter sees every span.
  */
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { stopTelemetry } from '@clarion/platform';
-import { SmscSimulator } from '../tools/smsc-sim/src/smsc-simulator';
-import { startCampaignService } from '../apps/campaign-svc/src/main';
-import { startCreditService } from '../apps/credit-svc/src/main';
-import { startDndService } from '../apps/dnd-svc/src/main';
-import { startDispatchService } from '../apps/dispatch-svc/src/main';
-import { startGateway } from '../apps/gateway/src/main';
-import { OPERATOR_TOKEN, api, campaignForm, freePort, freshNamespace, provisionTenant, waitFor, waitForStatus } from './support/stack';
+import { api, campaignForm, freshNamespace, provisionTenant, waitFor, waitForStatus } from './support/stack';
+import { startInProcess } from './support/in-process';
 
 describe('tracing', () => {
   const exporter = new InMemorySpanExporter();
   const spanProcessors = [new SimpleSpanProcessor(exporter)];
-  const running: { close(): Promise<void> }[] = [];
-  let smsc: SmscSimulator;
+  let stack: Awaited<ReturnType<typeof startInProcess>> | undefined;
   let url = '';
 
   beforeAll(async () => {
-    const ns = await freshNamespace();
-    smsc = new SmscSimulator({ port: 0, systemId: 'clarion', password: 'clarion' });
-    const { port } = await smsc.start();
-    Object.assign(process.env, {
-      DATABASE_URL: ns.databaseUrl,
-      KAFKA_TOPIC_PREFIX: ns.prefix,
-      SMPP_URL: `smpp://clarion:clarion@127.0.0.1:${port}`,
-      CLARION_OPERATOR_TOKEN: OPERATOR_TOKEN,
-      DISPATCH_TICK_MS: '100',
-      // As in the test stack: the campaign must not wait for its recipients' quiet hours to end, whatever hour the test runs at.
-      QUIET_HOURS_DEFAULT: 'off',
-    });
-    const options = { spanProcessors };
-    running.push(...(await Promise.all([startCreditService(options), startDndService(options), startCampaignService(options), startDispatchService(options)])));
-    const gw = await startGateway({ ...options, port: await freePort() });
-    running.push(gw);
-    url = gw.url;
+    stack = await startInProcess(await freshNamespace(), spanProcessors);
+    url = stack.url;
   });
 
-  afterAll(async () => {
-    for (const r of running.reverse()) await r.close();
-    await smsc?.stop();
-    await stopTelemetry();
-  });
+  afterAll(async () => stack?.close());
 
   it('puts the gateway request and the carrier submit in one trace', async () => {
     const tenant = await provisionTenant(url, 10);
