@@ -27,13 +27,15 @@ import {
   type DispatchPaused,
   type ResumeCampaign,
   CARRIER_REPORT_MS,
+  carrierOf,
+  type CarrierReport,
   type RecipientFields,
 } from '@clarion/contracts';
 import { Platform, appendToStream, loadStream, type MessageContext, type Tx } from '@clarion/platform';
 import { decide, evolve, initialState, toView, type CampaignCommand, type CampaignEvent, type CampaignState } from './campaign.decider';
 import { holdLifetimeMs, react, type SagaSettings } from './lifecycle.saga';
 import { readWatchdogSettings } from './campaign-watchdog';
-import { carrierOf, withCarrier, type CarrierReport } from './carrier-status';
+import { withCarrier } from './carrier-status';
 
 /** A report not renewed for three rounds is from an instance that stopped. */
 const CARRIER_REPORT_STALE_MS = 3 * CARRIER_REPORT_MS;

@@ -64,22 +64,26 @@ export function parseMultipart<T>(req: Request, sinks: Record<string, FileSink<T
     }
     let settled = false;
     let bb: Busboy.Busboy | undefined;
+    /** Stops parsing, removes what the sinks spooled, then rejects with `e`. */
+    const stopParsing = (e: ApiError) => {
+      if (bb) {
+        req.unpipe(bb);
+        bb.destroy();
+      }
+      cleanup().finally(() => reject(e));
+    };
     /** Refuses the upload now: stops parsing and spooling, removes what was spooled, drops the rest. */
     const fail = (e: ApiError) => {
       if (settled) return;
       settled = true;
       // Busboy reports a limit from inside its parser, which must not be torn down under it.
       setImmediate(() => {
-        if (bb) {
-          req.unpipe(bb);
-          bb.destroy();
-        }
         req.resume();
         const linger = setTimeout(() => req.socket?.destroy(), REFUSED_UPLOAD_LINGER_MS);
         linger.unref();
         req.once('end', () => clearTimeout(linger));
         req.once('close', () => clearTimeout(linger));
-        cleanup().finally(() => reject(e));
+        stopParsing(e);
       });
     };
     try {
@@ -143,11 +147,7 @@ export function parseMultipart<T>(req: Request, sinks: Record<string, FileSink<T
     const aborted = () => {
       if (settled || req.complete) return;
       settled = true;
-      if (bb) {
-        req.unpipe(bb);
-        bb.destroy();
-      }
-      cleanup().finally(() => reject(new ApiError(Errors.invalidParameter('The upload was aborted by the client.'))));
+      stopParsing(new ApiError(Errors.invalidParameter('The upload was aborted by the client.')));
     };
     req.on('close', aborted);
     req.on('error', aborted);

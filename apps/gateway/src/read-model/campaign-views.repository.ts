@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CARRIER_REPORT_MS, type CampaignStatus, type CampaignView, type Channel } from '@clarion/contracts';
+import { CARRIER_REPORT_MS, carrierOf, type CampaignStatus, type CampaignView, type CarrierReport, type Channel } from '@clarion/contracts';
 import { Platform } from '@clarion/platform';
-import { carrierOf, type CarrierReport } from './carrier';
 
 /** Anything that runs SQL: a message's transaction, or the pool. */
 interface Sql {

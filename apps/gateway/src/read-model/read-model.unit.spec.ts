@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { CampaignView } from '@clarion/contracts';
-import { carrierOf } from './carrier';
+import { carrierOf } from '@clarion/contracts';
 import { presentCampaign } from './present';
 import { replaces } from './version';
 
