@@ -17,4 +17,4 @@ COPY --from=build /app/dist dist
 COPY tools/stack tools/stack
 COPY package.json ./
 ENV SERVICE=gateway
-CMD ["sh", "-c", "if [ \"$SERVICE\" = smsc-sim ]; then exec node -r ./tools/stack/register.js dist/tools/smsc-sim/src/main.js; else exec node -r ./tools/stack/register.js dist/apps/$SERVICE/src/main.js; fi"]
+CMD ["sh", "-c", "case \"$SERVICE\" in *-sim) exec node -r ./tools/stack/register.js dist/tools/$SERVICE/src/main.js;; esac; exec node -r ./tools/stack/register.js dist/apps/$SERVICE/src/main.js"]

@@ -43,7 +43,7 @@ export default tseslint.config(
     // Integration tests share the stack harness (test/support) and the SMSC simulator, which belong
     // to no project; production code may not reach them.
     files: ['**/*.spec.ts', '**/*.test-support.ts'],
-    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(['^(\\.\\./)+(test/support|tools/smsc-sim/src)/'])] },
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(['^(\\.\\./)+(test/support|tools/smsc-sim/src|tools/voice-sim/src)/'])] },
   },
   {
     // The stack tools and configs are plain CommonJS scripts run by node.

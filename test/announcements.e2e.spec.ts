@@ -4,35 +4,8 @@
  * and HTTP statuses, and one enterprise never seeing or changing another's announcements.
  */
 import { TOPIC, message, newSid } from '@clarion/contracts';
+import { wav, wavForm as fileForm } from './support/wav';
 import { api, provisionTenant, startStack, waitFor, waitForStatus, type Stack, type Tenant } from './support/stack';
-
-/** A WAV file as an encoder writes it (RIFF header, fmt chunk, data chunk). */
-function wav(spec: { formatTag?: number; channels?: number; sampleRateHz?: number; bitsPerSample?: number; samples?: number } = {}): Buffer {
-  const { formatTag = 7, channels = 1, sampleRateHz = 8000, bitsPerSample = 8, samples = 4000 } = spec;
-  const blockAlign = (channels * bitsPerSample) / 8;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + samples * blockAlign, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(formatTag, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRateHz, 24);
-  header.writeUInt32LE(sampleRateHz * blockAlign, 28);
-  header.writeUInt16LE(blockAlign, 32);
-  header.writeUInt16LE(bitsPerSample, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(samples * blockAlign, 40);
-  const data = Buffer.alloc(samples * blockAlign);
-  for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 7) & 0xff;
-  return Buffer.concat([header, data]);
-}
-
-const fileForm = (bytes: Buffer, field = 'file') => {
-  const form = new FormData();
-  form.append(field, new Blob([bytes], { type: 'audio/wav' }), 'announcement.wav');
-  return form;
-};
 
 const SAY = { name: 'TTS Play 19Mar21-852', type: 'say', body: 'Hello, we are giving away 20% discounts.', language: 'google.ar-XA-Standard-A', voice: 'woman' };
 const SEED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0000$/;

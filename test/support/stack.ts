@@ -5,6 +5,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { TOPIC, TOPIC_SPECS } from '@clarion/contracts';
 import { SmscSimulator } from '../../tools/smsc-sim/src/smsc-simulator';
+import { VoiceSimulator, type VoiceSimulatorOptions } from '../../tools/voice-sim/src/voice-simulator';
 import { FaultProxy } from './fault-proxy';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { SERVICES } = require('../../tools/stack/processes');
@@ -20,6 +21,8 @@ export interface Stack {
   url: string;
   env: Record<string, string>;
   smsc: SmscSimulator;
+  /** With `voice`: the voice carrier simulator dispatch-svc places calls with (else no voice carrier is configured). */
+  voice: VoiceSimulator | null;
   prefix: string;
   databaseUrl: string;
   kafka: Kafka;
@@ -70,7 +73,12 @@ export async function freshNamespace(): Promise<{ prefix: string; databaseUrl: s
   return { prefix, databaseUrl: databaseUrl(server, dbName), kafka };
 }
 
-export async function startStack(options: { smsc?: ConstructorParameters<typeof SmscSimulator>[0]; env?: Record<string, string>; pgProxy?: boolean; smppProxy?: boolean } = {}): Promise<Stack> {
+/** The voice simulator's account in test stacks. */
+export const VOICE_ACCOUNT = { accountSid: 'ACtest', authToken: 'test-voice-auth-token' };
+
+export async function startStack(
+  options: { smsc?: ConstructorParameters<typeof SmscSimulator>[0]; env?: Record<string, string>; pgProxy?: boolean; smppProxy?: boolean; voice?: Partial<VoiceSimulatorOptions> } = {},
+): Promise<Stack> {
   const ns = await freshNamespace();
   let pgProxy: FaultProxy | null = null;
   let databaseUrl = ns.databaseUrl;
@@ -85,6 +93,16 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
   const smppProxy = options.smppProxy ? new FaultProxy({ targetHost: '127.0.0.1', targetPort: smscPort }) : null;
   if (smppProxy) smscPort = await smppProxy.start();
   const port = await freePort();
+  const voice = options.voice ? new VoiceSimulator({ port: 0, ...VOICE_ACCOUNT, ringMs: 30, callMs: 50, ...options.voice }) : null;
+  const voiceEnv: Record<string, string> = voice
+    ? {
+        VOICE_API_URL: `http://127.0.0.1:${(await voice.start()).port}/2010-04-01`,
+        VOICE_ACCOUNT_SID: VOICE_ACCOUNT.accountSid,
+        VOICE_AUTH_TOKEN: VOICE_ACCOUNT.authToken,
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        VOICE_CALLS_PER_SECOND: '50',
+      }
+    : {};
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
@@ -98,6 +116,7 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     SMPP_REFERENCE_QUERY: '1',
     // Tests run at whatever hour CI does: no quiet hours unless the enterprise sets them (or a test turns the default on).
     QUIET_HOURS_DEFAULT: 'off',
+    ...voiceEnv,
     ...options.env,
   };
   const supervised = new Map<string, InstanceType<typeof Supervised>>();
@@ -116,6 +135,7 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     url: `http://127.0.0.1:${port}`,
     env,
     smsc,
+    voice,
     prefix: ns.prefix,
     databaseUrl: ns.databaseUrl,
     kafka: ns.kafka,
@@ -129,6 +149,7 @@ export async function startStack(options: { smsc?: ConstructorParameters<typeof 
     stop: async () => {
       await Promise.all([...supervised.values()].map((s) => s.stop()));
       await smsc.stop();
+      await voice?.stop();
       await pgProxy?.stop();
       await smppProxy?.stop();
     },

@@ -6,7 +6,7 @@ const root = path.resolve(__dirname, '..', '..');
 const SERVICES = ['credit-svc', 'dnd-svc', 'campaign-svc', 'dispatch-svc', 'gateway'];
 
 function entryOf(name) {
-  if (name === 'smsc-sim') return path.join(root, 'dist', 'tools', 'smsc-sim', 'src', 'main.js');
+  if (name === 'smsc-sim' || name === 'voice-sim') return path.join(root, 'dist', 'tools', name, 'src', 'main.js');
   return path.join(root, 'dist', 'apps', name, 'src', 'main.js');
 }
 

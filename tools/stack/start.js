@@ -1,6 +1,6 @@
 // `npm start`: brings up everything Clarion needs on this machine and the five services, and
-// stops all of it on Ctrl-C. What is already configured (KAFKA_BROKERS, DATABASE_URL, SMPP_URL)
-// is used instead of being started.
+// stops all of it on Ctrl-C. What is already configured (KAFKA_BROKERS, DATABASE_URL, SMPP_URL,
+// VOICE_API_URL) is used instead of being started.
 const { randomBytes } = require('node:crypto');
 const { ensureKafka } = require('./kafka');
 const { ensurePostgres, databaseUrl } = require('./postgres');
@@ -14,6 +14,7 @@ async function main() {
   const started = [];
   const services = [];
   let sim = null;
+  let voiceSim = null;
   let stopping = false;
   const stopAll = async (code = 0) => {
     if (stopping) return;
@@ -22,6 +23,7 @@ async function main() {
     // Services first, so that nothing they do while stopping meets a carrier that is already gone.
     await Promise.all(services.map((s) => s.stop()));
     if (sim) await sim.stop();
+    if (voiceSim) await voiceSim.stop();
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     process.exit(code);
   };
@@ -47,6 +49,15 @@ async function main() {
     // The simulator answers query_sm by Clarion's own submit reference, which settles sends a crash left in doubt.
     env.SMPP_REFERENCE_QUERY = '1';
     console.log('SMPP_URL is not set: using the bundled SMSC simulator (stats on http://127.0.0.1:2776/stats)');
+  }
+
+  if (!process.env.VOICE_API_URL) {
+    // Its account and token are this run's own: only Clarion's services are told them.
+    const token = randomBytes(16).toString('hex');
+    voiceSim = new Supervised('voice-sim', { VOICE_SIM_PORT: '2780', VOICE_SIM_ACCOUNT_SID: 'ACclarion', VOICE_SIM_AUTH_TOKEN: token });
+    await voiceSim.start();
+    Object.assign(env, { VOICE_API_URL: 'http://127.0.0.1:2780/2010-04-01', VOICE_ACCOUNT_SID: 'ACclarion', VOICE_AUTH_TOKEN: token, VOICE_CALLS_PER_SECOND: '20' });
+    console.log('VOICE_API_URL is not set: using the bundled voice carrier simulator (calls on http://127.0.0.1:2780/sim/calls)');
   }
 
   // Each service is supervised: one that exits or is killed is started again (with backoff), the rest go on.

@@ -12,12 +12,12 @@ const HEALTHY_UPTIME_MS = 10_000;
 
 /** The line each kind of process prints once it is ready. */
 function readyLine(name) {
-  return name === 'smsc-sim' ? 'listening' : `${name} started`;
+  return name === 'smsc-sim' || name === 'voice-sim' ? 'listening' : `${name} started`;
 }
 
 class Supervised {
   /**
-   * @param {string} name the process (a service or 'smsc-sim')
+   * @param {string} name the process (a service, 'smsc-sim' or 'voice-sim')
    * @param {Record<string,string>} env its environment on top of ours
    * @param {{ quiet?: boolean, label?: string, log?: (line: string) => void }} options
    */

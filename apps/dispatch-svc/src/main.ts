@@ -18,10 +18,12 @@ import {
   DispatchQuietHours10,
   DispatchDeferredIndex11,
   DispatchClaimOptOutProbe12,
+  DispatchVoice13,
 } from './migrations';
 import { StopRepliesHandlers } from './sending/stop-replies.handlers';
+import { CallStatusHandlers } from './sending/call-status.handlers';
 
-@Module({ controllers: [IntakeHandlers, StopRepliesHandlers], providers: [DispatchEngine, OptOutConsumer] })
+@Module({ controllers: [IntakeHandlers, StopRepliesHandlers, CallStatusHandlers], providers: [DispatchEngine, OptOutConsumer] })
 class DispatchModule {}
 
 export const dispatchService: ServiceDefinition = {
@@ -40,9 +42,10 @@ export const dispatchService: ServiceDefinition = {
     DispatchQuietHours10,
     DispatchDeferredIndex11,
     DispatchClaimOptOutProbe12,
+    DispatchVoice13,
   ],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
-  commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents, TOPIC.consentChanges],
+  commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents, TOPIC.consentChanges, TOPIC.voiceCallbacks],
 };
 
 export const startDispatchService = (options?: StartOptions) => startService(dispatchService, options);

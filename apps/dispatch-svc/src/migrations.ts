@@ -416,3 +416,14 @@ export class DispatchClaimOptOutProbe12 implements MigrationInterface {
     await q.query('ALTER TABLE dispatch_opted_out_outbox DROP COLUMN counted');
   }
 }
+
+/** Voice campaigns: what their calls play (CampaignScheduled's voice settings). */
+export class DispatchVoice13 implements MigrationInterface {
+  name = 'DispatchVoice131765500000000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE dispatch_campaigns ADD COLUMN voice jsonb');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE dispatch_campaigns DROP COLUMN voice');
+  }
+}

@@ -36,6 +36,7 @@ import { CampaignReadModel, READ_MODEL_MIGRATIONS, readCampaignReads, startReadM
 import { RecipientsReportTables1, startRecipientsReport } from './recipients-report';
 import { GatewayConsentTables1 } from './dnd/consent/consent.migrations';
 import { ConsentReadModelConsumer } from './dnd/consent/consent.consumer';
+import { GatewayVoiceTables1, VOICE_CONTROLLERS, VoiceConfig } from './voice';
 import { GatewayQuietHoursTables1, QuietHoursConfig, SETTINGS_CONTROLLERS, defaultQuietHoursApplies } from './settings';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
@@ -49,11 +50,11 @@ function tracing(req: Request, res: Response, next: NextFunction): void {
   context.with(trace.setSpan(context.active(), span), () => next());
 }
 
-function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: string | undefined, quietHours: QuietHoursConfig) {
+function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: string | undefined, quietHours: QuietHoursConfig, voice: VoiceConfig) {
   @Module({
     imports: [PlatformModule.forRoot(platform), HealthModule.forService(platform.health)],
-    controllers: [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS, ...SETTINGS_CONTROLLERS],
-    providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }, CampaignReadModel, { provide: QuietHoursConfig, useValue: quietHours }],
+    controllers: [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS, ...SETTINGS_CONTROLLERS, ...VOICE_CONTROLLERS],
+    providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }, CampaignReadModel, { provide: QuietHoursConfig, useValue: quietHours }, { provide: VoiceConfig, useValue: voice }],
   })
   class GatewayModule implements NestModule {
     private readonly limits = new AccountLimits();
@@ -110,15 +111,18 @@ export async function startGateway(options: StartOptions & { port?: number; host
   const platform = await openPlatform(
     'gateway',
     'gateway',
-    [IdentityTables1, AnnouncementFileTables1, ...READ_MODEL_MIGRATIONS, RecipientsReportTables1, GatewayConsentTables1, GatewayQuietHoursTables1],
+    [IdentityTables1, AnnouncementFileTables1, ...READ_MODEL_MIGRATIONS, RecipientsReportTables1, GatewayConsentTables1, GatewayQuietHoursTables1, GatewayVoiceTables1],
     readPlatformConfig(env),
   );
   const rr = new RequestReplyClient(platform.kafka, platform.producer, platform.config.topicPrefix);
   await waitFor('the gateway replies consumer', () => rr.start());
-  const app = await NestFactory.create<NestExpressApplication>(makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined, new QuietHoursConfig(defaultQuietHoursApplies(env))), {
-    logger: ['error', 'warn'],
-    bodyParser: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    makeModule(platform, rr, env.CLARION_OPERATOR_TOKEN || undefined, new QuietHoursConfig(defaultQuietHoursApplies(env)), VoiceConfig.fromEnv(env)),
+    {
+      logger: ['error', 'warn'],
+      bodyParser: true,
+    },
+  );
   // JSON campaign bodies carry up to LIMITS.jsonRecipientsMax recipients (with seed 001's fields): past express's 100 KB default.
   app.useBodyParser('json', { limit: '4mb' });
   app.use(tracing);

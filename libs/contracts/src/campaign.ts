@@ -16,6 +16,9 @@ export function parseStatusInput(input: unknown): CampaignStatus | null {
 
 export type Channel = 'sms' | 'voice';
 
+/** How long a call rings before it counts as unanswered, when the campaign does not say (seed 000). */
+export const DIAL_TIMEOUT_DEFAULT_SECONDS = 30;
+
 /** Final states of one recipient. */
 export const RECIPIENT_FINAL_STATES = ['sent', 'delivered', 'undelivered', 'failed', 'opted-out', 'expired', 'unknown'] as const;
 export type RecipientFinalState = (typeof RECIPIENT_FINAL_STATES)[number];
@@ -108,8 +111,23 @@ export type CampaignScheduled = Message<
     /** CampaignDefinition.quietHours, passed on to dispatch-svc. */
     quietHours?: QuietHoursPolicy | null;
     ignoreQuietHours?: boolean;
+    /** Voice campaigns only: what the calls play. */
+    voice?: VoiceCallSettings;
   }
 >;
+
+/**
+ * How a voice campaign's calls run: the gateway serves an announcement's call flow (RCML) at a
+ * signed URL, or the carrier fetches the campaign's own `rcmlUrl` as it is.
+ */
+export interface VoiceCallSettings {
+  announcementSid: string | null;
+  rcmlUrl: string | null;
+  dialTimeoutSeconds: number;
+}
+
+/** The voice carrier's status callback for one call, checked (signature) by the gateway. */
+export type CallStatusReported = Message<'CallStatusReported', { callSid: string; to: string; status: string; durationSeconds: number | null; receivedAt: string }>;
 export type CampaignStarted = Message<'CampaignStarted', { campaignSid: string; enterpriseSid: string; startedAt: string }>;
 export type CampaignCancelled = Message<'CampaignCancelled', { campaignSid: string; enterpriseSid: string; cancelledAt: string }>;
 /** A scheduled campaign was deleted: it never starts, and its recipients can be forgotten. */

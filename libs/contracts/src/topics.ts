@@ -36,6 +36,11 @@ export const TOPIC = {
   dndEvents: 'dnd.events.v1',
   dndQueries: 'dnd.queries.v1',
   dispatchEvents: 'dispatch.events.v1',
+  /**
+   * The voice carrier's status callbacks (CallStatusReported), as the gateway received and checked
+   * them, key: the carrier's call sid. Dispatch applies them to the calls' sends.
+   */
+  voiceCallbacks: 'voice.callbacks.v1',
   /** Public: every opt-out and opt-in (ConsentChanged), key: enterprise sid. */
   consentChanges: 'consent.changes.v1',
   gatewayReplies: 'gateway.replies.v1',

@@ -1,4 +1,4 @@
-import { TOPIC, message, type CampaignStatus, type CampaignStatusChanged, type Message } from '@clarion/contracts';
+import { DIAL_TIMEOUT_DEFAULT_SECONDS, TOPIC, message, type CampaignStatus, type CampaignStatusChanged, type Message } from '@clarion/contracts';
 import type { CampaignEvent, CampaignState } from './campaign.decider';
 import type { OutgoingRecord } from '@clarion/platform';
 
@@ -85,6 +85,9 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
             // Passed on only when the campaign has them, so campaigns from before quiet hours read as before.
             ...(after.def.quietHours !== undefined ? { quietHours: after.def.quietHours } : {}),
             ...(after.def.ignoreQuietHours !== undefined ? { ignoreQuietHours: after.def.ignoreQuietHours } : {}),
+            ...(after.def.channel === 'voice'
+              ? { voice: { announcementSid: after.def.announcementSid ?? null, rcmlUrl: after.def.rcmlUrl ?? null, dialTimeoutSeconds: after.def.dialTimeoutSeconds ?? DIAL_TIMEOUT_DEFAULT_SECONDS } }
+              : {}),
           },
           opts,
         ),

@@ -12,12 +12,15 @@ import {
   message,
 } from '@clarion/contracts';
 import { currentTraceHeaders, type MessageContext } from '@clarion/platform';
+import { readVoiceSettings } from '@clarion/voice';
 import { publishDispatchCompleted } from '../sending/timers/completion.timer';
 import { FINISHED_SQL, NO_VOICE_CARRIER, expireQueued, failQueued, loadBatch, optedOutNumbers, publishOutcomes } from '../sending/sends.repository';
 
 /** Records what dispatch needs to know from the other services' events. */
 @Controller()
 export class IntakeHandlers {
+  private readonly voiceConfigured = readVoiceSettings() !== null;
+
   @EventPattern('RecipientsFiltered')
   async recipients(@Payload() m: RecipientsFiltered, @Ctx() ctx: MessageContext): Promise<void> {
     const { campaignSid, batchNo, accepted, optedOut, acceptedFields } = m.data;
@@ -33,8 +36,8 @@ export class IntakeHandlers {
   async scheduled(@Payload() m: CampaignScheduled, @Ctx() ctx: MessageContext): Promise<void> {
     const d = m.data;
     await ctx.db.query(
-      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, credits_per_recipient, trace_headers, channel, quiet_hours, ignore_quiet_hours)
-       VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb, $12)
+      `INSERT INTO dispatch_campaigns (campaign_sid, enterprise_sid, status, body, from_numbers, from_prefix, start_time, accepted_count, credits_per_recipient, trace_headers, channel, quiet_hours, ignore_quiet_hours, voice)
+       VALUES ($1, $2, 'scheduled', $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb, $12, $13::jsonb)
        ON CONFLICT (campaign_sid) DO UPDATE SET status = 'scheduled', updated_at = now() WHERE dispatch_campaigns.status = 'starting'`,
       [
         d.campaignSid,
@@ -49,6 +52,7 @@ export class IntakeHandlers {
         d.channel ?? 'sms',
         d.quietHours ? JSON.stringify(d.quietHours) : null,
         d.ignoreQuietHours === true,
+        d.voice ? JSON.stringify(d.voice) : null,
       ],
     );
   }
@@ -69,10 +73,10 @@ export class IntakeHandlers {
       optedOut.map(({ msisdn }) => ({ msisdn, state: 'opted-out', carrier_message_id: null, error_code: null })),
       m,
     );
-    if (started.channel !== 'sms') {
-      // No voice carrier is configured in this build (the call-control adapter comes with voice
-      // dispatch): every call fails at once with a code that says so, nothing is charged, and the
-      // campaign completes, giving its whole reservation back. Never sent over SMPP.
+    if (started.channel !== 'sms' && !this.voiceConfigured) {
+      // No voice carrier is configured (VOICE_API_URL unset): every call fails at once with a code
+      // that says so, nothing is charged, and the campaign completes, giving its whole reservation
+      // back. Never sent over SMPP.
       const failed = await failQueued(ctx.db, m.data.campaignSid, NO_VOICE_CARRIER);
       publishOutcomes(ctx.db, m.data.campaignSid, m.data.enterpriseSid, failed, m);
     }

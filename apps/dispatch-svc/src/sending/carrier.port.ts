@@ -7,6 +7,8 @@ export interface OutboundMessage {
   text: string;
   /** Clarion's own reference for the send (`{campaignSid}:{seq}`), for carriers that can be queried by it. */
   reference: string;
+  /** A voice campaign's send is a call: what it plays and how long it rings. */
+  call?: { campaignSid: string; rcmlUrl: string | null; dialTimeoutSeconds: number };
 }
 
 /** A delivery receipt, matched to its send by the carrier's message id together with the number. */

@@ -1,5 +1,6 @@
 import { intFromEnv } from '@clarion/platform';
 import { BINDS_MAX, parseSmppUrl } from '@clarion/smpp';
+import type { VoiceSettings } from '@clarion/voice';
 
 /** Dispatch limits and timings, each overridable by an environment variable of the same name. */
 export interface DispatchConfig {
@@ -83,4 +84,28 @@ export function readDispatchConfig(env: NodeJS.ProcessEnv = process.env): Dispat
   config.claimBatchSize = Math.min(config.claimBatchSize, window);
   config.batchesInFlight = Math.max(1, Math.min(config.batchesInFlight, Math.floor(window / config.claimBatchSize)));
   return config;
+}
+
+/**
+ * The voice sender's limits: the SMS ones, with the pace and the requests in flight of the call
+ * carrier. Calls per second are a carrier account's limit (Twilio starts accounts at 1), shared by
+ * every instance through the same cap the SMS rate uses, keyed by the voice account.
+ */
+export function readVoiceDispatchConfig(base: DispatchConfig, voice: VoiceSettings, env: NodeJS.ProcessEnv = process.env): DispatchConfig {
+  const callsPerSecond = intFromEnv('VOICE_CALLS_PER_SECOND', 1, env);
+  const inFlight = intFromEnv('VOICE_REQUESTS_IN_FLIGHT', 10, env);
+  if (callsPerSecond < 1 || inFlight < 1) throw new Error('VOICE_CALLS_PER_SECOND and VOICE_REQUESTS_IN_FLIGHT must be at least 1');
+  const claim = Math.min(inFlight, Math.max(1, callsPerSecond));
+  return {
+    ...base,
+    carrierKey: `voice:${voice.accountSid}@${new URL(voice.apiUrl).host}`,
+    windowSize: inFlight,
+    binds: 1,
+    claimBatchSize: claim,
+    batchesInFlight: Math.max(1, Math.min(2, Math.floor(inFlight / claim))),
+    ratePerSecondMax: callsPerSecond,
+    ratePerSecondMin: 1,
+    rateStepPerSecond: Math.max(1, Math.ceil(callsPerSecond / 10)),
+    responseTimeoutMs: intFromEnv('VOICE_RESPONSE_TIMEOUT_MS', 10000, env),
+  };
 }

@@ -1,8 +1,10 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CARRIER_REPORT_MS, TOPIC, message } from '@clarion/contracts';
 import { Platform, intFromEnv, sleep } from '@clarion/platform';
-import type { CarrierPort } from './carrier.port';
-import { readDispatchConfig, type DispatchConfig } from './dispatch.config';
+import { readVoiceSettings } from '@clarion/voice';
+import type { CarrierPort, CarrierReceipt } from './carrier.port';
+import { VoiceAdapter } from './voice.adapter';
+import { readDispatchConfig, readVoiceDispatchConfig, type DispatchConfig } from './dispatch.config';
 import { CampaignHealth } from './health';
 import { InboundReplies } from './inbound';
 import { Lease } from './lease';
@@ -27,6 +29,9 @@ import { UpkeepTimer } from './timers/upkeep.timer';
 export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly config: DispatchConfig = readDispatchConfig();
   private carrier: CarrierPort | null = null;
+  /** The call-control carrier, when VOICE_API_URL configures one. */
+  private voiceCarrier: VoiceAdapter | null = null;
+  private voiceSender: Sender | null = null;
   private receipts: ReceiptSink | null = null;
   private lease: Lease | null = null;
   private sender: Sender | null = null;
@@ -39,7 +44,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     const { platform, config } = this;
-    this.receipts = new ReceiptSink(platform, config.receiptFlushMs, () => this.sender?.recorded() ?? Promise.resolve());
+    this.receipts = new ReceiptSink(platform, config.receiptFlushMs, () => Promise.all([this.sender?.recorded(), this.voiceSender?.recorded()]));
     this.carrier = new SmppAdapter(config, this.receipts.accept, new InboundReplies(platform, config).accept);
     this.lease = new Lease(platform, config.leaseMs);
     await this.lease.start();
@@ -47,10 +52,23 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     const health = this.health;
     this.sender = new Sender(platform, this.carrier, config, this.lease, health);
     this.carrier.connect().catch((err: Error) => console.error(`[dispatch-svc] carrier bind failed, retrying: ${err.message}`));
+    const voice = readVoiceSettings();
+    if (voice) {
+      const voiceConfig = readVoiceDispatchConfig(config, voice);
+      this.voiceCarrier = new VoiceAdapter(voice, voiceConfig.windowSize, voiceConfig.responseTimeoutMs);
+      this.voiceSender = new Sender(platform, this.voiceCarrier, voiceConfig, this.lease, health, 'voice');
+    }
     const start = new StartTimer(platform);
     const lease = this.lease;
     const sender = this.sender;
-    const inDoubt = new InDoubtTimer(platform, this.carrier, config, () => ({ instanceId: lease.instanceId, activeClaimIds: sender.activeClaimIds() }));
+    const voiceSender = this.voiceSender;
+    const carriers = { sms: this.carrier, voice: this.voiceCarrier };
+    const inDoubt = new InDoubtTimer(
+      platform,
+      (channel) => (channel === 'voice' ? carriers.voice : carriers.sms),
+      config,
+      () => ({ instanceId: lease.instanceId, activeClaimIds: [...sender.activeClaimIds(), ...(voiceSender?.activeClaimIds() ?? [])] }),
+    );
     const completion = new CompletionTimer(platform);
     const upkeep = new UpkeepTimer(platform, config);
     const progress = readProgressSettings();
@@ -67,6 +85,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     ];
     for (const t of this.timers) t.start();
     this.sender.start();
+    this.voiceSender?.start();
   }
 
   /**
@@ -76,7 +95,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
    */
   async onApplicationShutdown(): Promise<void> {
     const drainMs = intFromEnv('DISPATCH_SHUTDOWN_DRAIN_MS', 20000);
-    const drained = await Promise.race([(this.sender?.stop() ?? Promise.resolve()).then(() => true), sleep(drainMs).then(() => false)]);
+    const drained = await Promise.race([Promise.all([this.sender?.stop(), this.voiceSender?.stop()]).then(() => true), sleep(drainMs).then(() => false)]);
     if (!drained) console.error(`[dispatch-svc] shutdown: carrier answers still in flight after ${drainMs} ms; they are settled after the restart`);
     await this.receipts?.stop();
     await Promise.all(this.timers.map((t) => t.stop()));
@@ -84,11 +103,22 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     this.lease?.stop();
   }
 
+  /** A call's final status, as its send's receipt: resolves once stored. */
+  receiptOfCall(receipt: CarrierReceipt): Promise<void> {
+    if (!this.receipts) return Promise.reject(new Error('dispatch-svc is starting'));
+    return this.receipts.accept(receipt);
+  }
+
   /**
    * While the carrier is unreachable, dispatch-svc's readiness says so, and since when; and every
    * change (and every CARRIER_REPORT_MS) is published, so a running campaign's data shows it too.
    */
   private async reportCarrier(): Promise<void> {
+    // The voice carrier shows in readiness only (refused credentials say so there); the campaigns'
+    // carrier field is the SMS one, whose reports campaign-svc and the gateway keep per instance.
+    const voice = this.voiceCarrier?.status();
+    if (voice?.state === 'unreachable') this.platform.health.markDegraded('carrier voice', `unreachable since ${voice.since}${voice.detail ? `: ${voice.detail}` : ''}`);
+    else this.platform.health.clearDegraded('carrier voice');
     const status = this.carrier?.status();
     if (!status || !this.lease) return;
     const component = `carrier ${this.carrier!.name}`;

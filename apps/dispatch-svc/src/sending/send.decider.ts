@@ -18,10 +18,10 @@ import type { RecipientFinalState } from '@clarion/contracts';
 
 export type CarrierAnswer =
   | { kind: 'accepted'; messageId: string }
-  /** The carrier asks to slow down (ESME_RTHROTTLED, ESME_RMSGQFUL): nothing is wrong with the message. */
-  | { kind: 'throttled'; commandStatus: number }
+  /** The carrier asks to slow down (ESME_RTHROTTLED, ESME_RMSGQFUL, HTTP 429): nothing is wrong with the message. */
+  | { kind: 'throttled'; commandStatus: number; code?: string }
   /** Refused: for good (e.g. ESME_RINVDSTADR), or for now (retriable, e.g. ESME_RSYSERR). */
-  | { kind: 'rejected'; commandStatus: number; retriable: boolean }
+  | { kind: 'rejected'; commandStatus: number; retriable: boolean; code?: string }
   | { kind: 'unknown'; reason: string };
 
 export type SendTransition =
@@ -32,7 +32,8 @@ export type SendTransition =
   | { state: 'queued'; errorCode: string; attemptGivenBack: boolean }
   | { state: 'sending' }; // in doubt: left for reconciliation, never re-sent blindly
 
-const carrierCode = (commandStatus: number) => `0x${commandStatus.toString(16).padStart(8, '0')}`;
+/** The error code recorded for a send: the carrier's own when it gave one in words (HTTP carriers), else the SMPP status in hex. */
+const carrierCode = (commandStatus: number, code?: string) => code ?? `0x${commandStatus.toString(16).padStart(8, '0')}`;
 
 /**
  * The carrier's answer to a send on its `attempts`-th claim. Throttled: queued again with the
@@ -44,9 +45,9 @@ export function afterSubmit(answer: CarrierAnswer, attempts: number, maxAttempts
     case 'accepted':
       return { state: 'sent', messageId: answer.messageId };
     case 'throttled':
-      return { state: 'queued', errorCode: carrierCode(answer.commandStatus), attemptGivenBack: true };
+      return { state: 'queued', errorCode: carrierCode(answer.commandStatus, answer.code), attemptGivenBack: true };
     case 'rejected': {
-      const errorCode = carrierCode(answer.commandStatus);
+      const errorCode = carrierCode(answer.commandStatus, answer.code);
       return answer.retriable && attempts < maxAttempts ? { state: 'queued', errorCode, attemptGivenBack: false } : { state: 'failed', errorCode };
     }
     case 'unknown':

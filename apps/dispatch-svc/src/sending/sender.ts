@@ -1,6 +1,6 @@
 import { Platform, SpanKind, contextFromHeaders, retryWhileRetriable, sleep, withSpan } from '@clarion/platform';
 import { NOT_WRITTEN, segmentsFor } from '@clarion/smpp';
-import { fillTemplate, hasPlaceholders } from '@clarion/contracts';
+import { fillTemplate, hasPlaceholders, type Channel } from '@clarion/contracts';
 import type { CarrierPort } from './carrier.port';
 import type { DispatchConfig } from './dispatch.config';
 import { afterSubmit, fromNumberFor, type CarrierAnswer } from './send.decider';
@@ -54,6 +54,8 @@ export class Sender {
     private readonly lease: Lease,
     /** Auto-pause: told every batch of answers (health.ts). */
     private readonly health?: CampaignHealth,
+    /** The campaigns this sender sends: SMS over SMPP, or voice calls over the call-control API. */
+    private readonly channel: Channel = 'sms',
   ) {
     this.pacer = new Pacer(platform, config);
   }
@@ -92,8 +94,9 @@ export class Sender {
       // than their parts fit in what the bound binds have free (less while a bind is down), so
       // every claimed send is written at once. The room is taken before any wait, as the other
       // loops look at it meanwhile.
-      const personalised = hasPlaceholders(c.body);
-      const unit = personalised ? Math.max(segmentsFor(fillTemplate(c.body, null)), this.unitSeen.get(c.campaign_sid) ?? 1) : segmentsFor(c.body);
+      // A call is one request whatever its body says.
+      const personalised = this.channel === 'sms' && hasPlaceholders(c.body);
+      const unit = this.channel === 'voice' ? 1 : personalised ? Math.max(segmentsFor(fillTemplate(c.body, null)), this.unitSeen.get(c.campaign_sid) ?? 1) : segmentsFor(c.body);
       const fits = Math.floor((this.carrier.capacity() - this.pdusInFlight) / unit);
       if (fits < 1) return 0;
       const room = Math.min(fits, Math.max(1, Math.floor(this.config.claimBatchSize / unit)));
@@ -134,7 +137,7 @@ export class Sender {
 
   private async runningCampaigns(): Promise<SendingCampaign[]> {
     if (Date.now() - this.campaignsReadAt > CAMPAIGNS_REFRESH_MS) {
-      this.campaigns = await sendingCampaigns(this.platform, 20);
+      this.campaigns = await sendingCampaigns(this.platform, 20, this.channel);
       this.campaignsReadAt = Date.now();
       const running = new Set(this.campaigns.map((x) => x.campaign_sid));
       for (const sid of this.unitSeen.keys()) if (!running.has(sid)) this.unitSeen.delete(sid);
@@ -170,8 +173,9 @@ export class Sender {
   private async submit(c: SendingCampaign, claim: Claim, unit: number, texts?: string[], pdus = claim.sends.length * unit): Promise<void> {
     const carrier = this.carrier;
     const partsOf = texts ? texts.map((t) => segmentsFor(t)) : null;
+    const call = this.channel === 'voice' && c.voice ? { campaignSid: c.campaign_sid, rcmlUrl: c.voice.rcmlUrl, dialTimeoutSeconds: c.voice.dialTimeoutSeconds } : undefined;
     const answers = await withSpan(
-      'carrier.submit_sm',
+      this.channel === 'voice' ? 'carrier.place_calls' : 'carrier.submit_sm',
       { parent: contextFromHeaders(c.trace_headers), kind: SpanKind.CLIENT, attributes: { 'clarion.campaign.sid': c.campaign_sid, 'clarion.submit.count': claim.sends.length } },
       () =>
         this.writePaced(
@@ -180,7 +184,7 @@ export class Sender {
           (i) => (partsOf ? partsOf[i] : unit),
           (i) => {
             const s = claim.sends[i];
-            return carrier.submit({ from: fromNumberFor(s.seq, c.from_numbers, c.from_prefix), to: s.msisdn, text: texts ? texts[i] : c.body, reference: `${c.campaign_sid}:${s.seq}` });
+            return carrier.submit({ from: fromNumberFor(s.seq, c.from_numbers, c.from_prefix), to: s.msisdn, text: texts ? texts[i] : c.body, reference: `${c.campaign_sid}:${s.seq}`, call });
           },
         ),
     );

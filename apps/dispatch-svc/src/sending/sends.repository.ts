@@ -1,4 +1,16 @@
-import { LIMITS, OUTCOMES_PER_BATCH_MAX, TOPIC, fillTemplate, message, type Message, type RecipientFields, type RecipientOutcome, type QuietHoursPolicy } from '@clarion/contracts';
+import {
+  LIMITS,
+  OUTCOMES_PER_BATCH_MAX,
+  TOPIC,
+  fillTemplate,
+  message,
+  type Message,
+  type RecipientFields,
+  type RecipientOutcome,
+  type QuietHoursPolicy,
+  type Channel,
+  type VoiceCallSettings,
+} from '@clarion/contracts';
 import { segmentsFor } from '@clarion/smpp';
 import type { Tx } from '@clarion/platform';
 import { countTransitions } from './state-counts';
@@ -23,6 +35,8 @@ export interface SendingCampaign {
   trace_headers: Record<string, string>;
   /** The campaign's quiet-hours policy (quiet-hours.ts); null: none applies. */
   quiet_hours?: QuietHoursPolicy | null;
+  /** Voice campaigns: what their calls play. */
+  voice?: VoiceCallSettings | null;
 }
 
 export interface ClaimedSend {
@@ -112,11 +126,11 @@ async function countLoaded(tx: Tx, campaignSid: string, accepted: number, seqs: 
   );
 }
 
-export function sendingCampaigns(sql: Sql, limit: number): Promise<SendingCampaign[]> {
+export function sendingCampaigns(sql: Sql, limit: number, channel: Channel = 'sms'): Promise<SendingCampaign[]> {
   return sql.query(
-    `SELECT campaign_sid, enterprise_sid, body, from_numbers, from_prefix, trace_headers, quiet_hours FROM dispatch_campaigns
-     WHERE status = 'sending' AND channel = 'sms' ORDER BY created_at LIMIT $1`,
-    [limit],
+    `SELECT campaign_sid, enterprise_sid, body, from_numbers, from_prefix, trace_headers, quiet_hours, voice FROM dispatch_campaigns
+     WHERE status = 'sending' AND channel = $2 ORDER BY created_at LIMIT $1`,
+    [limit, channel],
   );
 }
 
@@ -208,10 +222,11 @@ export function claimsInDoubt(
   leaseMs: number,
   limit: number,
   me: { instanceId: string; activeClaimIds: string[]; lostAfterMs: number },
-): Promise<{ id: string; campaign_sid: string; seq_lo: number; seq_hi: number; claimed_at: Date; lost: boolean }[]> {
+): Promise<{ id: string; campaign_sid: string; seq_lo: number; seq_hi: number; claimed_at: Date; lost: boolean; channel: Channel }[]> {
   return sql.query(
     `SELECT c.id, c.campaign_sid, c.seq_lo, c.seq_hi, c.claimed_at,
-       (c.instance_id = $3 AND NOT c.released) AS lost
+       (c.instance_id = $3 AND NOT c.released) AS lost,
+       coalesce((SELECT d.channel FROM dispatch_campaigns d WHERE d.campaign_sid = c.campaign_sid), 'sms') AS channel
      FROM dispatch_claims c LEFT JOIN dispatch_instances i USING (instance_id)
      WHERE NOT (c.instance_id = $3 AND c.id = ANY($4::bigint[])) -- what this process is working on is its own to settle
        AND (c.released OR i.heartbeat_at IS NULL OR i.heartbeat_at < now() - ($1::int * interval '1 millisecond')

@@ -21,7 +21,8 @@ const LOST_AFTER_MS = 5000;
 export class InDoubtTimer {
   constructor(
     private readonly platform: Platform,
-    private readonly carrier: CarrierPort,
+    /** The carrier of a channel's sends (null: none configured, so none can be asked). */
+    private readonly carrierOf: (channel: string) => CarrierPort | null,
     private readonly config: DispatchConfig,
     /** This instance, and the claims its sender is working on (those are not in doubt). */
     private readonly me: () => { instanceId: string; activeClaimIds: string[] },
@@ -33,7 +34,9 @@ export class InDoubtTimer {
     for (const claim of claims) {
       const sends = await sendsOfClaim(this.platform, claim);
       const answers: Answer[] = [];
-      const query = this.carrier.queryByReference;
+      const carrier = this.carrierOf(claim.channel);
+      // A call cannot be looked up by Clarion's reference: the SMSC must never be asked about one (it would say "never received").
+      const query = carrier?.queryByReference ?? null;
       if (sends.length > 0 && claim.lost) {
         // This process holds the claim but never saw it: certainly never written, queued again.
         for (const s of sends) {
@@ -42,7 +45,7 @@ export class InDoubtTimer {
         }
       } else if (sends.length > 0 && query) {
         // Nobody decides without asking the carrier, where it can be asked: wait until it can.
-        if (!this.carrier.isReady()) continue;
+        if (!carrier!.isReady()) continue;
         const replies = await Promise.all(sends.map((s) => query(`${claim.campaign_sid}:${s.seq}`)));
         sends.forEach((s, i) => {
           const r = replies[i];

@@ -12,6 +12,7 @@ import type { Caller } from '../../identity/identity.service';
 import { CreateCampaignHandler } from './create-campaign.handler';
 import { parseCreateCampaign, parseFromNumbers } from './create-campaign.request';
 import { recipientFileSink, spoolJsonRecipients, type RecipientFile } from './recipient-file';
+import { CallFlows, callFlowOf } from '../../voice';
 
 const RECIPIENT_LIMITS = { linesMax: LIMITS.recipientsPerCampaignMax, fieldCharsMax: LIMITS.contactFieldCharsMax };
 
@@ -61,7 +62,12 @@ const SMS_EXAMPLE = {
 export class CreateCampaignController {
   private readonly handler: CreateCampaignHandler;
   constructor(rr: RequestReplyClient, platform: Platform, quiet: QuietHoursConfig) {
-    this.handler = new CreateCampaignHandler(rr, (enterpriseSid) => quietHoursForCampaign(platform, enterpriseSid, quiet.applyDefault));
+    const flows = new CallFlows(platform);
+    this.handler = new CreateCampaignHandler(
+      rr,
+      (enterpriseSid) => quietHoursForCampaign(platform, enterpriseSid, quiet.applyDefault),
+      (campaignSid, enterpriseSid, announcement) => flows.save(campaignSid, enterpriseSid, callFlowOf(announcement)),
+    );
   }
 
   /**

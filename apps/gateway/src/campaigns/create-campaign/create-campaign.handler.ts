@@ -26,6 +26,8 @@ export class CreateCampaignHandler {
   constructor(
     private readonly rr: Requests,
     private readonly quietHoursOf: (enterpriseSid: string) => Promise<QuietHoursPolicy | null> = async () => null,
+    /** Keeps what a voice campaign's calls play, for the gateway to serve to the carrier (voice/). */
+    private readonly keepCallFlow: (campaignSid: string, enterpriseSid: string, announcement: AnnouncementView) => Promise<void> = async () => undefined,
   ) {}
 
   async execute(
@@ -39,9 +41,14 @@ export class CreateCampaignHandler {
     if (to.invalid > 0 && !req.ignoreInvalidPhoneNumbers) return { ok: false, ...invalidNumbersError(to) };
     if (to.valid === 0) return { ok: false, error: Errors.noValidRecipients, data: { lines: to.lines, invalid: to.invalid } };
 
+    let announcement: AnnouncementView | null = null;
     if (req.channel === 'voice' && req.announcementSid) {
       const a = await this.findAnnouncement(req.announcementSid, caller.enterpriseSid);
       if (!a.ok) return { ok: false, error: a.error, data: { announcementSid: req.announcementSid } };
+      announcement = a.value;
+      // Its calls would play nothing: refused now rather than every call failing later.
+      if (announcement.type === 'play' && !announcement.fileUri)
+        return { ok: false, error: Errors.invalidParameter('The announcement has no audio file yet: upload its WAV before using it in a campaign.'), data: { announcementSid: req.announcementSid } };
     }
     if (req.optIn) {
       const l = await this.findOptInList(req.optIn, caller.enterpriseSid);
@@ -51,6 +58,7 @@ export class CreateCampaignHandler {
     // Read before anything is sent, so a failing read leaves nothing behind either.
     const quietHours = req.ignoreQuietHours ? null : await this.quietHoursOf(caller.enterpriseSid);
     const campaignSid = newSid('campaign');
+    if (announcement) await this.keepCallFlow(campaignSid, caller.enterpriseSid, announcement);
     const created = await this.rr.request<CampaignView>(TOPIC.campaignCommands, campaignSid, 'CreateCampaign', {
       campaignSid,
       enterpriseSid: caller.enterpriseSid,

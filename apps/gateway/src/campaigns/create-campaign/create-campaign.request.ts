@@ -1,4 +1,4 @@
-import { Errors, LIMITS, fail, fillTemplate, ok, parseSeedDateTime, toE164, type Channel, type Result } from '@clarion/contracts';
+import { DIAL_TIMEOUT_DEFAULT_SECONDS, Errors, LIMITS, fail, fillTemplate, ok, parseSeedDateTime, toE164, type Channel, type Result } from '@clarion/contracts';
 import { segmentsFor } from '@clarion/smpp';
 
 /** A create-campaign request after validation: everything the CreateCampaign command needs but the recipients. */
@@ -24,8 +24,7 @@ export interface CreateCampaignRequest {
 /** Fields only Clarion sets: a request that passes one is refused rather than half-obeyed. */
 export const SERVER_OWNED_FIELDS = ['sid', 'status', 'enterpriseSid', 'accountSid', 'accountEmail', 'total', 'dateCreated', 'dateUpdated', 'uri'] as const;
 
-/** Seed 000's default ring time, and the bounds of the call-control APIs Clarion speaks (Twilio, SignalWire, Restcomm: 5–600 s). */
-export const DIAL_TIMEOUT_SECONDS_DEFAULT = 30;
+/** The bounds of the ring time in the call-control APIs Clarion speaks (Twilio, SignalWire, Restcomm: 5–600 s). */
 export const DIAL_TIMEOUT_SECONDS_MIN = 5;
 export const DIAL_TIMEOUT_SECONDS_MAX = 600;
 const RCML_URL_CHARS_MAX = 2048;
@@ -86,7 +85,7 @@ export function parseCreateCampaign(fields: Record<string, unknown>, options: { 
     rcmlUrl = announcementSid ? null : f('rcmlUrl') || null;
     if (!announcementSid && !rcmlUrl) return fail(Errors.announcementNotFound);
     if (rcmlUrl && (rcmlUrl.length > RCML_URL_CHARS_MAX || !/^https?:\/\/[^\s/]+/i.test(rcmlUrl))) return fail(Errors.invalidParameter('rcmlUrl must be an http(s) URL.'));
-    dialTimeoutSeconds = DIAL_TIMEOUT_SECONDS_DEFAULT;
+    dialTimeoutSeconds = DIAL_TIMEOUT_DEFAULT_SECONDS;
     if (f('dialTimeout')) {
       const n = Number(f('dialTimeout'));
       if (!Number.isInteger(n) || n < DIAL_TIMEOUT_SECONDS_MIN || n > DIAL_TIMEOUT_SECONDS_MAX) {
