@@ -4,3 +4,4 @@ export * from './rcml';
 export * from './call-status';
 export * from './call-api';
 export * from './settings';
+export * from './callback-url';
