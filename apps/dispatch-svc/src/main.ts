@@ -19,7 +19,9 @@ import {
   DispatchDeferredIndex11,
   DispatchClaimOptOutProbe12,
   DispatchVoice13,
+  DispatchVoiceCalls15,
 } from './migrations';
+import { DispatchWebhooks14 } from './webhooks/webhooks.migrations';
 import { StopRepliesHandlers } from './sending/stop-replies.handlers';
 import { CallStatusHandlers } from './sending/call-status.handlers';
 
@@ -43,9 +45,12 @@ export const dispatchService: ServiceDefinition = {
     DispatchDeferredIndex11,
     DispatchClaimOptOutProbe12,
     DispatchVoice13,
+    DispatchWebhooks14,
+    DispatchVoiceCalls15,
   ],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents, TOPIC.consentChanges, TOPIC.voiceCallbacks],
+  queryTopics: [TOPIC.dispatchQueries],
 };
 
 export const startDispatchService = (options?: StartOptions) => startService(dispatchService, options);

@@ -427,3 +427,40 @@ export class DispatchVoice13 implements MigrationInterface {
     await q.query('ALTER TABLE dispatch_campaigns DROP COLUMN voice');
   }
 }
+
+/**
+ * Voice calls beyond one try: each number's calls (`sends.calls`), every attempt for call details,
+ * outcomes that overtook their call's answer, and the state 'calling' (placed, no outcome yet),
+ * which only voice sends take, so its partial index costs SMS nothing.
+ */
+export class DispatchVoiceCalls15 implements MigrationInterface {
+  name = 'DispatchVoiceCalls151765600000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE sends ADD COLUMN calls smallint NOT NULL DEFAULT 0');
+    await q.query("CREATE INDEX sends_calling ON sends (campaign_sid) WHERE state = 'calling'");
+    await q.query(`CREATE TABLE call_attempts (
+      campaign_sid text NOT NULL,
+      seq int NOT NULL,
+      attempt smallint NOT NULL,
+      msisdn text NOT NULL,
+      call_sid text NOT NULL,
+      status text NOT NULL DEFAULT 'queued',
+      duration_seconds int,
+      started_at timestamptz NOT NULL DEFAULT now(),
+      ended_at timestamptz,
+      PRIMARY KEY (campaign_sid, msisdn, seq, attempt))`);
+    await q.query('CREATE INDEX call_attempts_call ON call_attempts (call_sid)');
+    await q.query(`CREATE TABLE call_outcomes_pending (
+      call_sid text PRIMARY KEY,
+      msisdn text NOT NULL,
+      status text NOT NULL,
+      duration_seconds int,
+      received_at timestamptz NOT NULL DEFAULT now())`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE call_outcomes_pending');
+    await q.query('DROP TABLE call_attempts');
+    await q.query('DROP INDEX sends_calling');
+    await q.query('ALTER TABLE sends DROP COLUMN calls');
+  }
+}

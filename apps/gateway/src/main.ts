@@ -37,6 +37,7 @@ import { RecipientsReportTables1, startRecipientsReport } from './recipients-rep
 import { GatewayConsentTables1 } from './dnd/consent/consent.migrations';
 import { ConsentReadModelConsumer } from './dnd/consent/consent.consumer';
 import { GatewayVoiceTables1, VOICE_CONTROLLERS, VoiceConfig } from './voice';
+import { VOICE_CAMPAIGN_CONTROLLERS } from './voice-campaigns';
 import { GatewayQuietHoursTables1, QuietHoursConfig, SETTINGS_CONTROLLERS, defaultQuietHoursApplies } from './settings';
 
 /** One SERVER span per request; everything the request sends to Kafka carries its context. */
@@ -53,7 +54,16 @@ function tracing(req: Request, res: Response, next: NextFunction): void {
 function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: string | undefined, quietHours: QuietHoursConfig, voice: VoiceConfig) {
   @Module({
     imports: [PlatformModule.forRoot(platform), HealthModule.forService(platform.health)],
-    controllers: [OperatorController, ...CAMPAIGN_CONTROLLERS, ...CREDIT_CONTROLLERS, ...DND_CONTROLLERS, ...ANNOUNCEMENT_CONTROLLERS, ...SETTINGS_CONTROLLERS, ...VOICE_CONTROLLERS],
+    controllers: [
+      OperatorController,
+      ...CAMPAIGN_CONTROLLERS,
+      ...CREDIT_CONTROLLERS,
+      ...DND_CONTROLLERS,
+      ...ANNOUNCEMENT_CONTROLLERS,
+      ...SETTINGS_CONTROLLERS,
+      ...VOICE_CONTROLLERS,
+      ...VOICE_CAMPAIGN_CONTROLLERS,
+    ],
     providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }, CampaignReadModel, { provide: QuietHoursConfig, useValue: quietHours }, { provide: VoiceConfig, useValue: voice }],
   })
   class GatewayModule implements NestModule {
@@ -81,7 +91,7 @@ function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: s
           next();
         })
         .exclude(...operatorRoutes)
-        .forRoutes('campaignmanager/*path', 'api/*path');
+        .forRoutes('campaignmanager/*path', 'api/*path', 'v2/*path');
     }
 
     /** Per-account rate and concurrent uploads: past either, 429 with Retry-After. */

@@ -1,5 +1,6 @@
 import type { Message } from './envelope';
 import type { QuietHoursPolicy } from './quiet-hours';
+import type { VoiceCampaignOptions } from './voice';
 
 /** Output names of seed 000; input is lenient (see parseStatusInput). */
 export const CAMPAIGN_STATUSES = ['initiating', 'scheduled', 'in-progress', 'paused', 'completed', 'failed', 'cancelled'] as const;
@@ -47,6 +48,13 @@ export interface CampaignDefinition {
   rcmlUrl?: string | null;
   /** Voice only: how long a call rings before it counts as unanswered (seed 000 default 30). */
   dialTimeoutSeconds?: number;
+  /** Voice only, from the v2 API (seeds 002/003): retries, end of the window, webhooks… */
+  voiceOptions?: VoiceCampaignOptions | null;
+  /**
+   * Voice campaigns with webhooks: the key their bodies are signed with, the hex SHA-256 of the
+   * creating account's auth token (never the token itself, which Clarion does not keep).
+   */
+  webhookKey?: string | null;
   /**
    * The enterprise's quiet-hours policy when the campaign was created (a snapshot: later changes
    * of the setting do not move a campaign already made), or null when the campaign asked
@@ -124,6 +132,8 @@ export interface VoiceCallSettings {
   announcementSid: string | null;
   rcmlUrl: string | null;
   dialTimeoutSeconds: number;
+  options?: VoiceCampaignOptions | null;
+  webhookKey?: string | null;
 }
 
 /** The voice carrier's status callback for one call, checked (signature) by the gateway. */
@@ -252,6 +262,8 @@ export interface CampaignView {
   announcementSid?: string | null;
   rcmlUrl?: string | null;
   dialTimeout?: number;
+  /** Voice campaigns made through the v2 API: their seed 002 settings. */
+  voiceOptions?: VoiceCampaignOptions | null;
   /** Whether the campaign was created with ignoreQuietHours=true (absent in views from before quiet hours). */
   ignoreQuietHours?: boolean;
   /** While any send waits for its recipient's quiet hours to end: how many, and the earliest and latest opening. */

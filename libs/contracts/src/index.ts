@@ -15,3 +15,4 @@ export * from './contacts';
 export * from './consent';
 export * from './quiet-hours';
 export * from './carrier-status';
+export * from './voice';

@@ -36,6 +36,8 @@ export const TOPIC = {
   dndEvents: 'dnd.events.v1',
   dndQueries: 'dnd.queries.v1',
   dispatchEvents: 'dispatch.events.v1',
+  /** Queries dispatch-svc answers from what only it holds (a voice campaign's call attempts). */
+  dispatchQueries: 'dispatch.queries.v1',
   /**
    * The voice carrier's status callbacks (CallStatusReported), as the gateway received and checked
    * them, key: the carrier's call sid. Dispatch applies them to the calls' sends.

@@ -9,6 +9,7 @@ import {
   type DispatchCounts,
   type RecipientCounts,
   type RecipientFields,
+  type VoiceWebhookUrls,
 } from '@clarion/contracts';
 import { creditsOfBatch } from './pricing';
 
@@ -85,6 +86,9 @@ export type CampaignState =
   /** Deleted while scheduled: gone from every read side, its stream kept as history. */
   | (Known & { status: 'deleted' });
 
+/** The pause reason of a campaign the account paused (auto-pause names a rate: failure-rate, stop-rate). */
+export const ACCOUNT_PAUSE_REASON = 'paused';
+
 export type CampaignCommand =
   | { type: 'CreateCampaign'; def: CampaignDefinition; at: string }
   | { type: 'RecordRecipientBatch'; batchNo: number; received: number; unique: number; at: string }
@@ -96,6 +100,10 @@ export type CampaignCommand =
   /** dispatch-svc paused the campaign (DispatchPaused). */
   | { type: 'RecordDispatchPaused'; reason: string; detail: string; at: string }
   | { type: 'ResumeCampaign'; at: string }
+  /** The account pauses a running campaign (v2 `action: pause`). */
+  | { type: 'PauseCampaign'; at: string }
+  /** A voice campaign's webhook URLs change (the v2 API allows it until the campaign ends). */
+  | { type: 'UpdateWebhooks'; webhooks: VoiceWebhookUrls; at: string }
   | { type: 'DeleteCampaign'; at: string }
   | { type: 'RecordDispatchCompleted'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string }
   | { type: 'RecordDispatchCounts'; counts: DispatchCounts; asOf: string; deferred?: DeferredSends | null; at: string }
@@ -117,6 +125,7 @@ export type CampaignEvent =
   | { type: 'CampaignCancelled'; at: string }
   | { type: 'CampaignPaused'; reason: string; detail: string; at: string }
   | { type: 'CampaignResumed'; at: string }
+  | { type: 'WebhooksChanged'; webhooks: VoiceWebhookUrls; at: string }
   | { type: 'CampaignDeleted'; at: string }
   | { type: 'CampaignCompleted'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string }
   | { type: 'DispatchCountsRecorded'; counts: DispatchCounts; asOf: string; deferred?: DeferredSends | null; at: string }
@@ -190,6 +199,13 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
       return state.status === 'in-progress' ? accept({ type: 'CampaignPaused', reason: command.reason, detail: command.detail, at: command.at }) : accept();
     case 'ResumeCampaign':
       return state.status === 'paused' ? accept({ type: 'CampaignResumed', at: command.at }) : reject(Errors.campaignStatusCannotBeUpdated);
+    case 'PauseCampaign':
+      // A repeated pause is answered as the first one was; only a running campaign can be paused.
+      if (state.status === 'paused') return accept();
+      return state.status === 'in-progress' ? accept({ type: 'CampaignPaused', reason: ACCOUNT_PAUSE_REASON, detail: 'by the account', at: command.at }) : reject(Errors.campaignStatusCannotBeUpdated);
+    case 'UpdateWebhooks':
+      if (state.def.channel !== 'voice' || !['initiating', 'scheduled', 'in-progress', 'paused'].includes(state.status)) return reject(Errors.campaignStatusCannotBeUpdated);
+      return accept({ type: 'WebhooksChanged', webhooks: command.webhooks, at: command.at });
     case 'DeleteCampaign':
       // Races the start timer exactly as a cancel does: whichever the stream records first wins.
       return state.status === 'scheduled' ? accept({ type: 'CampaignDeleted', at: command.at }) : reject(Errors.campaignNotScheduled);
@@ -391,6 +407,10 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
     }
     case 'CampaignDeleted':
       return { ...base, status: 'deleted' };
+    case 'WebhooksChanged': {
+      const options = base.def.voiceOptions ?? { retries: null, endAt: null, webhooks: null, customField: null, callDuplicateNumbers: false };
+      return { ...base, def: { ...base.def, voiceOptions: { ...options, webhooks: event.webhooks } } };
+    }
     case 'DispatchCountsRecorded':
       return { ...base, dispatchCounts: { counts: event.counts, asOf: event.asOf, ...(event.deferred !== undefined ? { deferred: event.deferred } : {}) } };
     case 'CampaignCompleted':
@@ -470,6 +490,7 @@ export function toView(state: Exclude<CampaignState, { status: 'absent' }>): Cam
     ...(state.status === 'paused' ? { pauseReason: state.pauseReason } : {}),
     ...(d.fromNumbers.length > 0 ? { sender: d.fromNumbers[0] } : {}),
     ...(d.channel === 'voice' ? { announcementSid: d.announcementSid ?? null, rcmlUrl: d.rcmlUrl ?? null, dialTimeout: d.dialTimeoutSeconds ?? 30 } : {}),
+    ...(d.channel === 'voice' && d.voiceOptions ? { voiceOptions: d.voiceOptions } : {}),
     ignoreQuietHours: d.ignoreQuietHours === true,
     ...((state.status === 'in-progress' || state.status === 'paused') && state.dispatchCounts?.deferred ? { deferred: state.dispatchCounts.deferred } : {}),
     uri: `/campaignmanager/campaigns/search/${d.campaignSid}`,

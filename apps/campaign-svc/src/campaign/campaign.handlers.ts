@@ -26,6 +26,8 @@ import {
   type DispatchCountsReported,
   type DispatchPaused,
   type ResumeCampaign,
+  type PauseCampaign,
+  type UpdateCampaignWebhooks,
   CARRIER_REPORT_MS,
   carrierOf,
   type CarrierReport,
@@ -137,9 +139,26 @@ export class CampaignHandlers {
   /** Resume (PUT status in-progress) of a paused campaign; answered like a cancel. */
   @EventPattern('ResumeCampaign')
   async resume(@Payload() m: ResumeCampaign, @Ctx() ctx: MessageContext): Promise<void> {
-    const [row] = await ctx.db.query('SELECT 1 FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [m.data.campaignSid, m.data.enterpriseSid]);
+    await this.answerCommand(ctx, m, m.data.campaignSid, m.data.enterpriseSid, { type: 'ResumeCampaign', at: now() });
+  }
+
+  /** Pause (v2 `action: pause`) of a running campaign; answered with the view, or 487. */
+  @EventPattern('PauseCampaign')
+  async pause(@Payload() m: PauseCampaign, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.answerCommand(ctx, m, m.data.campaignSid, m.data.enterpriseSid, { type: 'PauseCampaign', at: now() });
+  }
+
+  /** A voice campaign's webhook URLs (v2 update); answered with the view, or 487 once it ended. */
+  @EventPattern('UpdateCampaignWebhooks')
+  async updateWebhooks(@Payload() m: UpdateCampaignWebhooks, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.answerCommand(ctx, m, m.data.campaignSid, m.data.enterpriseSid, { type: 'UpdateWebhooks', webhooks: m.data.webhooks, at: now() });
+  }
+
+  /** A command on one of the enterprise's campaigns, answered like a cancel: the view, or the refusal (another enterprise's sid as unknown). */
+  private async answerCommand(ctx: MessageContext, m: Message, campaignSid: string, enterpriseSid: string, command: CampaignCommand): Promise<void> {
+    const [row] = await ctx.db.query('SELECT 1 FROM campaigns WHERE sid = $1 AND enterprise_sid = $2', [campaignSid, enterpriseSid]);
     if (!row) return ctx.replyError(Errors.enterpriseCampaignNotFound);
-    const r = await this.execute(ctx.db, m, m.data.campaignSid, { type: 'ResumeCampaign', at: now() });
+    const r = await this.execute(ctx.db, m, campaignSid, command);
     if (!r.ok) return ctx.replyError(r.error.code === Errors.campaignNotFound.code ? Errors.enterpriseCampaignNotFound : r.error);
     if (r.state.status !== 'absent') ctx.replyOk({ ...toView(r.state), version: r.version });
   }

@@ -1,5 +1,5 @@
 import { DIAL_TIMEOUT_DEFAULT_SECONDS, TOPIC, message, type CampaignStatus, type CampaignStatusChanged, type Message } from '@clarion/contracts';
-import type { CampaignEvent, CampaignState } from './campaign.decider';
+import { ACCOUNT_PAUSE_REASON, type CampaignEvent, type CampaignState } from './campaign.decider';
 import type { OutgoingRecord } from '@clarion/platform';
 
 /**
@@ -86,7 +86,15 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
             ...(after.def.quietHours !== undefined ? { quietHours: after.def.quietHours } : {}),
             ...(after.def.ignoreQuietHours !== undefined ? { ignoreQuietHours: after.def.ignoreQuietHours } : {}),
             ...(after.def.channel === 'voice'
-              ? { voice: { announcementSid: after.def.announcementSid ?? null, rcmlUrl: after.def.rcmlUrl ?? null, dialTimeoutSeconds: after.def.dialTimeoutSeconds ?? DIAL_TIMEOUT_DEFAULT_SECONDS } }
+              ? {
+                  voice: {
+                    announcementSid: after.def.announcementSid ?? null,
+                    rcmlUrl: after.def.rcmlUrl ?? null,
+                    dialTimeoutSeconds: after.def.dialTimeoutSeconds ?? DIAL_TIMEOUT_DEFAULT_SECONDS,
+                    options: after.def.voiceOptions ?? null,
+                    webhookKey: after.def.webhookKey ?? null,
+                  },
+                }
               : {}),
           },
           opts,
@@ -139,8 +147,13 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
       if (before.status !== 'paused') out.push({ topic: TOPIC.creditCommands, key: enterpriseSid, message: message('ReleaseCredits', { holdId: sid, enterpriseSid }, opts) });
       break;
     case 'CampaignPaused':
-      // dispatch-svc paused it already; only the world hears of it.
       statusChange();
+      // An auto-pause comes from dispatch-svc, which paused already; the account's pause reaches dispatch-svc here.
+      if (event.reason === ACCOUNT_PAUSE_REASON)
+        out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignPaused', { campaignSid: sid, enterpriseSid, reason: event.reason, pausedAt: event.at }, opts) });
+      break;
+    case 'WebhooksChanged':
+      out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignWebhooksChanged', { campaignSid: sid, enterpriseSid, webhooks: event.webhooks }, opts) });
       break;
     case 'CampaignResumed':
       statusChange();

@@ -131,6 +131,11 @@ describe('campaign lifecycle saga: auto-pause', () => {
   const paused: CampaignEvent = { type: 'CampaignPaused', reason: 'failure-rate', detail: '3 of the last 10 submits failed', at };
   const names = (out: ReturnType<typeof reactTo>) => out.map((o) => `${o.topic} ${o.message.type}`);
 
+  it('tells dispatch of a pause the account asked for (dispatch did not pause it itself)', () => {
+    const out = reactTo(running, { type: 'CampaignPaused', reason: 'paused', detail: 'by the account', at });
+    expect(names(out)).toEqual([`${TOPIC.campaignStatus} CampaignStatusChanged`, `${TOPIC.campaignEvents} CampaignPaused`]);
+  });
+
   it('publishes the pause with its reason on the status topic, and nothing to dispatch (it paused already)', () => {
     const out = reactTo(running, paused);
     expect(names(out)).toEqual([`${TOPIC.campaignStatus} CampaignStatusChanged`]);

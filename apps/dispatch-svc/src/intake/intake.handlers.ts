@@ -2,6 +2,9 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   type CampaignCancelled,
+  type CampaignPaused,
+  type CampaignWebhooksChanged,
+  type VoiceCallSettings,
   type CampaignDeleted,
   type CampaignFailed,
   type CampaignScheduled,
@@ -13,6 +16,8 @@ import {
 } from '@clarion/contracts';
 import { currentTraceHeaders, type MessageContext } from '@clarion/platform';
 import { readVoiceSettings } from '@clarion/voice';
+import { enqueueWebhook } from '../webhooks/webhooks';
+import { campaignStatusBody, statusWebhook } from '../voice/webhook-bodies';
 import { publishDispatchCompleted } from '../sending/timers/completion.timer';
 import { FINISHED_SQL, NO_VOICE_CARRIER, expireQueued, failQueued, loadBatch, optedOutNumbers, publishOutcomes } from '../sending/sends.repository';
 
@@ -59,8 +64,8 @@ export class IntakeHandlers {
 
   @EventPattern('CampaignStarted')
   async started(@Payload() m: CampaignStarted, @Ctx() ctx: MessageContext): Promise<void> {
-    const [started] = await ctx.db.query<{ channel: string }>(
-      `UPDATE dispatch_campaigns SET status = 'sending', trace_headers = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting') RETURNING channel`,
+    const [started] = await ctx.db.query<{ channel: string; voice: VoiceCallSettings | null }>(
+      `UPDATE dispatch_campaigns SET status = 'sending', trace_headers = $2::jsonb, updated_at = now() WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting') RETURNING channel, voice`,
       [m.data.campaignSid, JSON.stringify(currentTraceHeaders())],
     );
     if (!started) return;
@@ -73,6 +78,10 @@ export class IntakeHandlers {
       optedOut.map(({ msisdn }) => ({ msisdn, state: 'opted-out', carrier_message_id: null, error_code: null })),
       m,
     );
+    if (started.channel === 'voice') {
+      const hook = statusWebhook(m.data.campaignSid, started.voice, campaignStatusBody(m.data.campaignSid, 'campaign_started', 'in-progress', started.voice?.options?.customField ?? null));
+      if (hook) await enqueueWebhook(ctx.db, hook);
+    }
     if (started.channel !== 'sms' && !this.voiceConfigured) {
       // No voice carrier is configured (VOICE_API_URL unset): every call fails at once with a code
       // that says so, nothing is charged, and the campaign completes, giving its whole reservation
@@ -96,6 +105,21 @@ export class IntakeHandlers {
       return;
     }
     await this.drop(ctx, m.data.campaignSid, 'cancelled');
+  }
+
+  /** The account paused the campaign (an auto-pause was dispatch's own, and it is paused already): no new send or call starts; those under way finish. */
+  @EventPattern('CampaignPaused')
+  async paused(@Payload() m: CampaignPaused, @Ctx() ctx: MessageContext): Promise<void> {
+    await ctx.db.query(`UPDATE dispatch_campaigns SET status = 'paused', pause_reason = $2, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending'`, [m.data.campaignSid, m.data.reason]);
+  }
+
+  /** New webhook URLs of a voice campaign: the next webhooks go there (those queued keep theirs). */
+  @EventPattern('CampaignWebhooksChanged')
+  async webhooksChanged(@Payload() m: CampaignWebhooksChanged, @Ctx() ctx: MessageContext): Promise<void> {
+    await ctx.db.query(
+      `UPDATE dispatch_campaigns SET voice = jsonb_set(voice, '{options,webhooks}', $2::jsonb), updated_at = now() WHERE campaign_sid = $1 AND voice ? 'options' AND voice -> 'options' <> 'null'::jsonb`,
+      [m.data.campaignSid, JSON.stringify(m.data.webhooks)],
+    );
   }
 
   /** Deleted while scheduled: like a cancel, it never starts here. */

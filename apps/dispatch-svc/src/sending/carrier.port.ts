@@ -8,7 +8,7 @@ export interface OutboundMessage {
   /** Clarion's own reference for the send (`{campaignSid}:{seq}`), for carriers that can be queried by it. */
   reference: string;
   /** A voice campaign's send is a call: what it plays and how long it rings. */
-  call?: { campaignSid: string; rcmlUrl: string | null; dialTimeoutSeconds: number };
+  call?: { campaignSid: string; rcmlUrl: string | null; dialTimeoutSeconds: number; customField?: string | null };
 }
 
 /** A delivery receipt, matched to its send by the carrier's message id together with the number. */

@@ -109,3 +109,24 @@ export function readVoiceDispatchConfig(base: DispatchConfig, voice: VoiceSettin
     responseTimeoutMs: intFromEnv('VOICE_RESPONSE_TIMEOUT_MS', 10000, env),
   };
 }
+
+/** The voice campaigns' own timings and limits. */
+export interface VoiceCallConfig {
+  /** Calls under way at once with the account, every instance together; 0: the carrier's own limit only. */
+  maxConcurrentCalls: number;
+  /** How long one minute of a retry interval lasts: 60,000, shortened only by tests. */
+  retryMinuteMs: number;
+  /** A call whose outcome never came ends its number 'unknown' after this long. */
+  outcomeTimeoutMs: number;
+}
+
+export function readVoiceCallConfig(env: NodeJS.ProcessEnv = process.env): VoiceCallConfig {
+  const config = {
+    maxConcurrentCalls: intFromEnv('VOICE_MAX_CONCURRENT_CALLS', 0, env),
+    retryMinuteMs: intFromEnv('VOICE_RETRY_MINUTE_MS', 60_000, env),
+    outcomeTimeoutMs: intFromEnv('VOICE_OUTCOME_TIMEOUT_MS', 2 * 3600_000, env),
+  };
+  if (config.maxConcurrentCalls < 0 || config.retryMinuteMs < 1 || config.outcomeTimeoutMs < 60_000)
+    throw new Error('VOICE_MAX_CONCURRENT_CALLS must be at least 0, VOICE_RETRY_MINUTE_MS at least 1, VOICE_OUTCOME_TIMEOUT_MS at least 60000');
+  return config;
+}

@@ -1,10 +1,14 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CARRIER_REPORT_MS, TOPIC, message } from '@clarion/contracts';
 import { Platform, intFromEnv, sleep } from '@clarion/platform';
-import { readVoiceSettings } from '@clarion/voice';
+import { readVoiceSettings, webhooksAllowPrivate } from '@clarion/voice';
 import type { CarrierPort, CarrierReceipt } from './carrier.port';
 import { VoiceAdapter } from './voice.adapter';
-import { readDispatchConfig, readVoiceDispatchConfig, type DispatchConfig } from './dispatch.config';
+import { readDispatchConfig, readVoiceCallConfig, readVoiceDispatchConfig, type DispatchConfig, type VoiceCallConfig } from './dispatch.config';
+import { quietClock } from './quiet-hours';
+import { VoiceLines } from '../voice/voice-lines';
+import { VoiceTimer } from '../voice/voice.timer';
+import { WebhookDelivery } from '../webhooks/webhooks';
 import { CampaignHealth } from './health';
 import { InboundReplies } from './inbound';
 import { Lease } from './lease';
@@ -28,6 +32,7 @@ import { UpkeepTimer } from './timers/upkeep.timer';
 @Injectable()
 export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly config: DispatchConfig = readDispatchConfig();
+  readonly voiceCalls: VoiceCallConfig = readVoiceCallConfig();
   private carrier: CarrierPort | null = null;
   /** The call-control carrier, when VOICE_API_URL configures one. */
   private voiceCarrier: VoiceAdapter | null = null;
@@ -56,7 +61,8 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     if (voice) {
       const voiceConfig = readVoiceDispatchConfig(config, voice);
       this.voiceCarrier = new VoiceAdapter(voice, voiceConfig.windowSize, voiceConfig.responseTimeoutMs);
-      this.voiceSender = new Sender(platform, this.voiceCarrier, voiceConfig, this.lease, health, 'voice');
+      const lines = this.voiceCalls.maxConcurrentCalls > 0 ? new VoiceLines(platform, voiceConfig.carrierKey, this.voiceCalls.maxConcurrentCalls) : null;
+      this.voiceSender = new Sender(platform, this.voiceCarrier, voiceConfig, this.lease, health, 'voice', lines);
     }
     const start = new StartTimer(platform);
     const lease = this.lease;
@@ -73,6 +79,13 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     const upkeep = new UpkeepTimer(platform, config);
     const progress = readProgressSettings();
     const optedOut = new OptedOutTimer(platform);
+    const voiceTimer = new VoiceTimer(
+      platform,
+      this.voiceCarrier,
+      { minuteMs: this.voiceCalls.retryMinuteMs, pendingKeepMs: config.pendingReceiptKeepMs, outcomeTimeoutMs: this.voiceCalls.outcomeTimeoutMs },
+      quietClock,
+    );
+    const webhooks = new WebhookDelivery(platform, { allowPrivate: webhooksAllowPrivate() });
     this.timers = [
       new Every('start timer', config.tickMs, () => start.tick()),
       new Every('in-doubt timer', config.tickMs * 4, () => inDoubt.tick()),
@@ -82,6 +95,8 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
       new Every('carrier status', 1000, () => this.reportCarrier()),
       new Every('progress timer', progress.intervalMs, () => new ProgressTimer(platform, progress.quietMs).tick()),
       new Every('opted-out timer', config.tickMs, () => optedOut.tick()),
+      new Every('voice timer', config.tickMs, () => voiceTimer.tick()),
+      new Every('webhooks', config.tickMs, () => webhooks.tick()),
     ];
     for (const t of this.timers) t.start();
     this.sender.start();

@@ -89,10 +89,13 @@ export function fromNumberFor(seq: number, fromNumbers: readonly string[], fromP
   return '+' + digits;
 }
 
-/** States a send is not finished in: what a campaign waits for before it completes. */
-export const OPEN_STATES: readonly SendState[] = ['queued', 'sending'];
+/** A voice send whose call the carrier took, until the call's outcome (voice/call.decider.ts). */
+export const CALLING = 'calling';
 
-export type SendState = 'queued' | 'sending' | RecipientFinalState;
+/** States a send is not finished in: what a campaign waits for before it completes. */
+export const OPEN_STATES: readonly SendState[] = ['queued', 'sending', CALLING];
+
+export type SendState = 'queued' | 'sending' | typeof CALLING | RecipientFinalState;
 
 export type SendInput =
   | { type: 'claimed' }

@@ -3,7 +3,9 @@ import { NOT_WRITTEN, segmentsFor } from '@clarion/smpp';
 import { fillTemplate, hasPlaceholders, type Channel } from '@clarion/contracts';
 import type { CarrierPort } from './carrier.port';
 import type { DispatchConfig } from './dispatch.config';
-import { afterSubmit, fromNumberFor, type CarrierAnswer } from './send.decider';
+import { CALLING, afterSubmit, fromNumberFor, type CarrierAnswer } from './send.decider';
+import { recordCallsPlaced } from '../voice/calls.repository';
+import type { VoiceLines } from '../voice/voice-lines';
 import { claimRange, fieldsOfSends, publishOutcomes, recordAnswers, sendingCampaigns, type Answer, type Claim, type SendingCampaign } from './sends.repository';
 import type { Lease } from './lease';
 import type { CampaignHealth } from './health';
@@ -56,6 +58,8 @@ export class Sender {
     private readonly health?: CampaignHealth,
     /** The campaigns this sender sends: SMS over SMPP, or voice calls over the call-control API. */
     private readonly channel: Channel = 'sms',
+    /** Voice: the cap on calls under way, shared by every instance (null: none). */
+    private readonly lines: VoiceLines | null = null,
   ) {
     this.pacer = new Pacer(platform, config);
   }
@@ -104,7 +108,12 @@ export class Sender {
       try {
         const allowed = await this.pacer.allow(room, unit, () => this.running);
         if (allowed === null) return 0;
-        const claim = await claimRange(this.platform, c.campaign_sid, allowed, this.lease.instanceId);
+        const claim = this.lines ? await this.lines.claim(c.campaign_sid, allowed, this.lease.instanceId) : await claimRange(this.platform, c.campaign_sid, allowed, this.lease.instanceId);
+        if (claim === 'busy') {
+          // Every line is taken: nothing starts until a call ends.
+          this.pacer.giveBack(allowed, 0, unit);
+          return 0;
+        }
         this.pacer.giveBack(allowed, claim?.sends.length ?? 0, unit);
         if (!claim) continue; // this campaign has nothing left to claim
         this.active.add(claim.id);
@@ -173,7 +182,10 @@ export class Sender {
   private async submit(c: SendingCampaign, claim: Claim, unit: number, texts?: string[], pdus = claim.sends.length * unit): Promise<void> {
     const carrier = this.carrier;
     const partsOf = texts ? texts.map((t) => segmentsFor(t)) : null;
-    const call = this.channel === 'voice' && c.voice ? { campaignSid: c.campaign_sid, rcmlUrl: c.voice.rcmlUrl, dialTimeoutSeconds: c.voice.dialTimeoutSeconds } : undefined;
+    const call =
+      this.channel === 'voice' && c.voice
+        ? { campaignSid: c.campaign_sid, rcmlUrl: c.voice.rcmlUrl, dialTimeoutSeconds: c.voice.dialTimeoutSeconds, customField: c.voice.options?.customField ?? null }
+        : undefined;
     const answers = await withSpan(
       this.channel === 'voice' ? 'carrier.place_calls' : 'carrier.submit_sm',
       { parent: contextFromHeaders(c.trace_headers), kind: SpanKind.CLIENT, attributes: { 'clarion.campaign.sid': c.campaign_sid, 'clarion.submit.count': claim.sends.length } },
@@ -200,7 +212,8 @@ export class Sender {
       if (answers[i].kind === 'throttled' && answers[i] !== UNWRITTEN) throttled = true;
       rows.push({
         seq: s.seq,
-        state: t.state,
+        // A placed call is under way until its outcome comes back (voice/call.decider.ts).
+        state: t.state === 'sent' && this.channel === 'voice' ? CALLING : t.state,
         messageId: t.state === 'sent' ? t.messageId : null,
         errorCode: t.state === 'failed' || t.state === 'queued' ? t.errorCode : null,
         attemptGivenBack: t.state === 'queued' && t.attemptGivenBack,
@@ -247,6 +260,12 @@ export class Sender {
     const p = retryWhileRetriable(`[dispatch-svc] recording ${rows.length} carrier answers`, () =>
       this.platform.tx(async (tx) => {
         const finished = await recordAnswers(tx, claim, rows, inFlight);
+        if (this.channel === 'voice')
+          await recordCallsPlaced(
+            tx,
+            c.campaign_sid,
+            rows.filter((r) => r.state === CALLING).map((r) => ({ seq: r.seq, callSid: r.messageId! })),
+          );
         publishOutcomes(tx, c.campaign_sid, c.enterprise_sid, finished, undefined, c.trace_headers);
       }),
     )

@@ -14,6 +14,7 @@ import {
 import { segmentsFor } from '@clarion/smpp';
 import type { Tx } from '@clarion/platform';
 import { countTransitions } from './state-counts';
+import { CALLING } from './send.decider';
 
 /**
  * Every statement of the send pipeline, each one per batch, never one per message. The states a
@@ -129,7 +130,10 @@ async function countLoaded(tx: Tx, campaignSid: string, accepted: number, seqs: 
 export function sendingCampaigns(sql: Sql, limit: number, channel: Channel = 'sms'): Promise<SendingCampaign[]> {
   return sql.query(
     `SELECT campaign_sid, enterprise_sid, body, from_numbers, from_prefix, trace_headers, quiet_hours, voice FROM dispatch_campaigns
-     WHERE status = 'sending' AND channel = $2 ORDER BY created_at LIMIT $1`,
+     WHERE status = 'sending' AND channel = $2
+       -- a voice campaign whose send window closed starts no call (the voice timer ends it)
+       AND (voice IS NULL OR (voice -> 'options' ->> 'endAt') IS NULL OR (voice -> 'options' ->> 'endAt')::timestamptz > now())
+     ORDER BY created_at LIMIT $1`,
     [limit, channel],
   );
 }
@@ -174,7 +178,8 @@ export async function recordAnswers(tx: Sql, claim: { id: string; campaignSid: s
             answers.map((a) => (a.attemptGivenBack ? 1 : 0)),
           ],
         );
-  const finished = settled.filter((r) => r.state !== 'queued');
+  // A placed call is not finished: its number is, once the call's outcome comes (voice/).
+  const finished = settled.filter((r) => r.state !== 'queued' && r.state !== CALLING);
   if (leftInFlight === 0) await tx.query('DELETE FROM dispatch_claims WHERE id = $1', [claim.id]);
   else await tx.query('UPDATE dispatch_claims SET released = true WHERE id = $1', [claim.id]);
   await adjustCampaign(

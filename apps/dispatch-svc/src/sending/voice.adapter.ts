@@ -50,7 +50,8 @@ export class VoiceAdapter implements CarrierPort {
   /** The URL the carrier fetches the call flow from: the campaign's own, or its announcement's, signed and expiring. */
   callFlowUrl(m: OutboundMessage): string {
     if (!m.call) throw new Error(`send ${m.reference} is not a call`);
-    if (m.call.rcmlUrl) return m.call.rcmlUrl;
+    // The campaign's custom field rides along as a parameter of its own call flow's URL (seed 002 custom_field).
+    if (m.call.rcmlUrl) return m.call.customField ? withParameter(m.call.rcmlUrl, 'CustomField', m.call.customField) : m.call.rcmlUrl;
     return this.settings.publicUrl + signPath(this.settings.urlSecret, CALL_FLOW_PATH + m.call.campaignSid, this.now() + this.settings.urlTtlMs);
   }
 
@@ -77,6 +78,11 @@ export class VoiceAdapter implements CarrierPort {
     } else if (a.kind !== 'unknown' && this.state.state !== 'connected') this.state = { state: 'connected', since: at };
   }
 
+  /** Cancels a call that has not been answered (end_at); an answered one goes on to its end. */
+  hangUp(callSid: string): Promise<boolean> {
+    return this.client.hangUp(callSid, 'canceled');
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -92,4 +98,10 @@ export function carrierAnswerOf(a: PlaceCallAnswer): CarrierAnswer {
     case 'unknown':
       return { kind: 'unknown', reason: a.reason };
   }
+}
+
+function withParameter(url: string, name: string, value: string): string {
+  const u = new URL(url);
+  u.searchParams.set(name, value);
+  return u.toString();
 }

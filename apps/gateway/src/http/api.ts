@@ -1,5 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { v2Failure } from './v2-envelope';
 import { Errors, type ClarionError, type Result } from '@clarion/contracts';
 
 /** A business error on its way to the HTTP edge, where it becomes the seed's body and status. */
@@ -27,6 +28,9 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
+    const req = host.switchToHttp().getRequest<Request>();
+    // The voice-campaign API (seeds 002/003) answers its errors in its own envelope.
+    if (req.path?.startsWith('/v2/')) return v2Error(exception, req, res);
     if (exception instanceof ApiError) {
       if (exception.error.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="clarion"');
       for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
@@ -44,4 +48,23 @@ export class ApiErrorFilter implements ExceptionFilter {
     console.error('[gateway] unexpected error', exception);
     res.status(Errors.internal.status).json({ code: Errors.internal.code, message: Errors.internal.message, data: null });
   }
+}
+
+function v2Error(exception: unknown, req: Request, res: Response): void {
+  let error: ClarionError;
+  let data: unknown = null;
+  if (exception instanceof ApiError) {
+    if (exception.error.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="clarion"');
+    for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
+    error = exception.error;
+    data = exception.data;
+  } else if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    error = status === 404 ? Errors.notFoundRoute : status === 413 ? Errors.payloadTooLarge('') : { ...Errors.invalidParameter(exception.message), status };
+  } else {
+    console.error('[gateway] unexpected error', exception);
+    error = Errors.internal;
+  }
+  const body = v2Failure(req.method, error, data);
+  res.status(error.status).json(body);
 }

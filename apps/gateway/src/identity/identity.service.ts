@@ -9,6 +9,11 @@ export interface Caller {
   accountSid: string;
   enterpriseSid: string;
   email: string;
+  /**
+   * The key a voice campaign's webhooks are signed with: the hex SHA-256 of the account's token,
+   * which is all Clarion keeps of it (the receiver computes the same from the token it holds).
+   */
+  webhookKey?: string;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -52,7 +57,7 @@ export class IdentityService {
     const given = Buffer.from(hashToken(creds.password), 'hex');
     const stored = Buffer.from(row?.token_hash ?? hashToken(randomBytes(8).toString('hex')), 'hex');
     if (!row || !timingSafeEqual(given, stored)) throw new ApiError(Errors.unauthorized);
-    return { kind: 'account', accountSid: row.sid, enterpriseSid: row.enterprise_sid, email: row.email };
+    return { kind: 'account', accountSid: row.sid, enterpriseSid: row.enterprise_sid, email: row.email, webhookKey: row.token_hash };
   }
 
   authenticateOperator(header: string | undefined, operatorToken: string | undefined): void {

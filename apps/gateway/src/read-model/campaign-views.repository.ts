@@ -14,13 +14,16 @@ export interface CampaignSearch {
   page: number;
   pageSize: number;
   name: string | null;
-  status: CampaignStatus | null;
+  /** One status, or any of several. */
+  status: CampaignStatus | CampaignStatus[] | null;
   channel: Channel | null;
   /** Created at or after / at or before (ISO-8601). */
   createdFrom: string | null;
   createdTo: string | null;
   sortBy: 'startTime' | 'name' | 'status' | 'dateCreated';
   sortDirection: 'asc' | 'desc';
+  /** Rows skipped, when not a whole number of pages (the voice API pages by offset and limit). */
+  offset?: number;
 }
 
 /** A report not renewed for three rounds is from an instance that stopped. */
@@ -80,7 +83,8 @@ export class CampaignReadModel {
     const params: unknown[] = [s.enterpriseSid];
     // The name matches in part and in any case; LIKE's own wildcards in it are taken literally.
     if (s.name) where.push(`name ILIKE '%' || $${params.push(s.name.replace(/[\\%_]/g, (c) => '\\' + c))} || '%'`);
-    if (s.status) where.push(`status = $${params.push(s.status)}`);
+    if (Array.isArray(s.status)) where.push(`status = ANY($${params.push(s.status)}::text[])`);
+    else if (s.status) where.push(`status = $${params.push(s.status)}`);
     if (s.channel) where.push(`channel = $${params.push(s.channel)}`);
     if (s.createdFrom) where.push(`date_created >= $${params.push(s.createdFrom)}`);
     if (s.createdTo) where.push(`date_created <= $${params.push(s.createdTo)}`);
@@ -89,7 +93,7 @@ export class CampaignReadModel {
     const [{ total }] = await this.platform.query<{ total: number }>(`SELECT count(*)::int AS total FROM campaign_views WHERE ${filter}`, params);
     const rows = await this.platform.query<{ view: CampaignView }>(
       `SELECT view FROM campaign_views WHERE ${filter} ORDER BY ${SORT_COLUMN[s.sortBy]} ${direction}, sid ${direction} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, s.pageSize, s.page * s.pageSize],
+      [...params, s.pageSize, s.offset ?? s.page * s.pageSize],
     );
     return { total, data: rows.map((r) => r.view) };
   }

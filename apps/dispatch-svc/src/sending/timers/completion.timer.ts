@@ -1,4 +1,7 @@
-import { DISPATCH_COUNT_STATES, TOPIC, hasPlaceholders, message, type DispatchCompleted, type Message } from '@clarion/contracts';
+import { DISPATCH_COUNT_STATES, TOPIC, hasPlaceholders, message, type DispatchCompleted, type Message, type VoiceCallSettings } from '@clarion/contracts';
+import { callsPlaced } from '../../voice/calls.repository';
+import { campaignStatusBody, statusWebhook } from '../../voice/webhook-bodies';
+import { enqueueWebhook } from '../../webhooks/webhooks';
 import type { Platform, Tx } from '@clarion/platform';
 import { CHARGED_STATES } from '../send.decider';
 import { FINISHED_SQL, OPTED_OUT_AT_SEND, UNSENT_EXPIRY_CODES, countsByState, finishedCampaigns, personalisedCredits } from '../sends.repository';
@@ -31,8 +34,12 @@ export class CompletionTimer {
       await this.platform.tx(async (tx) => {
         const counts = await countsByState(tx, campaign_sid);
         // Recipients of a personalised body got texts of different lengths: each one's own segments count.
-        const [{ body, channel }] = await tx.query<{ body: string; channel: string }>('SELECT body, channel FROM dispatch_campaigns WHERE campaign_sid = $1', [campaign_sid]);
-        let used = channel === 'sms' && hasPlaceholders(body) ? await personalisedCredits(tx, campaign_sid, body, CHARGED_STATES) : null;
+        const [{ body, channel, voice }] = await tx.query<{ body: string; channel: string; voice: VoiceCallSettings | null }>(
+          'SELECT body, channel, voice FROM dispatch_campaigns WHERE campaign_sid = $1',
+          [campaign_sid],
+        );
+        // A voice campaign is charged per call placed, retries included; the rest of its hold comes back.
+        let used = channel === 'voice' ? await callsPlaced(tx, campaign_sid) : channel === 'sms' && hasPlaceholders(body) ? await personalisedCredits(tx, campaign_sid, body, CHARGED_STATES) : null;
         // 'expired' is charged when the network expired a message it took; sends the campaign's
         // failure or cancel expired before they were ever submitted cost nothing.
         if (used === null && (counts.expired ?? 0) > 0) {
@@ -56,6 +63,11 @@ export class CompletionTimer {
           [campaign_sid, JSON.stringify(finalCounts(counts)), c.counted_at],
         );
         publishDispatchCompleted(tx, c);
+        const hook =
+          channel === 'voice'
+            ? statusWebhook(campaign_sid, voice, campaignStatusBody(campaign_sid, 'campaign_completed', 'completed', voice?.options?.customField ?? null, finalCounts(counts)))
+            : null;
+        if (hook) await enqueueWebhook(tx, hook);
       });
     }
     return done.length;

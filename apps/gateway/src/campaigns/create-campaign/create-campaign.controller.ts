@@ -62,12 +62,7 @@ const SMS_EXAMPLE = {
 export class CreateCampaignController {
   private readonly handler: CreateCampaignHandler;
   constructor(rr: RequestReplyClient, platform: Platform, quiet: QuietHoursConfig) {
-    const flows = new CallFlows(platform);
-    this.handler = new CreateCampaignHandler(
-      rr,
-      (enterpriseSid) => quietHoursForCampaign(platform, enterpriseSid, quiet.applyDefault),
-      (campaignSid, enterpriseSid, announcement) => flows.save(campaignSid, enterpriseSid, callFlowOf(announcement)),
-    );
+    this.handler = campaignCreator(rr, platform, quiet);
   }
 
   /**
@@ -147,4 +142,14 @@ export class CreateCampaignController {
       await cleanup();
     }
   }
+}
+
+/** The create use case with what it reads besides the request: quiet hours, and where a voice campaign's call flow is kept. */
+export function campaignCreator(rr: RequestReplyClient, platform: Platform, quiet: QuietHoursConfig): CreateCampaignHandler {
+  const flows = new CallFlows(platform);
+  return new CreateCampaignHandler(
+    rr,
+    (enterpriseSid) => quietHoursForCampaign(platform, enterpriseSid, quiet.applyDefault),
+    (campaignSid, enterpriseSid, announcement) => flows.save(campaignSid, enterpriseSid, callFlowOf(announcement)),
+  );
 }

@@ -73,7 +73,16 @@ export class CreateCampaignHandler {
       startTime: req.startTime ? req.startTime.toISOString() : null,
       optOut: req.optOut,
       optIn: req.optIn,
-      ...(req.channel === 'voice' ? { announcementSid: req.announcementSid, rcmlUrl: req.rcmlUrl, dialTimeoutSeconds: req.dialTimeoutSeconds ?? undefined } : {}),
+      ...(req.channel === 'voice'
+        ? {
+            announcementSid: req.announcementSid,
+            rcmlUrl: req.rcmlUrl,
+            dialTimeoutSeconds: req.dialTimeoutSeconds ?? undefined,
+            voiceOptions: req.voiceOptions ?? null,
+            // Only a campaign with webhooks needs the key they are signed with.
+            webhookKey: req.voiceOptions?.webhooks ? (caller.webhookKey ?? null) : null,
+          }
+        : {}),
       quietHours,
       ignoreQuietHours: req.ignoreQuietHours,
       requestedAt: now.toISOString(),

@@ -1,4 +1,4 @@
-import { DIAL_TIMEOUT_DEFAULT_SECONDS, Errors, LIMITS, fail, fillTemplate, ok, parseSeedDateTime, toE164, type Channel, type Result } from '@clarion/contracts';
+import { DIAL_TIMEOUT_DEFAULT_SECONDS, Errors, LIMITS, fail, fillTemplate, ok, parseSeedDateTime, toE164, type Channel, type Result, type VoiceCampaignOptions } from '@clarion/contracts';
 import { segmentsFor } from '@clarion/smpp';
 
 /** A create-campaign request after validation: everything the CreateCampaign command needs but the recipients. */
@@ -19,6 +19,8 @@ export interface CreateCampaignRequest {
   ignoreInvalidPhoneNumbers: boolean;
   /** True: no quiet hours apply to the campaign; false (the default): the enterprise's policy does. */
   ignoreQuietHours: boolean;
+  /** Voice campaigns of the v2 API: retries, end of the window, webhooks… (creditsPerRecipient covers every attempt). */
+  voiceOptions?: VoiceCampaignOptions | null;
 }
 
 /** Fields only Clarion sets: a request that passes one is refused rather than half-obeyed. */
