@@ -231,6 +231,7 @@ describe('campaign lifecycle property', () => {
     fc.constant<CampaignCommand>({ type: 'ExpireInitiation', at }),
     fc.constant<CampaignCommand>({ type: 'RecordDispatchPaused', reason: 'failure-rate', detail: '3 of the last 10 submits failed', at }),
     fc.constant<CampaignCommand>({ type: 'ResumeCampaign', at }),
+    fc.constant<CampaignCommand>({ type: 'PauseCampaign', at }),
   );
 
   it('only follows the allowed edges, and a final status never changes', () => {
@@ -381,6 +382,30 @@ describe('auto-pause (DispatchPaused, resume, cancel from paused)', () => {
     expect(state.status).toBe('in-progress');
     if (state.status === 'absent') throw new Error('absent');
     expect(toView(state).pauseReason).toBeUndefined();
+  });
+
+  it('pauses at the account’s request only a running campaign (else 487); a second pause changes nothing', () => {
+    expect(errorCode({ type: 'PauseCampaign', at }, scheduled())).toBe(487);
+    const { state, events } = run(
+      [
+        { type: 'PauseCampaign', at },
+        { type: 'PauseCampaign', at },
+      ],
+      running(),
+    );
+    expect(types(events)).toEqual(['CampaignPaused']);
+    expect(state.status).toBe('paused');
+    if (state.status === 'absent') throw new Error('absent');
+    expect(toView(state).pauseReason).toBe('paused: by the account');
+  });
+
+  it('changes a voice campaign’s webhook URLs until it ends, and never an SMS campaign’s', () => {
+    const webhooks = { statusCallback: 'https://example.com/s', callStatusCallback: null, callScheduleCallback: null };
+    expect(errorCode({ type: 'UpdateWebhooks', webhooks, at }, running())).toBe(487);
+    const voice = run([{ ...create, def: { ...def, channel: 'voice', rcmlUrl: 'https://example.com/flow' } } as CampaignCommand]).state;
+    const { state } = run([{ type: 'UpdateWebhooks', webhooks, at }], voice);
+    if (state.status === 'absent') throw new Error('absent');
+    expect(toView(state).voiceOptions?.webhooks).toEqual(webhooks);
   });
 
   it('the watchdog never fails a paused campaign, and the run limit leaves out the time paused', () => {
