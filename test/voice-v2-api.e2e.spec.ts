@@ -141,8 +141,13 @@ describe('voice-campaign API (seeds 002/003)', () => {
     const updated = await call('PUT', `${base()}/${scheduled.id}`, { status_callback: 'http://127.0.0.1:9/status' });
     expect(updated.status).toBe(200);
     expect(one(updated)).toMatchObject({ status_callback: 'http://127.0.0.1:9/status', call_status_callback: null });
-    // Other fields cannot be changed once created: refused, not ignored.
-    expect(failure(await call('PUT', `${base()}/${scheduled.id}`, { name: 'Renamed' }))).toEqual([400, 400, 'failure', 4001]);
+    // Before it starts, its settings change too (seed 002); its numbers and retry count do not (the hold was made from them).
+    const later2 = new Date(Date.now() + 7200_000).toISOString();
+    const edited = await call('PUT', `${base()}/${scheduled.id}`, { name: 'Renamed', caller_id: '+14155550199', schedule: { send_at: later2 }, custom_field: 'c2' });
+    expect(edited.status).toBe(200);
+    expect(one(edited)).toMatchObject({ name: 'Renamed', caller_id: '+14155550199', schedule: { send_at: later2 }, custom_field: 'c2', status: 'scheduled' });
+    expect(failure(await call('PUT', `${base()}/${scheduled.id}`, { from: [n[0]] }))).toEqual([400, 400, 'failure', 4001]);
+    expect(failure(await call('PUT', `${base()}/${scheduled.id}`, { retries: { number_of_retries: 2, interval_mins: 1 } }))).toEqual([400, 400, 'failure', 4001]);
     const deleted = await call('DELETE', `${base()}/${scheduled.id}`);
     expect([deleted.status, one(deleted).id]).toEqual([200, scheduled.id]);
     expect(failure(await call('GET', `${base()}/${scheduled.id}`))).toEqual([409, 409, 'failure', 486]);
@@ -150,6 +155,8 @@ describe('voice-campaign API (seeds 002/003)', () => {
     // A running campaign pauses and resumes (the simulator rings for a while, so it is still running).
     const running = one(await call('POST', base(), { name: 'Now', from: testNumbers(30, 82), caller_id: '+14155550100', url: flowUrl }));
     await waitFor('in progress', async () => one(await call('GET', `${base()}/${running.id}`)).status === 'in-progress');
+    // Once it runs, only the action and the callbacks change.
+    expect(failure(await call('PUT', `${base()}/${running.id}`, { name: 'Too late' }))).toEqual([409, 409, 'failure', 487]);
     const paused = await call('PUT', `${base()}/${running.id}`, { action: 'pause' });
     expect([paused.status, one(paused).status]).toEqual([200, 'paused']);
     const resumed = await call('PUT', `${base()}/${running.id}`, { action: 'resume' });

@@ -76,3 +76,23 @@ export interface CallDetailsPage {
   total: number;
   data: CallDetail[];
 }
+
+/**
+ * What the v2 API's update may change before a campaign starts (seed 002: "all the parameters of a
+ * campaign that has not started"), except what its hold depends on (the numbers, the count of
+ * retries): those need a new campaign.
+ */
+export interface CampaignEdits {
+  name?: string;
+  fromNumbers?: string[];
+  rcmlUrl?: string;
+  /** ISO-8601 UTC; null: as soon as possible. */
+  startTime?: string | null;
+  voiceOptions?: VoiceCampaignOptions;
+}
+export type EditCampaign = Message<'EditCampaign', { campaignSid: string; enterpriseSid: string; changes: CampaignEdits; requestedAt: string }>;
+/** campaign.events.v1: a scheduled campaign's settings changed; dispatch-svc keeps what it uses of them. */
+export type CampaignEdited = Message<
+  'CampaignEdited',
+  { campaignSid: string; enterpriseSid: string; fromNumbers: string[]; startTime: string | null; voice: import('./campaign').VoiceCallSettings | null }
+>;

@@ -10,6 +10,7 @@ import {
   type RecipientCounts,
   type RecipientFields,
   type VoiceWebhookUrls,
+  type CampaignEdits,
 } from '@clarion/contracts';
 import { creditsOfBatch } from './pricing';
 
@@ -86,6 +87,14 @@ export type CampaignState =
   /** Deleted while scheduled: gone from every read side, its stream kept as history. */
   | (Known & { status: 'deleted' });
 
+/** A start the dispatch clock asked for this much before the start time still counts (clocks differ a little). */
+const START_SLACK_MS = 5000;
+
+/** The definition fields an edit sets (only those it names). */
+function editedFields(c: CampaignEdits): Partial<CampaignDefinition> {
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Partial<CampaignDefinition>;
+}
+
 /** The pause reason of a campaign the account paused (auto-pause names a rate: failure-rate, stop-rate). */
 export const ACCOUNT_PAUSE_REASON = 'paused';
 
@@ -102,6 +111,8 @@ export type CampaignCommand =
   | { type: 'ResumeCampaign'; at: string }
   /** The account pauses a running campaign (v2 `action: pause`). */
   | { type: 'PauseCampaign'; at: string }
+  /** The settings of a campaign not started yet (the v2 API's update). */
+  | { type: 'EditCampaign'; changes: CampaignEdits; at: string }
   /** A voice campaign's webhook URLs change (the v2 API allows it until the campaign ends). */
   | { type: 'UpdateWebhooks'; webhooks: VoiceWebhookUrls; at: string }
   | { type: 'DeleteCampaign'; at: string }
@@ -126,6 +137,7 @@ export type CampaignEvent =
   | { type: 'CampaignPaused'; reason: string; detail: string; at: string }
   | { type: 'CampaignResumed'; at: string }
   | { type: 'WebhooksChanged'; webhooks: VoiceWebhookUrls; at: string }
+  | { type: 'CampaignEdited'; changes: CampaignEdits; at: string }
   | { type: 'CampaignDeleted'; at: string }
   | { type: 'CampaignCompleted'; usedCredits: number; counts?: DispatchCounts; countsAsOf?: string; at: string }
   | { type: 'DispatchCountsRecorded'; counts: DispatchCounts; asOf: string; deferred?: DeferredSends | null; at: string }
@@ -189,6 +201,8 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
     case 'StartCampaign':
       // The start timer and a cancel may race: whichever the stream records first wins, and the
       // loser is a no-op here (start) or an error to the user (cancel).
+      // A start earlier than the campaign's start time (it was moved later after dispatch-svc asked) waits for the next ask.
+      if (state.status === 'scheduled' && state.def.startTime && Date.parse(state.def.startTime) > Date.parse(command.at) + START_SLACK_MS) return accept();
       return state.status === 'scheduled' ? accept({ type: 'CampaignStarted', at: command.at }) : accept();
     case 'CancelCampaign':
       // A user cancels only what has not started (seed 000), or what dispatch paused: a running
@@ -203,6 +217,14 @@ export function decide(command: CampaignCommand, state: CampaignState): Decision
       // A repeated pause is answered as the first one was; only a running campaign can be paused.
       if (state.status === 'paused') return accept();
       return state.status === 'in-progress' ? accept({ type: 'CampaignPaused', reason: ACCOUNT_PAUSE_REASON, detail: 'by the account', at: command.at }) : reject(Errors.campaignStatusCannotBeUpdated);
+    case 'EditCampaign': {
+      if (state.status !== 'initiating' && state.status !== 'scheduled') return reject(Errors.campaignStatusCannotBeUpdated);
+      // What the hold was priced on stays: a change of the retry count would need another hold.
+      const before = state.def.voiceOptions?.retries?.count ?? 0;
+      const after = command.changes.voiceOptions ? (command.changes.voiceOptions.retries?.count ?? 0) : before;
+      if (after !== before) return reject(Errors.invalidParameter('retries.number_of_retries cannot change once the campaign is created: delete it and create it again.'));
+      return accept({ type: 'CampaignEdited', changes: command.changes, at: command.at });
+    }
     case 'UpdateWebhooks':
       if (state.def.channel !== 'voice' || !['initiating', 'scheduled', 'in-progress', 'paused'].includes(state.status)) return reject(Errors.campaignStatusCannotBeUpdated);
       return accept({ type: 'WebhooksChanged', webhooks: command.webhooks, at: command.at });
@@ -407,6 +429,8 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
     }
     case 'CampaignDeleted':
       return { ...base, status: 'deleted' };
+    case 'CampaignEdited':
+      return { ...base, def: { ...base.def, ...editedFields(event.changes) } };
     case 'WebhooksChanged': {
       const options = base.def.voiceOptions ?? { retries: null, endAt: null, webhooks: null, customField: null, callDuplicateNumbers: false };
       return { ...base, def: { ...base.def, voiceOptions: { ...options, webhooks: event.webhooks } } };

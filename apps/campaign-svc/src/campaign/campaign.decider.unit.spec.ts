@@ -399,6 +399,20 @@ describe('auto-pause (DispatchPaused, resume, cancel from paused)', () => {
     expect(toView(state).pauseReason).toBe('paused: by the account');
   });
 
+  it('edits a campaign until it starts; a start asked before its (moved) start time waits', () => {
+    const later = new Date(Date.parse(at) + 3600_000).toISOString();
+    const { state, events } = run([{ type: 'EditCampaign', changes: { name: 'Renamed', startTime: later }, at }], scheduled());
+    expect(types(events)).toEqual(['CampaignEdited']);
+    expect(run([{ type: 'StartCampaign', at }], state).events).toEqual([]);
+    expect(types(run([{ type: 'StartCampaign', at: later }], state).events)).toEqual(['CampaignStarted']);
+    if (state.status === 'absent') throw new Error('absent');
+    expect(toView(state)).toMatchObject({ name: 'Renamed', startTime: later });
+    expect(errorCode({ type: 'EditCampaign', changes: { name: 'x' }, at }, running())).toBe(487);
+    // The hold was priced on the count of retries: it cannot change.
+    const retries = { count: 1, intervalMins: 1, mechanism: 'linear' as const, onStatus: ['busy' as const] };
+    expect(errorCode({ type: 'EditCampaign', changes: { voiceOptions: { retries, endAt: null, webhooks: null, customField: null, callDuplicateNumbers: false } }, at }, scheduled())).toBe(4001);
+  });
+
   it('changes a voice campaign’s webhook URLs until it ends, and never an SMS campaign’s', () => {
     const webhooks = { statusCallback: 'https://example.com/s', callStatusCallback: null, callScheduleCallback: null };
     expect(errorCode({ type: 'UpdateWebhooks', webhooks, at }, running())).toBe(487);

@@ -27,6 +27,7 @@ import {
   type DispatchPaused,
   type ResumeCampaign,
   type PauseCampaign,
+  type EditCampaign,
   type UpdateCampaignWebhooks,
   CARRIER_REPORT_MS,
   carrierOf,
@@ -146,6 +147,12 @@ export class CampaignHandlers {
   @EventPattern('PauseCampaign')
   async pause(@Payload() m: PauseCampaign, @Ctx() ctx: MessageContext): Promise<void> {
     await this.answerCommand(ctx, m, m.data.campaignSid, m.data.enterpriseSid, { type: 'PauseCampaign', at: now() });
+  }
+
+  /** The settings of a campaign not started yet (v2 update); answered with the view, or 487 once it started. */
+  @EventPattern('EditCampaign')
+  async edit(@Payload() m: EditCampaign, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.answerCommand(ctx, m, m.data.campaignSid, m.data.enterpriseSid, { type: 'EditCampaign', changes: m.data.changes, at: now() });
   }
 
   /** A voice campaign's webhook URLs (v2 update); answered with the view, or 487 once it ended. */

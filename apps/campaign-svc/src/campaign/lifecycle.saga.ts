@@ -1,4 +1,4 @@
-import { DIAL_TIMEOUT_DEFAULT_SECONDS, TOPIC, message, type CampaignStatus, type CampaignStatusChanged, type Message } from '@clarion/contracts';
+import { DIAL_TIMEOUT_DEFAULT_SECONDS, TOPIC, message, type CampaignDefinition, type VoiceCallSettings, type CampaignStatus, type CampaignStatusChanged, type Message } from '@clarion/contracts';
 import { ACCOUNT_PAUSE_REASON, type CampaignEvent, type CampaignState } from './campaign.decider';
 import type { OutgoingRecord } from '@clarion/platform';
 
@@ -85,17 +85,7 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
             // Passed on only when the campaign has them, so campaigns from before quiet hours read as before.
             ...(after.def.quietHours !== undefined ? { quietHours: after.def.quietHours } : {}),
             ...(after.def.ignoreQuietHours !== undefined ? { ignoreQuietHours: after.def.ignoreQuietHours } : {}),
-            ...(after.def.channel === 'voice'
-              ? {
-                  voice: {
-                    announcementSid: after.def.announcementSid ?? null,
-                    rcmlUrl: after.def.rcmlUrl ?? null,
-                    dialTimeoutSeconds: after.def.dialTimeoutSeconds ?? DIAL_TIMEOUT_DEFAULT_SECONDS,
-                    options: after.def.voiceOptions ?? null,
-                    webhookKey: after.def.webhookKey ?? null,
-                  },
-                }
-              : {}),
+            ...(after.def.channel === 'voice' ? { voice: voiceSettings(after.def) } : {}),
           },
           opts,
         ),
@@ -152,6 +142,13 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
       if (event.reason === ACCOUNT_PAUSE_REASON)
         out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignPaused', { campaignSid: sid, enterpriseSid, reason: event.reason, pausedAt: event.at }, opts) });
       break;
+    case 'CampaignEdited':
+      out.push({
+        topic: TOPIC.campaignEvents,
+        key: sid,
+        message: message('CampaignEdited', { campaignSid: sid, enterpriseSid, fromNumbers: after.def.fromNumbers, startTime: after.def.startTime, voice: voiceSettings(after.def) }, opts),
+      });
+      break;
     case 'WebhooksChanged':
       out.push({ topic: TOPIC.campaignEvents, key: sid, message: message('CampaignWebhooksChanged', { campaignSid: sid, enterpriseSid, webhooks: event.webhooks }, opts) });
       break;
@@ -179,4 +176,16 @@ export function react(before: CampaignState, after: CampaignState, event: Campai
     }
   }
   return out;
+}
+
+/** What dispatch-svc needs of a voice campaign's definition; null for an SMS one. */
+function voiceSettings(def: CampaignDefinition): VoiceCallSettings | null {
+  if (def.channel !== 'voice') return null;
+  return {
+    announcementSid: def.announcementSid ?? null,
+    rcmlUrl: def.rcmlUrl ?? null,
+    dialTimeoutSeconds: def.dialTimeoutSeconds ?? DIAL_TIMEOUT_DEFAULT_SECONDS,
+    options: def.voiceOptions ?? null,
+    webhookKey: def.webhookKey ?? null,
+  };
 }

@@ -3,6 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   type CampaignCancelled,
   type CampaignPaused,
+  type CampaignEdited,
   type CampaignWebhooksChanged,
   type VoiceCallSettings,
   type CampaignDeleted,
@@ -111,6 +112,21 @@ export class IntakeHandlers {
   @EventPattern('CampaignPaused')
   async paused(@Payload() m: CampaignPaused, @Ctx() ctx: MessageContext): Promise<void> {
     await ctx.db.query(`UPDATE dispatch_campaigns SET status = 'paused', pause_reason = $2, updated_at = now() WHERE campaign_sid = $1 AND status = 'sending'`, [m.data.campaignSid, m.data.reason]);
+  }
+
+  /**
+   * A campaign not started yet was edited: its senders, start time and call settings change here.
+   * One whose start was already asked ('starting') goes back to waiting for its (new) time:
+   * campaign-svc ignores a start asked before the start time.
+   */
+  @EventPattern('CampaignEdited')
+  async edited(@Payload() m: CampaignEdited, @Ctx() ctx: MessageContext): Promise<void> {
+    const d = m.data;
+    await ctx.db.query(
+      `UPDATE dispatch_campaigns SET from_numbers = $2::jsonb, start_time = $3, voice = $4::jsonb, status = 'scheduled', updated_at = now()
+       WHERE campaign_sid = $1 AND status IN ('scheduled', 'starting')`,
+      [d.campaignSid, JSON.stringify(d.fromNumbers), d.startTime, d.voice ? JSON.stringify(d.voice) : null],
+    );
   }
 
   /** New webhook URLs of a voice campaign: the next webhooks go there (those queued keep theirs). */

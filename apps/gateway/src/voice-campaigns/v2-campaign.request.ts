@@ -164,18 +164,33 @@ export function parseV2Create(body: unknown, now: Date): Result<V2Create> {
   });
 }
 
-export type V2Update = { action: 'pause' | 'resume' | null; webhooks: Partial<VoiceWebhookUrls> | null };
+/** Settings of a campaign not started yet, as an update names them (absent: unchanged). */
+export interface V2Edits {
+  name?: string;
+  callerId?: string;
+  url?: string;
+  /** null: as soon as possible. */
+  sendAt?: Date | null;
+  endAt?: string | null;
+  customField?: string | null;
+  retries?: VoiceRetries | null;
+}
+
+export type V2Update = { action: 'pause' | 'resume' | null; webhooks: Partial<VoiceWebhookUrls> | null; edits: V2Edits | null };
+
+/** Fields an update cannot change: the hold and the recipients were made from them. */
+const FIXED_FIELDS = ['from', 'lists', 'call_duplicate_numbers', 'announcement_sid', 'id', 'sid', 'status', 'account_sid', 'date_created', 'date_updated', 'stats', 'uri'];
 
 /**
- * An update: `action` (pause, resume) and the three callback URLs. Seed 002 also lets every other
- * field change before send_at; Clarion refuses those with a clear error (delete the campaign and
- * create it again) rather than ignore them.
+ * An update (seeds 002/003): `action` (pause, resume) and the three callback URLs at any time; the
+ * other settings only before the campaign starts (campaign-svc refuses them after, 487). The
+ * numbers and the count of retries shaped the campaign's hold: changing them is refused (4001) —
+ * delete the campaign and create it again.
  */
-export function parseV2Update(body: unknown): Result<V2Update> {
+export function parseV2Update(body: unknown, now: Date): Result<V2Update> {
   if (!isObject(body)) return fail(Errors.invalidParameter('The body must be a JSON object.'));
-  const callbacks = ['status_callback', 'call_status_callback', 'call_schedule_callback'];
-  const other = Object.keys(body).filter((k) => k !== 'action' && !callbacks.includes(k));
-  if (other.length > 0) return fail(Errors.invalidParameter(`Only action and the callback URLs can be updated, not ${other.join(', ')}: delete the campaign and create it again.`));
+  const fixed = Object.keys(body).filter((k) => FIXED_FIELDS.includes(k));
+  if (fixed.length > 0) return fail(Errors.invalidParameter(`${fixed.join(', ')} cannot be changed once the campaign is created: delete it and create it again.`));
   let action: V2Update['action'] = null;
   if (body.action !== undefined) {
     const a = str(body.action)?.toLowerCase();
@@ -190,8 +205,59 @@ export function parseV2Update(body: unknown): Result<V2Update> {
     if (!u.ok) return u;
     webhooks = { ...(webhooks ?? {}), [key]: u.value };
   }
-  if (!action && !webhooks) return fail(Errors.mandatoryMissing('action'));
-  return ok({ action, webhooks });
+  const e: V2Edits = {};
+  if ('name' in body) {
+    const name = str(body.name);
+    if (!name) return fail(Errors.mandatoryMissing('name'));
+    if (name.length > LIMITS.nameCharsMax) return fail(Errors.invalidParameter(`name is longer than ${LIMITS.nameCharsMax} characters.`));
+    e.name = name;
+  }
+  if ('caller_id' in body) {
+    const c = str(body.caller_id);
+    if (!c) return fail(Errors.mandatoryMissing('caller_id'));
+    e.callerId = c;
+  }
+  if ('url' in body) {
+    const u = httpUrl('url', body.url);
+    if (!u.ok) return u;
+    if (!u.value) return fail(Errors.mandatoryMissing('url'));
+    e.url = u.value;
+  }
+  if ('type' in body && (str(body.type) ?? '').toLowerCase() !== 'trans') return fail(Errors.invalidParameter('type must be "trans": only transactional campaigns are supported.'));
+  if ('custom_field' in body) {
+    const c = body.custom_field === null ? null : str(body.custom_field);
+    if (c !== null && c.length > CUSTOM_FIELD_CHARS_MAX) return fail(Errors.invalidParameter(`custom_field is longer than ${CUSTOM_FIELD_CHARS_MAX} characters.`));
+    e.customField = c;
+  }
+  if ('retries' in body || 'on_status' in body) {
+    const r = parseRetries(body);
+    if (!r.ok) return r;
+    e.retries = r.value;
+  }
+  if ('schedule' in body) {
+    const schedule = body.schedule;
+    if (!isObject(schedule)) return fail(Errors.invalidParameter('schedule must be an object with send_at and end_at.'));
+    if ('send_at' in schedule) {
+      if (schedule.send_at === null || schedule.send_at === '') e.sendAt = null;
+      else {
+        const t = parseSeedDateTime(String(schedule.send_at));
+        if (!t) return fail(Errors.dateFormatIncorrect);
+        if (t.getTime() < now.getTime()) return fail(Errors.startTimeInPast);
+        e.sendAt = t;
+      }
+    }
+    if ('end_at' in schedule) {
+      if (schedule.end_at === null || schedule.end_at === '') e.endAt = null;
+      else {
+        const t = parseSeedDateTime(String(schedule.end_at));
+        if (!t) return fail(Errors.dateFormatIncorrect);
+        e.endAt = t.toISOString();
+      }
+    }
+  }
+  const edits = Object.keys(e).length > 0 ? e : null;
+  if (!action && !webhooks && !edits) return fail(Errors.mandatoryMissing('action'));
+  return ok({ action, webhooks, edits });
 }
 
 /** Campaign statuses in the voice API's words, and back. */

@@ -65,12 +65,17 @@ describe('v2 create', () => {
 });
 
 describe('v2 update and list', () => {
-  it('takes an action and the callbacks, and refuses any other field', () => {
-    expect(parseV2Update({ action: 'Pause' })).toEqual({ ok: true, value: { action: 'pause', webhooks: null } });
-    expect(parseV2Update({ status_callback: null })).toEqual({ ok: true, value: { action: null, webhooks: { statusCallback: null } } });
-    expect(code(parseV2Update({ action: 'stop' }))).toBe(4001);
-    expect(code(parseV2Update({ name: 'x' }))).toBe(4001);
-    expect(code(parseV2Update({}))).toBe(4000);
+  it('takes an action, the callbacks and the settings, and refuses what the hold was made from', () => {
+    expect(parseV2Update({ action: 'Pause' }, now)).toEqual({ ok: true, value: { action: 'pause', webhooks: null, edits: null } });
+    expect(parseV2Update({ status_callback: null }, now)).toEqual({ ok: true, value: { action: null, webhooks: { statusCallback: null }, edits: null } });
+    expect(parseV2Update({ name: 'x', schedule: { send_at: '2026-12-08T00:00:00Z', end_at: null }, custom_field: null }, now)).toEqual({
+      ok: true,
+      value: { action: null, webhooks: null, edits: { name: 'x', sendAt: new Date('2026-12-08T00:00:00Z'), endAt: null, customField: null } },
+    });
+    expect(code(parseV2Update({ action: 'stop' }, now))).toBe(4001);
+    expect(code(parseV2Update({ from: ['+14155550101'] }, now))).toBe(4001);
+    expect(code(parseV2Update({ schedule: { send_at: '2026-12-07T11:00:00Z' } }, now))).toBe(489);
+    expect(code(parseV2Update({}, now))).toBe(4000);
   });
 
   it('pages by offset and limit ≤ 500, filters by a list of statuses, sorts by the seed’s fields', () => {

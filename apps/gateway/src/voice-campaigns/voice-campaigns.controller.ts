@@ -90,7 +90,7 @@ export class VoiceCampaignsController {
   async update(@CallerParam() caller: Caller, @Param('accountSid') accountSid: string, @Param('id') id: string, @Body() body: unknown) {
     ownAccount(caller, accountSid);
     if (!isSid('campaign', id)) throw new ApiError(Errors.enterpriseCampaignNotFound, { id });
-    const u = unwrap(parseV2Update(body), body);
+    const u = unwrap(parseV2Update(body, new Date()), body);
     if (u.webhooks) await this.checkCallbacks(u.webhooks);
     return v2Success('PUT', [presentV2Campaign(unwrap(await this.handler.update(id, caller.enterpriseSid, u), { id }), accountSid)]);
   }

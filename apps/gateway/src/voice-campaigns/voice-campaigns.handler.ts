@@ -1,8 +1,9 @@
-import { Errors, TOPIC, fail, ok, type CallDetailsPage, type CampaignView, type Result, type VoiceWebhookUrls } from '@clarion/contracts';
+import { Errors, TOPIC, fail, ok, type CallDetailsPage, type CampaignEdits, type CampaignView, type Result, type VoiceCampaignOptions, type VoiceWebhookUrls } from '@clarion/contracts';
 import type { RequestReplyClient } from '@clarion/platform';
 import type { CampaignReadModel, CampaignReads } from '../read-model';
 import { findCampaign } from '../campaigns/get-campaign/get-campaign.handler';
-import type { V2ListQuery, V2Update } from './v2-campaign.request';
+import type { V2Edits, V2ListQuery, V2Update } from './v2-campaign.request';
+import { parseFromNumbers } from '../campaigns/create-campaign/create-campaign.request';
 
 /**
  * The voice-campaign API's commands and reads, mapped onto Clarion's: pause and resume, the webhook
@@ -39,11 +40,18 @@ export class VoiceCampaignsHandler {
     });
   }
 
-  /** The callbacks first (they may be changed whatever the action does), then the action. */
+  /** The settings first (only before the start), then the callbacks (whenever), then the action. */
   async update(campaignSid: string, enterpriseSid: string, u: V2Update): Promise<Result<CampaignView>> {
     const current = await this.get(campaignSid, enterpriseSid);
     if (!current.ok) return current;
     let view = current.value;
+    if (u.edits) {
+      const changes = editsOf(view, u.edits);
+      if (!changes.ok) return changes;
+      const r = await this.command(campaignSid, 'EditCampaign', { campaignSid, enterpriseSid, changes: changes.value });
+      if (!r.ok) return r;
+      view = r.value;
+    }
     if (u.webhooks) {
       const before: VoiceWebhookUrls = view.voiceOptions?.webhooks ?? { statusCallback: null, callStatusCallback: null, callScheduleCallback: null };
       const r = await this.command(campaignSid, 'UpdateCampaignWebhooks', { campaignSid, enterpriseSid, webhooks: { ...before, ...u.webhooks } });
@@ -70,4 +78,34 @@ export class VoiceCampaignsHandler {
     if (typeof r.value.version === 'number') await this.readModel.upsert(r.value as CampaignView & { version: number });
     return r;
   }
+}
+
+/** The v2 update's settings as edits of the campaign's definition, merged with what it has. */
+export function editsOf(view: CampaignView, e: V2Edits): Result<CampaignEdits> {
+  const changes: CampaignEdits = {};
+  if (e.name !== undefined) changes.name = e.name;
+  if (e.callerId !== undefined) {
+    const from = parseFromNumbers([e.callerId]);
+    if (from.length === 0) return fail(Errors.invalidParameter('caller_id must be a phone number.'));
+    changes.fromNumbers = from;
+  }
+  if (e.url !== undefined) {
+    // An announcement's campaign plays what the gateway serves; its flow is not a URL to replace.
+    if (!view.rcmlUrl) return fail(Errors.invalidParameter('url cannot replace the announcement of a campaign made with announcement_sid.'));
+    changes.rcmlUrl = e.url;
+  }
+  if (e.sendAt !== undefined) changes.startTime = e.sendAt ? e.sendAt.toISOString() : null;
+  const before: VoiceCampaignOptions = view.voiceOptions ?? { retries: null, endAt: null, webhooks: null, customField: null, callDuplicateNumbers: false };
+  if (e.endAt !== undefined || e.customField !== undefined || e.retries !== undefined) {
+    changes.voiceOptions = {
+      ...before,
+      ...(e.endAt !== undefined ? { endAt: e.endAt } : {}),
+      ...(e.customField !== undefined ? { customField: e.customField } : {}),
+      ...(e.retries !== undefined ? { retries: e.retries } : {}),
+    };
+  }
+  const start = changes.startTime !== undefined ? changes.startTime : view.startTime;
+  const end = changes.voiceOptions?.endAt ?? before.endAt;
+  if (end && start && Date.parse(end) <= Date.parse(start)) return fail(Errors.invalidParameter('schedule.end_at must be after send_at.'));
+  return ok(changes);
 }
