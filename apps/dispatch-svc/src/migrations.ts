@@ -449,12 +449,14 @@ export class DispatchVoiceCalls15 implements MigrationInterface {
       started_at timestamptz NOT NULL DEFAULT now(),
       ended_at timestamptz,
       PRIMARY KEY (campaign_sid, msisdn, seq, attempt))`);
-    await q.query('CREATE INDEX call_attempts_call ON call_attempts (call_sid)');
+    // One attempt per call: whoever records a call first (the sender, or its callback adopting a lost answer) counts it.
+    await q.query('CREATE UNIQUE INDEX call_attempts_call ON call_attempts (call_sid)');
     await q.query(`CREATE TABLE call_outcomes_pending (
       call_sid text PRIMARY KEY,
       msisdn text NOT NULL,
       status text NOT NULL,
       duration_seconds int,
+      reference text,
       received_at timestamptz NOT NULL DEFAULT now())`);
   }
   async down(q: QueryRunner): Promise<void> {

@@ -137,7 +137,18 @@ export interface VoiceCallSettings {
 }
 
 /** The voice carrier's status callback for one call, checked (signature) by the gateway. */
-export type CallStatusReported = Message<'CallStatusReported', { callSid: string; to: string; status: string; durationSeconds: number | null; receivedAt: string }>;
+export type CallStatusReported = Message<
+  'CallStatusReported',
+  {
+    callSid: string;
+    to: string;
+    status: string;
+    durationSeconds: number | null;
+    receivedAt: string;
+    /** The send the call was placed for (`{campaignSid}:{seq}`, from the callback URL Clarion gave): settles a call whose answer was lost. */
+    reference?: string | null;
+  }
+>;
 export type CampaignStarted = Message<'CampaignStarted', { campaignSid: string; enterpriseSid: string; startedAt: string }>;
 export type CampaignCancelled = Message<'CampaignCancelled', { campaignSid: string; enterpriseSid: string; cancelledAt: string }>;
 /** A scheduled campaign was deleted: it never starts, and its recipients can be forgotten. */

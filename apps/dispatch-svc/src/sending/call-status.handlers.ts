@@ -23,11 +23,11 @@ export class CallStatusHandlers {
 
   @EventPattern('CallStatusReported')
   async reported(@Payload() m: CallStatusReported, @Ctx() ctx: MessageContext): Promise<void> {
-    const { callSid, to, status, durationSeconds } = m.data;
+    const { callSid, to, status, durationSeconds, reference } = m.data;
     // Ringing, answered and the like say the call goes on: only its end settles the number.
     const final = finalCallStatus(status);
     if (!final) return;
-    const finals = await applyCallOutcomes(ctx.db, [{ callSid, msisdn: to, status: final, durationSeconds }], {
+    const finals = await applyCallOutcomes(ctx.db, [{ callSid, msisdn: to, status: final, durationSeconds, reference }], {
       nowMs: quietClock.nowMs(),
       minuteMs: this.engine.voiceCalls.retryMinuteMs,
       pendingKeepMs: this.engine.config.pendingReceiptKeepMs,

@@ -4,7 +4,7 @@ import { fillTemplate, hasPlaceholders, type Channel } from '@clarion/contracts'
 import type { CarrierPort } from './carrier.port';
 import type { DispatchConfig } from './dispatch.config';
 import { CALLING, afterSubmit, fromNumberFor, type CarrierAnswer } from './send.decider';
-import { recordCallsPlaced } from '../voice/calls.repository';
+import { recordCallsPlaced, stillCalling } from '../voice/calls.repository';
 import type { VoiceLines } from '../voice/voice-lines';
 import { claimRange, fieldsOfSends, publishOutcomes, recordAnswers, sendingCampaigns, type Answer, type Claim, type SendingCampaign } from './sends.repository';
 import type { Lease } from './lease';
@@ -17,6 +17,9 @@ import { holdBackForQuietHours } from './quiet-hours';
  * attempt given back, like a throttled one, but it says nothing about the carrier's pace.
  */
 const UNWRITTEN: CarrierAnswer = { kind: 'throttled', commandStatus: NOT_WRITTEN };
+
+/** How long a voice campaign's "still calling" answer is reused: a pause or end_at takes effect within it. */
+const CALLING_CHECK_MS = 100;
 
 /** How long the list of running campaigns is reused before it is read again. */
 const CAMPAIGNS_REFRESH_MS = 250;
@@ -48,6 +51,8 @@ export class Sender {
    * are sized by (their texts are only known once claimed). Bounded: running campaigns only.
    */
   private readonly unitSeen = new Map<string, number>();
+  /** Voice: whether each campaign still places calls, as last read (see stillCalling). */
+  private readonly callingChecks = new Map<string, { at: number; open: Promise<boolean> }>();
 
   constructor(
     private readonly platform: Platform,
@@ -194,8 +199,11 @@ export class Sender {
           claim.sends.length,
           pdus,
           (i) => (partsOf ? partsOf[i] : unit),
-          (i) => {
+          async (i) => {
             const s = claim.sends[i];
+            // A call waits for its slot of the pace (a second, at 1 call/s): a campaign paused or
+            // past its end_at meanwhile places it no more. It goes back to queued, its attempt given back.
+            if (call && !(await this.stillCalling(c.campaign_sid))) return UNWRITTEN;
             return carrier.submit({ from: fromNumberFor(s.seq, c.from_numbers, c.from_prefix), to: s.msisdn, text: texts ? texts[i] : c.body, reference: `${c.campaign_sid}:${s.seq}`, call });
           },
         ),
@@ -279,6 +287,16 @@ export class Sender {
         this.active.delete(claim.id);
       });
     this.recordings.add(p);
+  }
+
+  /** Whether a voice campaign still places calls (running, inside its window), read at most every CALLING_CHECK_MS. */
+  private stillCalling(campaignSid: string): Promise<boolean> {
+    const held = this.callingChecks.get(campaignSid);
+    if (held && Date.now() - held.at < CALLING_CHECK_MS) return held.open;
+    const open = stillCalling(this.platform, campaignSid).catch(() => false);
+    this.callingChecks.set(campaignSid, { at: Date.now(), open });
+    for (const [sid, v] of this.callingChecks) if (Date.now() - v.at > 60_000) this.callingChecks.delete(sid);
+    return open;
   }
 
   activeClaimIds(): string[] {

@@ -62,7 +62,9 @@ export class VoiceAdapter implements CarrierPort {
       to: m.to,
       from: m.from,
       url: this.callFlowUrl(m),
-      statusCallback: this.settings.publicUrl + CALL_STATUS_PATH,
+      // The send's reference rides on the callback URL (covered by the carrier's signature): a call
+      // whose answer was lost is still matched to its number when its outcome comes.
+      statusCallback: `${this.settings.publicUrl}${CALL_STATUS_PATH}?ref=${encodeURIComponent(m.reference)}`,
       timeoutSeconds: m.call.dialTimeoutSeconds,
     });
     this.observe(answer);

@@ -10,18 +10,48 @@ import { callScheduleBody, callStatusBody, webhooksOf, type CallWebhook } from '
 
 /**
  * Calls the carrier took (their answers recorded 'calling' in the same transaction): each send
- * counts its call, and the attempt is kept for the call details.
+ * counts its call, and the attempt is kept for the call details. The attempt's unique call sid is
+ * the gate: a call recorded twice (its answer, and its outcome adopting a lost answer) counts once.
  */
 export async function recordCallsPlaced(tx: Sql, campaignSid: string, placed: { seq: number; callSid: string }[]): Promise<void> {
   if (placed.length === 0) return;
   await tx.query(
-    `WITH s AS (
-       UPDATE sends SET calls = calls + 1 FROM unnest($2::int[], $3::text[]) AS x(seq, sid)
-       WHERE sends.campaign_sid = $1 AND sends.seq = x.seq AND sends.carrier_message_id = x.sid
-       RETURNING sends.seq, sends.msisdn, sends.calls, x.sid)
-     INSERT INTO call_attempts (campaign_sid, seq, attempt, msisdn, call_sid) SELECT $1, seq, calls, msisdn, sid FROM s ON CONFLICT DO NOTHING`,
+    `WITH ins AS (
+       INSERT INTO call_attempts (campaign_sid, seq, attempt, msisdn, call_sid)
+       SELECT $1, s.seq, s.calls + 1, s.msisdn, x.sid FROM unnest($2::int[], $3::text[]) AS x(seq, sid)
+       JOIN sends s ON s.campaign_sid = $1 AND s.seq = x.seq AND s.carrier_message_id = x.sid
+       ON CONFLICT (call_sid) DO NOTHING RETURNING seq)
+     UPDATE sends SET calls = calls + 1 FROM ins WHERE sends.campaign_sid = $1 AND sends.seq = ins.seq`,
     [campaignSid, placed.map((p) => p.seq), placed.map((p) => p.callSid)],
   );
+}
+
+/**
+ * Outcomes of calls whose answer never reached Clarion (a timeout, or a crash between the request
+ * and its recording): their send is still 'sending'. The reference the callback URL carried names
+ * it, so it takes the call as placed, and the outcome then applies as to any other call. Returns
+ * how many were adopted.
+ */
+async function adoptLostCalls(tx: Sql, outcomes: CallOutcomeInput[]): Promise<number> {
+  const refs = outcomes.flatMap((o) => {
+    const m = o.reference ? /^(CP[0-9a-f]{32}):(\d+)$/.exec(o.reference) : null;
+    return m ? [{ campaignSid: m[1], seq: Number(m[2]), o }] : [];
+  });
+  if (refs.length === 0) return 0;
+  const adopted = await tx.query<{ campaign_sid: string; seq: number; sid: string }>(
+    `UPDATE sends s SET state = '${CALLING}', carrier_message_id = x.sid
+     FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS x(campaign, seq, msisdn, sid)
+     WHERE s.campaign_sid = x.campaign AND s.seq = x.seq AND s.msisdn = x.msisdn AND s.state = 'sending'
+     RETURNING s.campaign_sid, s.seq, x.sid`,
+    [refs.map((r) => r.campaignSid), refs.map((r) => r.seq), refs.map((r) => r.o.msisdn), refs.map((r) => r.o.callSid)],
+  );
+  for (const sid of new Set(adopted.map((a) => a.campaign_sid)))
+    await recordCallsPlaced(
+      tx,
+      sid,
+      adopted.filter((a) => a.campaign_sid === sid).map((a) => ({ seq: a.seq, callSid: a.sid })),
+    );
+  return adopted.length;
 }
 
 export interface CallOutcomeInput {
@@ -31,6 +61,8 @@ export interface CallOutcomeInput {
   durationSeconds: number | null;
   /** When Clarion received it (kept while it waits for its call's answer). */
   receivedAt?: Date;
+  /** The send it was placed for (`{campaignSid}:{seq}`), from the callback URL. */
+  reference?: string | null;
 }
 
 export interface CallSettings {
@@ -57,6 +89,7 @@ interface CallRow {
  */
 export async function applyCallOutcomes(tx: Tx, outcomes: CallOutcomeInput[], settings: CallSettings): Promise<OutcomeRow[]> {
   if (outcomes.length === 0) return [];
+  await adoptLostCalls(tx, outcomes);
   const found = await tx.query<CallRow>(
     `SELECT s.campaign_sid, s.seq, s.msisdn, s.calls, s.carrier_message_id AS call_sid, c.voice
      FROM unnest($1::text[], $2::text[]) AS x(sid, msisdn)
@@ -119,13 +152,14 @@ export async function applyCallOutcomes(tx: Tx, outcomes: CallOutcomeInput[], se
   const unmatched = outcomes.filter((o) => !byCall.has(o.callSid) && (!o.receivedAt || settings.nowMs - o.receivedAt.getTime() < settings.pendingKeepMs));
   if (unmatched.length > 0) {
     await tx.query(
-      `INSERT INTO call_outcomes_pending (call_sid, msisdn, status, duration_seconds, received_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
+      `INSERT INTO call_outcomes_pending (call_sid, msisdn, status, duration_seconds, reference, received_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[]) ON CONFLICT DO NOTHING`,
       [
         unmatched.map((o) => o.callSid),
         unmatched.map((o) => o.msisdn),
         unmatched.map((o) => o.status),
         unmatched.map((o) => o.durationSeconds),
+        unmatched.map((o) => o.reference ?? null),
         unmatched.map((o) => (o.receivedAt ?? new Date(settings.nowMs)).toISOString()),
       ],
     );
@@ -135,13 +169,13 @@ export async function applyCallOutcomes(tx: Tx, outcomes: CallOutcomeInput[], se
 
 /** Outcomes that waited for their call's answer are tried again (oldest first); those past their time are dropped. */
 export async function applyPendingCallOutcomes(tx: Tx, settings: CallSettings, limit: number): Promise<OutcomeRow[]> {
-  const rows = await tx.query<{ call_sid: string; msisdn: string; status: CallStatus; duration_seconds: number | null; received_at: Date }>(
+  const rows = await tx.query<{ call_sid: string; msisdn: string; status: CallStatus; duration_seconds: number | null; reference: string | null; received_at: Date }>(
     `DELETE FROM call_outcomes_pending WHERE call_sid IN (SELECT call_sid FROM call_outcomes_pending ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING *`,
     [limit],
   );
   return applyCallOutcomes(
     tx,
-    rows.map((r) => ({ callSid: r.call_sid, msisdn: r.msisdn, status: r.status, durationSeconds: r.duration_seconds, receivedAt: new Date(r.received_at) })),
+    rows.map((r) => ({ callSid: r.call_sid, msisdn: r.msisdn, status: r.status, durationSeconds: r.duration_seconds, reference: r.reference, receivedAt: new Date(r.received_at) })),
     settings,
   );
 }
@@ -185,4 +219,15 @@ export async function callDetails(sql: Sql, campaignSid: string, offset: number,
     [campaignSid, offset, limit],
   );
   return { total, data };
+}
+
+/** Whether a voice campaign places calls now: running (not paused, not ended) and inside its window. */
+export async function stillCalling(sql: Sql, campaignSid: string): Promise<boolean> {
+  const [r] = await sql.query<{ open: boolean }>(
+    `SELECT status = 'sending' AND NOT coalesce((voice ->> 'ended')::boolean, false)
+            AND ((voice -> 'options' ->> 'endAt') IS NULL OR (voice -> 'options' ->> 'endAt')::timestamptz > now()) AS open
+     FROM dispatch_campaigns WHERE campaign_sid = $1`,
+    [campaignSid],
+  );
+  return r?.open === true;
 }

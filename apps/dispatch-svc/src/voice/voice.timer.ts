@@ -41,9 +41,11 @@ export class VoiceTimer {
 
   /** Campaigns whose send window closed: the rest expires, ringing calls are hung up, and the campaign completes once those end. */
   private async endWindows(): Promise<void> {
-    const due = await this.platform.query<{ campaign_sid: string; enterprise_sid: string }>(
-      `SELECT campaign_sid, enterprise_sid FROM dispatch_campaigns
-       WHERE channel = 'voice' AND status IN ('sending', 'paused') AND NOT coalesce((voice ->> 'ended')::boolean, false)
+    // Ended ones stay here until they complete: a call that was claimed and then not placed
+    // (the window closed while it waited for its slot) comes back queued, and expires on a later tick.
+    const due = await this.platform.query<{ campaign_sid: string; enterprise_sid: string; ended: boolean }>(
+      `SELECT campaign_sid, enterprise_sid, coalesce((voice ->> 'ended')::boolean, false) AS ended FROM dispatch_campaigns
+       WHERE channel = 'voice' AND status IN ('sending', 'paused')
          AND (voice -> 'options' ->> 'endAt')::timestamptz <= to_timestamp($1 / 1000.0)
        LIMIT 20`,
       [this.clock.nowMs()],
@@ -55,6 +57,7 @@ export class VoiceTimer {
         // A paused campaign ends too: back to 'sending', where the completion timer finds it.
         await tx.query(`UPDATE dispatch_campaigns SET status = 'sending', voice = voice || '{"ended": true}'::jsonb, updated_at = now() WHERE campaign_sid = $1`, [c.campaign_sid]);
       });
+      if (c.ended) continue;
       const calls = await callsUnderWay(this.platform, c.campaign_sid);
       // Ringing calls are cancelled; their outcome (canceled: expired) arrives as any other.
       for (let i = 0; i < calls.length && this.carrier; i += HANG_UPS_IN_FLIGHT) await Promise.all(calls.slice(i, i + HANG_UPS_IN_FLIGHT).map((sid) => this.carrier!.hangUp(sid)));

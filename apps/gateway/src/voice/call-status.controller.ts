@@ -3,8 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { TOPIC, message } from '@clarion/contracts';
 import { RequestReplyClient } from '@clarion/platform';
-import { isCallStatus, validCarrierSignature } from '@clarion/voice';
+import { FINAL_CALL_STATUSES, isCallStatus, validCarrierSignature } from '@clarion/voice';
 import { VoiceConfig } from './voice.config';
+
+/** The send a call was placed for, as dispatch-svc writes it into the callback URL. */
+const SEND_REFERENCE = /^CP[0-9a-f]{32}:\d{1,9}$/;
 
 /** A callback's fields are short; anything longer is not the carrier's. */
 const FIELD_CHARS_MAX = 200;
@@ -34,13 +37,16 @@ export class CallStatusController {
     const to = one(params.To);
     const status = one(params.CallStatus);
     if (!callSid || !to || !isCallStatus(status)) return void res.status(400).type('text/plain').send('CallSid, To and CallStatus are required');
+    // Ringing, answered and the like change nothing in Clarion: only a call's end goes on to dispatch.
+    if (!FINAL_CALL_STATUSES.includes(status)) return;
     const duration = Number(one(params.CallDuration));
+    const ref = typeof req.query.ref === 'string' && SEND_REFERENCE.test(req.query.ref) ? req.query.ref : null;
     await this.rr.send(
       TOPIC.voiceCallbacks,
       callSid,
       message(
         'CallStatusReported',
-        { callSid, to, status, durationSeconds: Number.isInteger(duration) && duration >= 0 ? duration : null, receivedAt: new Date().toISOString() },
+        { callSid, to, status, durationSeconds: Number.isInteger(duration) && duration >= 0 ? duration : null, receivedAt: new Date().toISOString(), reference: ref },
         // The same status of the same call is the same message: a repeat is recognised downstream.
         { messageId: `${callSid}:${status}` },
       ),
