@@ -9,6 +9,7 @@
  *   npm run bench:api -- --recipients 100000            a quicker check
  *   npm run bench:api -- --clients 20 --duration 10 --no-old
  *   npm run bench:api -- --think-ms 100                 clients that poll: each waits 100 ms between requests
+ *   npm run bench:api -- --no-old --uncached            the read model with and without its view cache, interleaved
  *
  * A run has its own database, topics (a fresh KAFKA_TOPIC_PREFIX), SMSC simulator and five service
  * processes, started as tools/bench/campaign-throughput.ts starts them, and dropped at the end:
@@ -55,7 +56,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 // Arguments
 
 function usage(): never {
-  console.error('usage: npm run bench:api -- [--recipients N] [--clients C] [--duration SECONDS] [--think-ms MS] [--no-old]');
+  console.error('usage: npm run bench:api -- [--recipients N] [--clients C] [--duration SECONDS] [--think-ms MS] [--no-old] [--uncached]');
   process.exit(2);
 }
 
@@ -72,9 +73,14 @@ function parseCount(name: string, raw: string | undefined, fallback: number): nu
 function parseArgs(argv: string[]) {
   const flags: Record<string, string> = {};
   let old = true;
+  let uncached = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') usage();
+    if (a === '--uncached') {
+      uncached = true;
+      continue;
+    }
     if (a === '--no-old') {
       old = false;
       continue;
@@ -97,6 +103,7 @@ function parseArgs(argv: string[]) {
     durationMs: parseCount('--duration', flags.duration, 30) * 1000,
     thinkMs: flags['think-ms'] === '0' ? 0 : parseCount('--think-ms', flags['think-ms'], 0),
     old,
+    uncached,
   };
 }
 
@@ -123,6 +130,9 @@ interface LoadResult {
   perSecond: number;
   gets: number;
   searches: number;
+  /** The GETs of the campaign alone (the issue's target), and the searches alone. */
+  get: { p50: number; p99: number; max: number };
+  search: { p50: number; p99: number; max: number };
 }
 
 function request(agent: http.Agent, base: string, p: string, auth: string): Promise<{ status: number; body: string }> {
@@ -146,6 +156,8 @@ function percentile(sorted: Float64Array, p: number): number {
 async function runLoad(job: LoadJob): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.clients });
   const latencies: number[] = [];
+  const getLatencies: number[] = [];
+  const searchLatencies: number[] = [];
   let errors = 0;
   let gets = 0;
   let searches = 0;
@@ -162,6 +174,7 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
         const ms = performance.now() - t0;
         if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 200)}`);
         latencies.push(ms);
+        (search ? searchLatencies : getLatencies).push(ms);
         if (search) searches++;
         else gets++;
       } catch (err) {
@@ -175,7 +188,13 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
   const seconds = (performance.now() - startedAt) / 1000;
   agent.destroy();
   const sorted = Float64Array.from(latencies).sort();
+  const summary = (xs: number[]) => {
+    const s = Float64Array.from(xs).sort();
+    return { p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
+  };
   return {
+    get: summary(getLatencies),
+    search: summary(searchLatencies),
     count: latencies.length,
     errors,
     errorExamples,
@@ -266,7 +285,7 @@ function watch(name: string, child: any): ServiceProc {
 // The run
 
 async function main(): Promise<void> {
-  const { recipients: N, clients, durationMs, thinkMs, old } = parseArgs(process.argv.slice(2));
+  const { recipients: N, clients, durationMs, thinkMs, old, uncached } = parseArgs(process.argv.slice(2));
   const k = await ensureKafka({ log: () => undefined });
   const pg = await ensurePostgres({ log: () => undefined });
   const id = randomBytes(4).toString('hex');
@@ -412,6 +431,9 @@ async function main(): Promise<void> {
         `  ${label.padEnd(14)} ${fmt(r.count)} requests (${fmt(r.gets)} GET, ${fmt(r.searches)} search), ${fmt(r.perSecond)}/s, errors ${r.errors}: ` +
           `p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, max ${fmt(r.max, 1)} ms`,
       );
+      console.log(
+        `    GET of the campaign: p50 ${fmt(r.get.p50, 1)} ms, p99 ${fmt(r.get.p99, 1)} ms, max ${fmt(r.get.max, 1)} ms; search: p50 ${fmt(r.search.p50, 1)} ms, p99 ${fmt(r.search.p99, 1)} ms`,
+      );
       if (r.errors > 0) console.log(`    errors, e.g.: ${r.errorExamples.join(' | ')}`);
       console.log(
         `    dispatch meanwhile: ${fmt(sentDuring)} submits (${fmt(sentDuring / (durationMs / 1000))} msg/s); status ${before.status} → ${after.status}; counts ${JSON.stringify(after.counts)}`,
@@ -420,6 +442,18 @@ async function main(): Promise<void> {
       return r;
     };
     const fresh = await phase('read model', base);
+    if (uncached) {
+      // The same read model with its view cache off (GATEWAY_VIEW_CACHE_MS=0: every GET reads
+      // Postgres), on a second gateway; the two take turns, so both see the same dispatch load.
+      const port = await freePort();
+      const gw = watch('gateway (uncached)', stack.spawnProcess('gateway', { ...env, PORT: String(port), GATEWAY_VIEW_CACHE_MS: '0' }, { quiet: true }));
+      procs.push(gw);
+      await stack.waitForOutput(gw.child, 'gateway started');
+      const a = await phase('uncached', `http://127.0.0.1:${port}`);
+      const b = await phase('read model', base);
+      const c = await phase('uncached', `http://127.0.0.1:${port}`);
+      console.log(`  p99 cached / uncached, interleaved: ${fmt(fresh.p99, 1)}, ${fmt(b.p99, 1)} / ${fmt(a.p99, 1)}, ${fmt(c.p99, 1)} ms`);
+    }
     if (old) {
       // A second gateway on the former path: every read is a Kafka request-reply to campaign-svc.
       const oldPort = await freePort();

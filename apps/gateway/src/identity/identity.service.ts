@@ -16,11 +16,21 @@ export interface Caller {
   webhookKey?: string;
 }
 
+/** Accounts whose rows one gateway instance keeps for authentication. */
+const ACCOUNTS_KEPT_MAX = 10_000;
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Enterprises, their accounts and Basic authentication: the gateway's own data. */
 @Injectable()
 export class IdentityService {
+  /**
+   * Accounts as authentication reads them. An account never changes once made (no update, no
+   * delete, no token rotation), so a row read once stays true; only found ones are kept (one made
+   * later must be seen), at most ACCOUNTS_KEPT_MAX.
+   */
+  private readonly accounts = new Map<string, { sid: string; enterprise_sid: string; email: string; token_hash: string }>();
+
   constructor(private readonly platform: Platform) {}
 
   async createEnterprise(name: string) {
@@ -53,11 +63,20 @@ export class IdentityService {
   async authenticateAccount(header: string | undefined): Promise<Caller> {
     const creds = parseBasic(header);
     if (!creds || !isSid('account', creds.user)) throw new ApiError(Errors.unauthorized);
-    const [row] = await this.platform.query('SELECT sid, enterprise_sid, email, token_hash FROM accounts WHERE sid = $1', [creds.user]);
+    const row = this.accounts.get(creds.user) ?? (await this.readAccount(creds.user));
     const given = Buffer.from(hashToken(creds.password), 'hex');
     const stored = Buffer.from(row?.token_hash ?? hashToken(randomBytes(8).toString('hex')), 'hex');
     if (!row || !timingSafeEqual(given, stored)) throw new ApiError(Errors.unauthorized);
     return { kind: 'account', accountSid: row.sid, enterpriseSid: row.enterprise_sid, email: row.email, webhookKey: row.token_hash };
+  }
+
+  private async readAccount(sid: string) {
+    const [row] = await this.platform.query('SELECT sid, enterprise_sid, email, token_hash FROM accounts WHERE sid = $1', [sid]);
+    if (row) {
+      if (this.accounts.size >= ACCOUNTS_KEPT_MAX) this.accounts.delete(this.accounts.keys().next().value as string);
+      this.accounts.set(sid, row);
+    }
+    return row;
   }
 
   authenticateOperator(header: string | undefined, operatorToken: string | undefined): void {

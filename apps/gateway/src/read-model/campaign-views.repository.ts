@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CARRIER_REPORT_MS, carrierOf, type CampaignStatus, type CampaignView, type CarrierReport, type Channel } from '@clarion/contracts';
-import { Platform } from '@clarion/platform';
+import { Platform, intFromEnv } from '@clarion/platform';
+import { ViewCache } from './view-cache';
 
 /** Anything that runs SQL: a message's transaction, or the pool. */
 interface Sql {
@@ -33,6 +34,17 @@ const CARRIER_REPORT_KEEP_MS = 24 * 3600_000;
 /** The carrier's state is read at most this often per gateway instance, however many GETs come. */
 const CARRIER_CACHE_MS = 1000;
 
+/** A campaign's row as GET reads it. */
+interface ViewRow {
+  enterprise_sid: string;
+  removed: boolean;
+  view: CampaignView | null;
+  version: number;
+}
+
+/** Campaigns whose rows are kept at once per gateway instance. */
+const VIEW_CACHE_MAX = 10_000;
+
 /** The sort columns, from a closed list: never from the request's text. */
 const SORT_COLUMN: Record<CampaignSearch['sortBy'], string> = { startTime: 'start_time', name: 'name', status: 'status', dateCreated: 'date_created' };
 
@@ -43,6 +55,8 @@ const SORT_COLUMN: Record<CampaignSearch['sortBy'], string> = { startTime: 'star
 @Injectable()
 export class CampaignReadModel {
   private carrierCache: { at: number; value: Promise<CampaignView['carrier'] | undefined> } | null = null;
+  /** The rows GETs read, briefly kept (view-cache.ts): a campaign polled by many clients costs one query per VIEW_CACHE_MS. */
+  private readonly rows = new ViewCache<ViewRow>(intFromEnv('GATEWAY_VIEW_CACHE_MS', 250), VIEW_CACHE_MAX);
 
   constructor(private readonly platform: Platform) {}
 
@@ -56,6 +70,7 @@ export class CampaignReadModel {
        WHERE campaign_views.version < EXCLUDED.version`,
       [view.sid, view.enterpriseSid, view.version, view.name, view.status, view.channel, view.startTime, view.dateCreated, JSON.stringify(view)],
     );
+    this.rows.put(view.sid, { enterprise_sid: view.enterpriseSid, removed: false, view, version: view.version });
   }
 
   /** Marks a campaign removed (deleted) as of `version`; a removal that arrives first leaves a row of its own. */
@@ -66,13 +81,15 @@ export class CampaignReadModel {
        WHERE campaign_views.version < EXCLUDED.version`,
       [campaignSid, enterpriseSid, version],
     );
+    this.rows.put(campaignSid, { enterprise_sid: enterpriseSid, removed: true, view: null, version });
   }
 
   /** One campaign of the enterprise; another enterprise's campaign is `removed` to the caller (never shown, never looked up elsewhere). */
   async get(campaignSid: string, enterpriseSid: string): Promise<StoredCampaign> {
-    const [row] = await this.platform.query<{ enterprise_sid: string; removed: boolean; view: CampaignView | null }>('SELECT enterprise_sid, removed, view FROM campaign_views WHERE sid = $1', [
-      campaignSid,
-    ]);
+    const row = await this.rows.get(campaignSid, async () => {
+      const [r] = await this.platform.query<ViewRow>('SELECT enterprise_sid, removed, view, version FROM campaign_views WHERE sid = $1', [campaignSid]);
+      return r ?? null;
+    });
     if (!row) return { kind: 'missing' };
     if (row.removed || row.enterprise_sid !== enterpriseSid || !row.view) return { kind: 'removed' };
     return { kind: 'view', view: row.view };

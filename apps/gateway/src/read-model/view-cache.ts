@@ -16,6 +16,7 @@ export class ViewCache<V extends { version: number }> {
   ) {}
 
   async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+    if (this.ttlMs <= 0) return load(); // off: every read goes to the database
     const hit = this.entries.get(key);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
     const pending = this.loading.get(key);
