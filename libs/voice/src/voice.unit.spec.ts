@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { carrierSignature, validCarrierSignature, bodySignature } from './signature';
 import { checkSignedPath, signPath } from './signed-url';
 import { parseRcml, renderRcml, type CallFlow } from './rcml';
-import { FINAL_CALL_STATUSES, CALL_STATUSES, receiptStatOfCall } from './call-status';
 import { readVoiceSettings } from './settings';
 
 describe('the carrier request signature (X-Twilio-Signature)', () => {
@@ -73,15 +72,6 @@ describe('RCML', () => {
     expect(parseRcml('<html></html>')).toBeNull();
     expect(parseRcml('<Response><Dial>+1</Dial></Response>')).toBeNull();
     expect(parseRcml('<Response></Response>')).toBeNull();
-  });
-});
-
-describe('call statuses', () => {
-  it('settles a send only on a final status, charging every placed call', () => {
-    for (const s of CALL_STATUSES) expect(receiptStatOfCall(s) !== null).toBe(FINAL_CALL_STATUSES.includes(s));
-    expect(receiptStatOfCall('completed')).toBe('DELIVRD');
-    expect(['busy', 'no-answer', 'failed'].map((s) => receiptStatOfCall(s as 'busy'))).toEqual(['UNDELIV', 'UNDELIV', 'UNDELIV']);
-    expect(receiptStatOfCall('canceled')).toBe('EXPIRED');
   });
 });
 

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } f
 import { CARRIER_REPORT_MS, TOPIC, message } from '@clarion/contracts';
 import { Platform, intFromEnv, sleep } from '@clarion/platform';
 import { readVoiceSettings, webhooksAllowPrivate } from '@clarion/voice';
-import type { CarrierPort, CarrierReceipt } from './carrier.port';
+import type { CarrierPort } from './carrier.port';
 import { VoiceAdapter } from './voice.adapter';
 import { readDispatchConfig, readVoiceCallConfig, readVoiceDispatchConfig, type DispatchConfig, type VoiceCallConfig } from './dispatch.config';
 import { quietClock } from './quiet-hours';
@@ -49,7 +49,7 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     const { platform, config } = this;
-    this.receipts = new ReceiptSink(platform, config.receiptFlushMs, () => Promise.all([this.sender?.recorded(), this.voiceSender?.recorded()]));
+    this.receipts = new ReceiptSink(platform, config.receiptFlushMs, () => this.sender?.recorded() ?? Promise.resolve());
     this.carrier = new SmppAdapter(config, this.receipts.accept, new InboundReplies(platform, config).accept);
     this.lease = new Lease(platform, config.leaseMs);
     await this.lease.start();
@@ -116,12 +116,6 @@ export class DispatchEngine implements OnApplicationBootstrap, OnApplicationShut
     await Promise.all(this.timers.map((t) => t.stop()));
     await this.carrier?.close().catch(() => undefined);
     this.lease?.stop();
-  }
-
-  /** A call's final status, as its send's receipt: resolves once stored. */
-  receiptOfCall(receipt: CarrierReceipt): Promise<void> {
-    if (!this.receipts) return Promise.reject(new Error('dispatch-svc is starting'));
-    return this.receipts.accept(receipt);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { RecipientFinalState, VoiceRetries } from '@clarion/contracts';
-import { isCallStatus, type CallStatus } from '@clarion/voice';
+import { FINAL_CALL_STATUSES, isCallStatus, type CallStatus } from '@clarion/voice';
 
 /**
  * What a call's final status makes of its number, as pure rules. A number is called until a call
@@ -57,5 +57,5 @@ export function afterCall(status: CallStatus, ctx: CallContext): CallOutcome {
 
 /** A status callback's status when it ends the call; null for the progress ones (ringing, …) and anything unknown. */
 export function finalCallStatus(status: string): CallStatus | null {
-  return isCallStatus(status) && ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(status) ? status : null;
+  return isCallStatus(status) && FINAL_CALL_STATUSES.includes(status) ? status : null;
 }

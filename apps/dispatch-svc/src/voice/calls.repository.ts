@@ -131,9 +131,9 @@ export async function applyCallOutcomes(tx: Tx, outcomes: CallOutcomeInput[], se
       [done.map((d) => d.o.callSid), done.map((d) => d.o.status), done.map((d) => d.o.durationSeconds)],
     );
   }
-  const finals: OutcomeRow[] = done
-    .filter((d) => d.next.state !== 'deferred')
-    .map((d) => ({ campaign_sid: d.row.campaign_sid, msisdn: d.row.msisdn, state: d.next.state, carrier_message_id: d.o.callSid, error_code: d.next.state === 'deferred' ? null : d.next.errorCode }));
+  const finals: OutcomeRow[] = done.flatMap((d) =>
+    d.next.state === 'deferred' ? [] : [{ campaign_sid: d.row.campaign_sid, msisdn: d.row.msisdn, state: d.next.state, carrier_message_id: d.o.callSid, error_code: d.next.errorCode }],
+  );
   for (const sid of new Set(finals.map((f) => f.campaign_sid))) await adjustCampaign(tx, sid, finals.filter((f) => f.campaign_sid === sid).length, []);
   await countTransitions(tx, CALLING, finals);
 

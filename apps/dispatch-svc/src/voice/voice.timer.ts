@@ -55,7 +55,12 @@ export class VoiceTimer {
         const expired = await expireQueued(tx, c.campaign_sid, 'end-at');
         publishOutcomes(tx, c.campaign_sid, c.enterprise_sid, expired);
         // A paused campaign ends too: back to 'sending', where the completion timer finds it.
-        await tx.query(`UPDATE dispatch_campaigns SET status = 'sending', voice = voice || '{"ended": true}'::jsonb, updated_at = now() WHERE campaign_sid = $1`, [c.campaign_sid]);
+        // Written once (and again only if a pause came after the end), not on every tick until completion.
+        await tx.query(
+          `UPDATE dispatch_campaigns SET status = 'sending', voice = voice || '{"ended": true}'::jsonb, updated_at = now()
+           WHERE campaign_sid = $1 AND (status = 'paused' OR NOT coalesce((voice ->> 'ended')::boolean, false))`,
+          [c.campaign_sid],
+        );
       });
       if (c.ended) continue;
       const calls = await callsUnderWay(this.platform, c.campaign_sid);
