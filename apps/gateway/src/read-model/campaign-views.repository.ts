@@ -54,7 +54,7 @@ const SORT_COLUMN: Record<CampaignSearch['sortBy'], string> = { startTime: 'star
  */
 @Injectable()
 export class CampaignReadModel {
-  private carrierCache: { at: number; value: Promise<CampaignView['carrier'] | undefined> } | null = null;
+  private readonly carrierState = new ViewCache<{ version: number; value: CampaignView['carrier'] | undefined }>(CARRIER_CACHE_MS, 1);
   /** The rows GETs read, briefly kept (view-cache.ts): a campaign polled by many clients costs one query per VIEW_CACHE_MS. */
   private readonly rows = new ViewCache<ViewRow>(intFromEnv('GATEWAY_VIEW_CACHE_MS', 250), VIEW_CACHE_MAX);
 
@@ -124,28 +124,21 @@ export class CampaignReadModel {
     await sql.query(`DELETE FROM carrier_reports WHERE reported_at < now() - ($1::int * interval '1 millisecond')`, [CARRIER_REPORT_KEEP_MS]);
   }
 
-  /** The carrier's state as running campaigns show it, read at most once a second. */
-  carrier(): Promise<CampaignView['carrier'] | undefined> {
-    const now = Date.now();
-    if (this.carrierCache && now - this.carrierCache.at < CARRIER_CACHE_MS) return this.carrierCache.value;
-    const value = this.platform
-      .query<{
-        carrier: string;
-        state: CarrierReport['state'];
-        since: Date;
-        detail: string | null;
-        reported_at: Date;
-      }>(`SELECT carrier, state, since, detail, reported_at FROM carrier_reports WHERE reported_at > now() - ($1::int * interval '1 millisecond')`, [CARRIER_REPORT_STALE_MS])
-      .then((rows) =>
-        carrierOf(
-          rows.map((r) => ({ carrier: r.carrier, state: r.state, since: r.since.toISOString(), detail: r.detail, reportedAt: r.reported_at.toISOString() })),
-          Date.now(),
-          CARRIER_REPORT_STALE_MS,
-        ),
+  /** The carrier's state as running campaigns show it, read at most once a second (served a little stale while it is read again: view-cache.ts). */
+  async carrier(): Promise<CampaignView['carrier'] | undefined> {
+    const held = await this.carrierState.get('carrier', async () => {
+      const rows = await this.platform.query<{ carrier: string; state: CarrierReport['state']; since: Date; detail: string | null; reported_at: Date }>(
+        `SELECT carrier, state, since, detail, reported_at FROM carrier_reports WHERE reported_at > now() - ($1::int * interval '1 millisecond')`,
+        [CARRIER_REPORT_STALE_MS],
       );
-    // A failed read is not kept: the next request tries again.
-    value.catch(() => (this.carrierCache = null));
-    this.carrierCache = { at: now, value };
-    return value;
+      const value = carrierOf(
+        rows.map((r) => ({ carrier: r.carrier, state: r.state, since: r.since.toISOString(), detail: r.detail, reportedAt: r.reported_at.toISOString() })),
+        Date.now(),
+        CARRIER_REPORT_STALE_MS,
+      );
+      // No version: every read replaces the last.
+      return { version: 0, value };
+    });
+    return held?.value;
   }
 }
