@@ -148,6 +148,30 @@ describe('campaign API (read model, update, delete, counts)', () => {
     }
   });
 
+  it('answers the campaign poll ahead of the router with the router’s own answer: the same body and ETag, and 304 to If-None-Match', async () => {
+    const t = await provisionTenant(stack.url, 10);
+    const sid = await create(t, { name: 'Polled', startTime: '2099-01-01T00:00:00' }, testNumbers(2, 1, 700));
+    await waitFor('the campaign scheduled', async () => (await get(t, sid)).body.data?.status === 'scheduled', 60_000);
+    const authorization = 'Basic ' + Buffer.from(t.auth.join(':')).toString('base64');
+    const poll = async (query: string, headers: Record<string, string> = {}) => {
+      const r = await fetch(`${stack.url}/campaignmanager/campaigns/search/${sid}${query}`, { headers: { authorization, ...headers } });
+      return { status: r.status, type: r.headers.get('content-type'), etag: r.headers.get('etag'), body: await r.text() };
+    };
+    // A query string is not the fast path's: that GET goes through Nest's router to the controller.
+    const fast = await poll('');
+    const routed = await poll('?via=router');
+    expect(fast.status).toBe(200);
+    expect(fast).toEqual(routed);
+    expect(JSON.parse(fast.body).data).toMatchObject({ sid, name: 'Polled', status: 'scheduled' });
+    // A poll that names the ETag it holds is answered 304 without a body (the router itself never answers 304).
+    expect(await poll('', { 'if-none-match': fast.etag! })).toMatchObject({ status: 304, body: '' });
+    expect((await poll('', { 'if-none-match': 'W/"0-other"' })).status).toBe(200);
+    // What it does not answer, the router does: wrong credentials 401, another enterprise's campaign 463.
+    expect((await fetch(`${stack.url}/campaignmanager/campaigns/search/${sid}`, { headers: { authorization: 'Basic ' + Buffer.from(`${t.accountSid}:wrong`).toString('base64') } })).status).toBe(401);
+    const other = await provisionTenant(stack.url, 1);
+    expect((await get(other, sid)).body).toMatchObject({ code: 463 });
+  });
+
   it('updates only scheduled → cancelled, with 487, 483, 486 and 4000 as the seed says; the GET right after sees the cancel', async () => {
     const t = await provisionTenant(stack.url, 100);
     const numbers = testNumbers(5, 2);

@@ -19,15 +19,15 @@ import {
   type Platform,
   type StartOptions,
 } from '@clarion/platform';
-import { ApiError, ApiErrorFilter } from './http/api';
-import { AccountLimits } from './http/account-limits';
+import { ApiErrorFilter } from './http/api';
+import { AccountAdmission, type AdmittedRequest } from './http/admission';
 import { rejectRepeatedQueryParameters } from './http/query';
-import { Errors } from '@clarion/contracts';
-import { IdentityService, type Caller } from './identity/identity.service';
+import { IdentityService } from './identity/identity.service';
 import { IdentityTables1 } from './identity/identity.migrations';
 import { AnnouncementFileTables1 } from './announcements/announcement-files.migrations';
 import { OperatorController } from './identity/operator.controller';
 import { CAMPAIGN_CONTROLLERS } from './campaigns';
+import { campaignPollFastPath } from './campaigns/get-campaign/campaign-poll';
 import { CREDIT_CONTROLLERS } from './credits';
 import { DND_CONTROLLERS } from './dnd';
 import { ANNOUNCEMENT_CONTROLLERS } from './announcements';
@@ -64,11 +64,13 @@ function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: s
       ...VOICE_CONTROLLERS,
       ...VOICE_CAMPAIGN_CONTROLLERS,
     ],
-    providers: [IdentityService, { provide: RequestReplyClient, useValue: rr }, CampaignReadModel, { provide: QuietHoursConfig, useValue: quietHours }, { provide: VoiceConfig, useValue: voice }],
+    providers: [IdentityService, AccountAdmission, { provide: RequestReplyClient, useValue: rr }, CampaignReadModel, { provide: QuietHoursConfig, useValue: quietHours }, { provide: VoiceConfig, useValue: voice }],
   })
   class GatewayModule implements NestModule {
-    private readonly limits = new AccountLimits();
-    constructor(private readonly identity: IdentityService) {}
+    constructor(
+      private readonly identity: IdentityService,
+      private readonly admission: AccountAdmission,
+    ) {}
     configure(consumer: MiddlewareConsumer): void {
       consumer.apply(rejectRepeatedQueryParameters).forRoutes('*path');
       const operatorRoutes = [
@@ -85,24 +87,12 @@ function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: s
         })
         .forRoutes(...operatorRoutes);
       consumer
-        .apply(async (req: Request & { caller?: Caller }, res: Response, next: NextFunction) => {
-          req.caller = await this.identity.authenticateAccount(req.headers.authorization);
-          this.admit(req.caller.accountSid, req, res);
+        .apply(async (req: AdmittedRequest, res: Response, next: NextFunction) => {
+          await this.admission.admit(req, res);
           next();
         })
         .exclude(...operatorRoutes)
         .forRoutes('campaignmanager/*path', 'api/*path', 'v2/*path');
-    }
-
-    /** Per-account rate and concurrent uploads: past either, 429 with Retry-After. */
-    private admit(accountSid: string, req: Request, res: Response): void {
-      const waitSeconds = this.limits.request(accountSid);
-      if (waitSeconds !== null) throw new ApiError(Errors.tooManyRequests, null, { 'Retry-After': String(waitSeconds) });
-      if (req.method !== 'POST' || !/^multipart\//i.test(req.headers['content-type'] ?? '')) return;
-      const release = this.limits.startUpload(accountSid);
-      // An upload of a few MB takes seconds; a client told to come back sooner would only be refused again.
-      if (!release) throw new ApiError(Errors.tooManyUploads, null, { 'Retry-After': '5' });
-      res.once('close', release);
     }
   }
   return GatewayModule;
@@ -133,9 +123,11 @@ export async function startGateway(options: StartOptions & { port?: number; host
       bodyParser: true,
     },
   );
+  app.use(tracing);
+  // The campaign poll is answered before the body parsers and Nest's router (campaign-poll.ts).
+  app.use(campaignPollFastPath(app.get(AccountAdmission), app.get(CampaignReadModel), readCampaignReads(env)));
   // JSON campaign bodies carry up to LIMITS.jsonRecipientsMax recipients (with seed 001's fields): past express's 100 KB default.
   app.useBodyParser('json', { limit: '4mb' });
-  app.use(tracing);
   app.useGlobalFilters(new ApiErrorFilter());
   // The API description at /docs (and /docs-json), generated from the controllers' decorators.
   setupDocs(app);
