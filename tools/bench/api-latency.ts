@@ -21,6 +21,8 @@
  *      process of their own, so the simulator's work in this process does not delay their clocks;
  *   3. unless --no-old: starts a second gateway with GATEWAY_CAMPAIGN_READS=request-reply (the former
  *      path) and runs the same load against it, while the campaign still dispatches.
+ * The services run as npm start runs them: dispatch-svc at a lower CPU priority (CLARION_BATCH_NICE,
+ * tools/stack/processes.js; CLARION_BATCH_NICE=0 measures without).
  * The per-account rate limit is lifted for the run (GATEWAY_REQUESTS_PER_SECOND), since every client
  * uses the same account. It prints, per path: requests, errors, p50 / p99 / max latency, requests/s,
  * and the campaign's counts before and after (proof that it dispatched throughout).
@@ -28,6 +30,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -133,6 +136,8 @@ interface LoadResult {
   /** The GETs of the campaign alone (the issue's target), and the searches alone. */
   get: { p50: number; p99: number; max: number };
   search: { p50: number; p99: number; max: number };
+  /** How late the clients' own event loop ran (ms): a share of every latency above that is the client's, not the gateway's. */
+  clientLoopDelay: { p99: number; max: number };
 }
 
 function request(agent: http.Agent, base: string, p: string, auth: string): Promise<{ status: number; body: string }> {
@@ -162,6 +167,9 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
   let gets = 0;
   let searches = 0;
   const errorExamples: string[] = [];
+  // The clients' own event loop: a late loop adds to every latency measured, so it is reported beside them.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   const startedAt = performance.now();
   const endAt = startedAt + job.durationMs;
   const client = async (n: number) => {
@@ -192,7 +200,9 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
     const s = Float64Array.from(xs).sort();
     return { p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
   };
+  loopDelay.disable();
   return {
+    clientLoopDelay: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     get: summary(getLatencies),
     search: summary(searchLatencies),
     count: latencies.length,
@@ -375,7 +385,8 @@ async function main(): Promise<void> {
       GATEWAY_REQUESTS_PER_SECOND: '1000000',
       GATEWAY_REQUESTS_BURST: '1000000',
     };
-    for (const name of stack.SERVICES as string[]) procs.push(watch(name, stack.spawnProcess(name, env, { quiet: true })));
+    // As npm start runs them: dispatch-svc at a lower CPU priority (CLARION_BATCH_NICE=0 measures without).
+    for (const name of stack.SERVICES as string[]) procs.push(watch(name, stack.spawnProcess(name, env, { quiet: true, lowPriority: true })));
     await Promise.all(procs.map((p) => stack.waitForOutput(p.child, `${p.name} started`)));
     const died = () => {
       const p = procs.find((x) => x.exited !== null);
@@ -432,7 +443,7 @@ async function main(): Promise<void> {
           `p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, max ${fmt(r.max, 1)} ms`,
       );
       console.log(
-        `    GET of the campaign: p50 ${fmt(r.get.p50, 1)} ms, p99 ${fmt(r.get.p99, 1)} ms, max ${fmt(r.get.max, 1)} ms; search: p50 ${fmt(r.search.p50, 1)} ms, p99 ${fmt(r.search.p99, 1)} ms`,
+        `    GET of the campaign: p50 ${fmt(r.get.p50, 1)} ms, p99 ${fmt(r.get.p99, 1)} ms, max ${fmt(r.get.max, 1)} ms; search: p50 ${fmt(r.search.p50, 1)} ms, p99 ${fmt(r.search.p99, 1)} ms; the clients' own loop delay: p99 ${fmt(r.clientLoopDelay.p99, 1)} ms, max ${fmt(r.clientLoopDelay.max, 1)} ms`,
       );
       if (r.errors > 0) console.log(`    errors, e.g.: ${r.errorExamples.join(' | ')}`);
       console.log(

@@ -43,7 +43,7 @@ async function main() {
   env.DATABASE_URL = pg.fromEnv ? pg.serverUrl : databaseUrl(pg.serverUrl, 'clarion');
 
   if (!process.env.SMPP_URL) {
-    sim = new Supervised('smsc-sim', { SMSC_PORT: '2775', SMSC_HTTP_PORT: '2776' });
+    sim = new Supervised('smsc-sim', { SMSC_PORT: '2775', SMSC_HTTP_PORT: '2776' }, { lowPriority: true });
     await sim.start();
     env.SMPP_URL = 'smpp://clarion:clarion@127.0.0.1:2775';
     // The simulator answers query_sm by Clarion's own submit reference, which settles sends a crash left in doubt.
@@ -54,14 +54,15 @@ async function main() {
   if (!process.env.VOICE_API_URL) {
     // Its account and token are this run's own: only Clarion's services are told them.
     const token = randomBytes(16).toString('hex');
-    voiceSim = new Supervised('voice-sim', { VOICE_SIM_PORT: '2780', VOICE_SIM_ACCOUNT_SID: 'ACclarion', VOICE_SIM_AUTH_TOKEN: token });
+    voiceSim = new Supervised('voice-sim', { VOICE_SIM_PORT: '2780', VOICE_SIM_ACCOUNT_SID: 'ACclarion', VOICE_SIM_AUTH_TOKEN: token }, { lowPriority: true });
     await voiceSim.start();
     Object.assign(env, { VOICE_API_URL: 'http://127.0.0.1:2780/2010-04-01', VOICE_ACCOUNT_SID: 'ACclarion', VOICE_AUTH_TOKEN: token, VOICE_CALLS_PER_SECOND: '20' });
     console.log('VOICE_API_URL is not set: using the bundled voice carrier simulator (calls on http://127.0.0.1:2780/sim/calls)');
   }
 
   // Each service is supervised: one that exits or is killed is started again (with backoff), the rest go on.
-  for (const name of SERVICES) services.push(new Supervised(name, { ...env, HEALTH_PORT: String(HEALTH_PORTS[name] ?? 0) }));
+  // Dispatch and the simulators yield the CPU to the API (processes.js, LOW_PRIORITY).
+  for (const name of SERVICES) services.push(new Supervised(name, { ...env, HEALTH_PORT: String(HEALTH_PORTS[name] ?? 0) }, { lowPriority: true }));
   await Promise.all(services.map((s) => s.start()));
   console.log(`Clarion is up: http://127.0.0.1:${process.env.PORT || 3000} (Ctrl-C stops it)`);
 }

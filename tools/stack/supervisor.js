@@ -19,7 +19,7 @@ class Supervised {
   /**
    * @param {string} name the process (a service, 'smsc-sim' or 'voice-sim')
    * @param {Record<string,string>} env its environment on top of ours
-   * @param {{ quiet?: boolean, label?: string, log?: (line: string) => void }} options
+   * @param {{ quiet?: boolean, lowPriority?: boolean, label?: string, log?: (line: string) => void }} options
    */
   constructor(name, env, options = {}) {
     this.name = name;
@@ -68,7 +68,7 @@ class Supervised {
   }
 
   spawn() {
-    const child = spawnProcess(this.name, this.env, { quiet: this.options.quiet });
+    const child = spawnProcess(this.name, this.env, { quiet: this.options.quiet, lowPriority: this.options.lowPriority });
     this.child = child;
     const startedAt = Date.now();
     waitForOutput(child, readyLine(this.name), 24 * 3600_000)
