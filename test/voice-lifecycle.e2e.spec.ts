@@ -302,6 +302,42 @@ describe('voice campaign lifecycle (v2 API)', () => {
     });
   });
 
+  describe('duplicate numbers', () => {
+    let stack: Stack;
+    beforeAll(async () => {
+      stack = await startStack({ voice: {} });
+    });
+    afterAll(async () => stack?.stop());
+
+    it('calls a number as often as it is listed with call_duplicate_numbers, once without; each call is a recipient, counted and charged', async () => {
+      const [twice, once, listedTwice] = testNumbers(3, 66);
+      const t = await provisionTenant(stack.url, 10);
+      const v = voiceApi(stack, t);
+      const duplicatesSid = await v.create(campaign([twice, once, twice], flowUrl, { call_duplicate_numbers: true }));
+      const onceSid = await v.create(campaign([listedTwice, listedTwice], flowUrl));
+      // The hold covers every listing of the first campaign, one call of the second.
+      await waitFor('both holds', async () => (await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: t.auth })).body.data.reserved === 4, 10_000, 50);
+      const [withDuplicates] = await Promise.all([v.waitForStatus(duplicatesSid, 'completed'), v.waitForStatus(onceSid, 'completed')]);
+      expect(withDuplicates.call_duplicate_numbers).toBe(true);
+      expect(callsTo(stack, [twice])).toHaveLength(2);
+      expect(callsTo(stack, [once])).toHaveLength(1);
+      expect(callsTo(stack, [listedTwice])).toHaveLength(1);
+      // Two calls of one number are two call details, each the first attempt of its own listing.
+      const details = await v.callDetails(duplicatesSid);
+      expect(details.map((d) => [d.number, d.attempt]).sort()).toEqual([[once, 1], [twice, 1], [twice, 1]].sort());
+      expect(new Set(details.map((d) => d.call_sid)).size).toBe(3);
+      const balance = await waitFor(
+        'both charges committed',
+        async () => {
+          const b = (await api(stack.url, 'GET', '/campaignmanager/credits/balance', { auth: t.auth })).body.data;
+          return b.reserved === 0 && b.used === 4 ? b : null;
+        },
+        30_000,
+      );
+      expect(balance).toMatchObject({ available: 6, reserved: 0, used: 4 });
+    });
+  });
+
   describe('end_at, pause and resume (one call a second, calls ring for 1.5 s)', () => {
     let stack: Stack;
     beforeAll(async () => {

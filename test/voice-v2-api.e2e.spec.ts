@@ -175,7 +175,7 @@ describe('voice-campaign API (seeds 002/003)', () => {
     expect(failure(await call('POST', base(), { ...ok, retries: { number_of_retries: 1, interval_mins: 1, mechanism: 'Fibonacci' } }))).toEqual([400, 400, 'failure', 4001]);
     expect(failure(await call('POST', base(), { ...ok, type: 'promo' }))).toEqual([400, 400, 'failure', 4001]);
     expect(failure(await call('POST', base(), { ...ok, lists: ['LS1'] }))).toEqual([400, 400, 'failure', 4001]);
-    expect(failure(await call('POST', base(), { ...ok, call_duplicate_numbers: true }))).toEqual([400, 400, 'failure', 4001]);
+    expect(failure(await call('POST', base(), { ...ok, call_duplicate_numbers: 'sometimes' }))).toEqual([400, 400, 'failure', 4001]);
     expect(failure(await call('POST', base(), { ...ok, schedule: { send_at: 'tomorrow' } }))).toEqual([400, 400, 'failure', 498]);
     expect(failure(await call('POST', base(), { ...ok, schedule: { send_at: '2020-01-01T00:00:00Z' } }))).toEqual([409, 409, 'failure', 489]);
     expect(failure(await call('POST', base(), { ...ok, schedule: { end_at: '2020-01-01T00:00:00Z' } }))).toEqual([400, 400, 'failure', 4001]);

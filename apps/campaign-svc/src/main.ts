@@ -6,7 +6,7 @@ import { CampaignHandlers } from './campaign/campaign.handlers';
 import { InitiationTimer } from './campaign/initiation-timer';
 import { CampaignWatchdog } from './campaign/campaign-watchdog';
 import { CampaignTables1, CampaignTables2, CampaignTables3 } from './migrations';
-import { RecipientFields4 } from './recipients/recipients.migrations';
+import { RecipientCopies5, RecipientFields4 } from './recipients/recipients.migrations';
 import { ContactsHandlers } from './recipients/contacts.handlers';
 import { AnnouncementHandlers } from './announcement/announcement.handlers';
 import { AnnouncementTables1 } from './announcement/announcement.migrations';
@@ -17,7 +17,7 @@ class CampaignModule {}
 export const campaignService: ServiceDefinition = {
   name: 'campaign-svc',
   schema: 'campaign',
-  migrations: [CampaignTables1, CampaignTables2, CampaignTables3, RecipientFields4, AnnouncementTables1],
+  migrations: [CampaignTables1, CampaignTables2, CampaignTables3, RecipientFields4, AnnouncementTables1, RecipientCopies5],
   module: (platform: Platform) => ({ module: CampaignModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.campaignCommands, TOPIC.dndEvents, TOPIC.creditEvents, TOPIC.dispatchEvents],
   queryTopics: [TOPIC.campaignQueries],

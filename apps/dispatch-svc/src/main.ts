@@ -20,6 +20,7 @@ import {
   DispatchClaimOptOutProbe12,
   DispatchVoice13,
   DispatchVoiceCalls15,
+  DispatchSendsBySeq16,
 } from './migrations';
 import { DispatchWebhooks14 } from './webhooks/webhooks.migrations';
 import { StopRepliesHandlers } from './sending/stop-replies.handlers';
@@ -47,6 +48,7 @@ export const dispatchService: ServiceDefinition = {
     DispatchVoice13,
     DispatchWebhooks14,
     DispatchVoiceCalls15,
+    DispatchSendsBySeq16,
   ],
   module: (platform: Platform) => ({ module: DispatchModule, imports: [PlatformModule.forRoot(platform)] }),
   commandTopics: [TOPIC.dndEvents, TOPIC.campaignEvents, TOPIC.consentChanges, TOPIC.voiceCallbacks],

@@ -466,3 +466,24 @@ export class DispatchVoiceCalls15 implements MigrationInterface {
     await q.query('ALTER TABLE sends DROP COLUMN calls');
   }
 }
+
+/**
+ * A send is keyed by its seq, no longer by its number: a voice campaign created with
+ * call_duplicate_numbers calls a number once for each time it was listed, one send each. The seq
+ * index becomes the primary key as it is; lookups by number (STOP replies, opt-outs at send time)
+ * keep an index of their own, which every copy of a number shares.
+ */
+export class DispatchSendsBySeq16 implements MigrationInterface {
+  name = 'DispatchSendsBySeq161765700000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE sends DROP CONSTRAINT sends_pkey');
+    await q.query('ALTER TABLE sends ADD CONSTRAINT sends_pkey PRIMARY KEY USING INDEX sends_seq');
+    await q.query('CREATE INDEX sends_msisdn ON sends (campaign_sid, msisdn)');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX sends_msisdn');
+    await q.query('ALTER TABLE sends DROP CONSTRAINT sends_pkey');
+    await q.query('CREATE UNIQUE INDEX sends_seq ON sends (campaign_sid, seq)');
+    await q.query('ALTER TABLE sends ADD PRIMARY KEY (campaign_sid, msisdn)');
+  }
+}

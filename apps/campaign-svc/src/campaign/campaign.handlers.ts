@@ -80,13 +80,17 @@ export class CampaignHandlers {
     const { unique, fields } = m.data.fields
       ? await insertWithFields(ctx.db, campaignSid, batchNo, numbers, m.data.fields)
       : { unique: await insertNumbers(ctx.db, campaignSid, batchNo, numbers), fields: undefined };
-    const r = await this.execute(ctx.db, m, campaignSid, { type: 'RecordRecipientBatch', batchNo, received: numbers.length, unique: unique.length, at: now() });
-    if (!r.ok || r.state.status !== 'initiating' || unique.length === 0) return;
+    // A voice campaign that calls duplicates (seed 002's call_duplicate_numbers) calls every listing:
+    // the repeats are kept apart and filtered, priced and sent with this batch like any recipient.
+    const copies = (await callsDuplicates(ctx.db, campaignSid)) ? await insertCopies(ctx.db, campaignSid, batchNo, numbers, unique) : [];
+    const toFilter = copies.length > 0 ? [...unique, ...copies] : unique;
+    const r = await this.execute(ctx.db, m, campaignSid, { type: 'RecordRecipientBatch', batchNo, received: numbers.length, unique: toFilter.length, at: now() });
+    if (!r.ok || r.state.status !== 'initiating' || toFilter.length === 0) return;
     const def = r.state.def;
     ctx.db.publish(
       TOPIC.dndCommands,
       campaignSid,
-      message('FilterRecipients', { campaignSid, enterpriseSid: def.enterpriseSid, batchNo, numbers: unique, optOut: def.optOut, optIn: def.optIn, ...(fields ? { fields } : {}) }, { causedBy: m }),
+      message('FilterRecipients', { campaignSid, enterpriseSid: def.enterpriseSid, batchNo, numbers: toFilter, optOut: def.optOut, optIn: def.optIn, ...(fields ? { fields } : {}) }, { causedBy: m }),
     );
   }
 
@@ -281,6 +285,29 @@ async function insertNumbers(tx: Tx, campaignSid: string, batchNo: number, numbe
   return inserted.map((r) => r.msisdn);
 }
 
+/** Whether the campaign was created with call_duplicate_numbers (voice, seed 002). */
+async function callsDuplicates(tx: Tx, campaignSid: string): Promise<boolean> {
+  const [row] = await tx.query<{ yes: boolean | null }>(`SELECT (view -> 'voiceOptions' ->> 'callDuplicateNumbers')::boolean AS yes FROM campaigns WHERE sid = $1`, [campaignSid]);
+  return row?.yes === true;
+}
+
+/**
+ * The repeats of a batch: each listing of a number beyond the one recorded in `recipients` (by this
+ * batch, or an earlier one), kept per batch and returned expanded, one entry per call to make.
+ */
+async function insertCopies(tx: Tx, campaignSid: string, batchNo: number, numbers: string[], recordedHere: string[]): Promise<string[]> {
+  const extra = new Map<string, number>();
+  for (const n of numbers) extra.set(n, (extra.get(n) ?? 0) + 1);
+  for (const n of recordedHere) extra.set(n, extra.get(n)! - 1);
+  for (const [n, k] of extra) if (k === 0) extra.delete(n);
+  if (extra.size === 0) return [];
+  await tx.query(
+    `INSERT INTO recipient_copies (campaign_sid, batch_no, msisdn, copies) SELECT $1, $2, x.m, x.k FROM unnest($3::text[], $4::int[]) AS x(m, k) ON CONFLICT DO NOTHING`,
+    [campaignSid, batchNo, [...extra.keys()], [...extra.values()]],
+  );
+  return [...extra].flatMap(([n, k]) => Array<string>(k).fill(n));
+}
+
 /** A personalised batch: each number with its fields (null when it has none); returns the new ones with theirs, aligned. */
 async function insertWithFields(
   tx: Tx,
@@ -377,8 +404,10 @@ async function refilter(tx: Tx, causedBy: Message, state: CampaignState, event: 
        CASE WHEN bool_or(name IS NOT NULL OR custom1 IS NOT NULL OR custom2 IS NOT NULL)
          THEN json_agg(CASE WHEN name IS NULL AND custom1 IS NULL AND custom2 IS NULL THEN NULL
                             ELSE json_strip_nulls(json_build_object('name', name, 'custom1', custom1, 'custom2', custom2)) END ORDER BY msisdn) END AS fields
-     FROM recipients
-     WHERE campaign_sid = $1 AND batch_no IS NOT NULL AND ($2::int[] IS NULL OR batch_no = ANY($2::int[])) GROUP BY batch_no ORDER BY batch_no`,
+     FROM (SELECT batch_no, msisdn, name, custom1, custom2 FROM recipients WHERE campaign_sid = $1
+           UNION ALL -- the repeats a call_duplicate_numbers campaign calls too, as many times as listed
+           SELECT c.batch_no, c.msisdn, NULL, NULL, NULL FROM recipient_copies c CROSS JOIN LATERAL generate_series(1, c.copies) WHERE c.campaign_sid = $1) r
+     WHERE batch_no IS NOT NULL AND ($2::int[] IS NULL OR batch_no = ANY($2::int[])) GROUP BY batch_no ORDER BY batch_no`,
     [def.campaignSid, only],
   );
   // Every batch of a personalised campaign carries fields (dispatch numbers those batches' sends

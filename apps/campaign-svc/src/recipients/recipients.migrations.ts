@@ -13,3 +13,23 @@ export class RecipientFields4 implements MigrationInterface {
     await q.query('ALTER TABLE recipients DROP COLUMN name, DROP COLUMN custom1, DROP COLUMN custom2');
   }
 }
+
+/**
+ * The numbers a call_duplicate_numbers campaign calls more than once: the recipients table keeps a
+ * number once (its first batch, its fields), and each batch that listed it again keeps here how many
+ * more calls it asked for. A re-requested filtering sends those copies again with their batch.
+ */
+export class RecipientCopies5 implements MigrationInterface {
+  name = 'RecipientCopies51765700000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE recipient_copies (
+      campaign_sid text NOT NULL,
+      batch_no integer NOT NULL,
+      msisdn text NOT NULL,
+      copies integer NOT NULL,
+      PRIMARY KEY (campaign_sid, batch_no, msisdn))`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE recipient_copies');
+  }
+}

@@ -92,7 +92,7 @@ export class InboundReplies {
   readonly accept = async (m: { from: string; to: string; text: string }): Promise<void> => {
     const receivedAt = new Date();
     await this.platform.tx(async (tx) => {
-      // The sends lookup goes by (campaign_sid, msisdn), the primary key, for the few candidate campaigns.
+      // The sends lookup goes by (campaign_sid, msisdn), an index of its own (sends_msisdn), for the few candidate campaigns.
       const rows = await tx.query<CandidateRow>(
         `SELECT c.campaign_sid, c.enterprise_sid, c.from_numbers, c.from_prefix, c.created_at,
            (c.status IN ('completed', 'cancelled', 'failed') AND c.updated_at < now() - ($3::bigint * interval '1 millisecond')) AS pruned,

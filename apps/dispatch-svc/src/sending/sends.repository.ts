@@ -85,8 +85,8 @@ export function seqsFor(batchNo: number, accepted: number, optedOut: number, bat
 
 /**
  * Records one filtered batch and counts what it added; a repeated batch (a re-requested filtering
- * answers it again) adds nothing. Each number belongs to exactly one batch (campaign-svc's
- * de-duplication), so the batch row is the guard, and the sends are loaded with COPY: at 5,000
+ * answers it again) adds nothing. A batch is loaded once, so the batch row is the guard (a number
+ * listed twice in a call_duplicate_numbers campaign is two sends, two seqs), and the sends are loaded with COPY: at 5,000
  * numbers a batch, INSERT … unnest … ON CONFLICT took 54 ms, COPY takes 25 ms.
  */
 export async function loadBatch(tx: Tx, campaignSid: string, batchNo: number, accepted: string[], optedOut: string[], acceptedFields?: Array<RecipientFields | null>): Promise<void> {

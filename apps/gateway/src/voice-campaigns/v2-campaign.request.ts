@@ -126,8 +126,6 @@ export function parseV2Create(body: unknown, now: Date): Result<V2Create> {
   if (!url.value && !announcementSid) return fail(Errors.mandatoryMissing('url'));
   const duplicates = bool('call_duplicate_numbers', body.call_duplicate_numbers, false);
   if (!duplicates.ok) return duplicates;
-  // Each campaign keeps one recipient per number (its report, its consent check, its charge).
-  if (duplicates.value) return fail(Errors.invalidParameter('call_duplicate_numbers=true is not supported: a campaign calls each number once (use retries to call again).'));
   const retries = parseRetries(body);
   if (!retries.ok) return retries;
   const webhooks = parseWebhookUrls(body);
@@ -160,7 +158,7 @@ export function parseV2Create(body: unknown, now: Date): Result<V2Create> {
     fields,
     numbers: numbers.value,
     callerId,
-    options: { retries: retries.value, endAt, webhooks: webhooks.value, customField, callDuplicateNumbers: false },
+    options: { retries: retries.value, endAt, webhooks: webhooks.value, customField, callDuplicateNumbers: duplicates.value },
   });
 }
 

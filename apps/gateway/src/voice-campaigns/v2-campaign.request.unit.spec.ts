@@ -46,6 +46,13 @@ describe('v2 create', () => {
     expect(code(parseV2Create(body({ schedule: { end_at: '2026-12-07T12:00:00Z' } }), now))).toBe(4001);
     expect(code(parseV2Create(body({ announcement_sid: 'AN1', url: undefined }), now))).toBe('ok');
     expect(code(parseV2Create([], now))).toBe(4001);
+    expect(code(parseV2Create(body({ call_duplicate_numbers: 'twice' }), now))).toBe(4001);
+    expect(code(parseV2Create(body({ lists: ['LS1'] }), now))).toBe(4001);
+  });
+
+  it('keeps call_duplicate_numbers and every listing of a number for the campaign to call', () => {
+    const r = parseV2Create(body({ from: '+14155550101,+14155550101', call_duplicate_numbers: 'true' }), now);
+    expect(r).toMatchObject({ ok: true, value: { numbers: ['+14155550101', '+14155550101'], options: { callDuplicateNumbers: true } } });
   });
 
   it('takes retries of 0 to 3 with an interval, and on_status inside or beside them', () => {
