@@ -1,5 +1,5 @@
-import { promises as dns } from 'node:dns';
-import { isIP } from 'node:net';
+import dnsCallbacks, { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
 
 /**
  * The guard against callback URLs that point inside the network (SSRF): a campaign's webhook URLs
@@ -124,6 +124,26 @@ export async function checkCallbackUrl(url: string, options: CallbackUrlOptions)
     if (inside !== undefined) return { ok: false, reason: `the host ${host} resolves to ${inside}, an address inside the network` };
   }
   return { ok: true };
+}
+
+/**
+ * A `lookup` for http(s).request that refuses, at the moment of connecting, a host resolving to an
+ * address inside the network. checkCallbackUrl resolves the name before a delivery, but the
+ * connection resolves it again: a hostile name server can answer a public address to the first and
+ * 127.0.0.1 to the second (DNS rebinding). Through this lookup the addresses checked are the ones
+ * connected to. IP literals are not looked up at all; checkCallbackUrl has checked them.
+ */
+export function publicOnlyLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
+    dnsCallbacks.lookup(hostname, { family: options.family, hints: options.hints, all: true, verbatim: true }, (err, found) => {
+      if (err) return callback(err, '');
+      const inside = allowPrivate ? undefined : found.find((a) => isPrivateAddress(a.address));
+      if (inside) return callback(Object.assign(new Error(`${hostname} resolves to ${inside.address}, an address inside the network`), { code: 'EADDRINSIDE' }), '');
+      if (options.all) return callback(null, found);
+      if (found.length === 0) return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }), '');
+      callback(null, found[0].address, found[0].family);
+    });
+  };
 }
 
 /** WEBHOOK_ALLOW_PRIVATE_URLS=1 (or true) lets webhooks reach private addresses: for development and tests only. */

@@ -1,5 +1,7 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { CALLBACK_URL_CHARS_MAX, checkCallbackUrl, isPrivateAddress, webhooksAllowPrivate } from './callback-url';
+import { CALLBACK_URL_CHARS_MAX, checkCallbackUrl, isPrivateAddress, publicOnlyLookup, webhooksAllowPrivate } from './callback-url';
 
 describe('isPrivateAddress', () => {
   const inside: [string, string][] = [
@@ -173,5 +175,37 @@ describe('webhooksAllowPrivate', () => {
     expect(webhooksAllowPrivate({ WEBHOOK_ALLOW_PRIVATE_URLS: '0' })).toBe(false);
     expect(webhooksAllowPrivate({ WEBHOOK_ALLOW_PRIVATE_URLS: 'false' })).toBe(false);
     expect(webhooksAllowPrivate({ WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' })).toBe(false);
+  });
+});
+
+describe('publicOnlyLookup (the check at connect time)', () => {
+  const lookup = (allowPrivate: boolean, options: { all?: boolean } = {}) =>
+    new Promise<{ err: NodeJS.ErrnoException | null; address: unknown }>((resolve) => publicOnlyLookup(allowPrivate)('localhost', options as never, (err, address) => resolve({ err, address })));
+
+  it('refuses a name that resolves inside the network when it connects, unless private addresses are allowed', async () => {
+    expect((await lookup(false)).err).toMatchObject({ code: 'EADDRINSIDE', message: expect.stringContaining('inside the network') });
+    expect((await lookup(true)).address).toMatch(/^(127\.0\.0\.1|::1)$/);
+    expect((await lookup(true, { all: true })).address).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) })]));
+  });
+
+  it('keeps an HTTP request from ever reaching such an address: a rebound name gets no connection', async () => {
+    let reached = 0;
+    const server = createServer((_req, res) => (reached++, res.end('ok')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const attempt = (allowPrivate: boolean) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request({ host: 'localhost', family: 4, port, path: '/', lookup: publicOnlyLookup(allowPrivate), agent: false }, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+          req.on('error', reject);
+          req.end();
+        });
+      await expect(attempt(false)).rejects.toMatchObject({ code: 'EADDRINSIDE' });
+      expect(reached).toBe(0);
+      expect(await attempt(true)).toBe(200);
+      expect(reached).toBe(1);
+    } finally {
+      server.close();
+    }
   });
 });

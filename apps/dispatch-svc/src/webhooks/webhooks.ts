@@ -1,5 +1,7 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { Platform } from '@clarion/platform';
-import { CALLBACK_LOOKUP_TIMEOUT_MS, bodySignature, checkCallbackUrl } from '@clarion/voice';
+import { CALLBACK_LOOKUP_TIMEOUT_MS, bodySignature, checkCallbackUrl, publicOnlyLookup } from '@clarion/voice';
 
 /**
  * Campaign webhooks (seed 002's status_callback, call_status_callback and call_schedule_callback),
@@ -163,7 +165,6 @@ export interface WebhookDeliveryOptions {
   batchMax?: number;
   /** The clock, in epoch milliseconds; by default the database's, which every instance shares. */
   now?: () => number;
-  fetchImpl?: typeof fetch;
   /** The retry rule; tests shorten it. */
   delayMs?: (attempts: number) => number | null;
 }
@@ -195,7 +196,6 @@ export class WebhookDelivery {
   private readonly concurrency: number;
   private readonly batchMax: number;
   private readonly leaseMs: number;
-  private readonly fetchImpl: typeof fetch;
   private readonly delayMs: (attempts: number) => number | null;
 
   constructor(
@@ -212,7 +212,6 @@ export class WebhookDelivery {
     // The lease outlasts the slowest possible tick (every round of POSTs waiting for the resolver
     // and then the timeout), so a row is never delivered by two instances at once.
     this.leaseMs = Math.ceil(this.batchMax / this.concurrency) * (CALLBACK_LOOKUP_TIMEOUT_MS + this.timeoutMs) + LEASE_MARGIN_MS;
-    this.fetchImpl = options.fetchImpl ?? fetch;
     this.delayMs = options.delayMs ?? nextAttemptDelayMs;
   }
 
@@ -254,18 +253,10 @@ export class WebhookDelivery {
   /** One POST; every way it can go wrong is a result, never an exception. */
   private async post(row: ClaimedWebhook): Promise<DeliveryResult> {
     try {
-      const res = await this.fetchImpl(row.url, {
-        method: 'POST',
-        headers: webhookHeaders({ id: row.id, kind: row.kind, body: row.body, signingKey: row.signing_key }),
-        body: row.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      // The answer's body is not needed; dropping it frees the connection and cannot keep us waiting.
-      await res.body?.cancel().catch(() => undefined);
-      return { type: 'answered', status: res.status };
+      const status = await postOnce(row.url, webhookHeaders({ id: row.id, kind: row.kind, body: row.body, signingKey: row.signing_key }), row.body, this.timeoutMs, this.options.allowPrivate);
+      return { type: 'answered', status };
     } catch (err) {
-      return { type: 'failed', error: describeFetchError(err, this.timeoutMs) };
+      return { type: 'failed', error: describePostError(err, this.timeoutMs) };
     }
   }
 
@@ -339,9 +330,32 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
 }
 
 /** fetch's errors say "fetch failed"; the reason (ECONNREFUSED, a certificate, a timeout) is in their cause. */
-function describeFetchError(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } } | undefined;
+function describePostError(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; code?: string } | undefined;
   if (e?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const cause = e?.cause ? `: ${e.cause.code ?? e.cause.message}` : '';
-  return `${e?.message ?? String(err)}${cause}`;
+  return e?.code && !e.message?.includes(e.code) ? `${e.message}: ${e.code}` : (e?.message ?? String(err));
+}
+
+/**
+ * One POST over node:http(s), answered by its status. It connects through publicOnlyLookup (the
+ * addresses checked are the ones connected to), on a connection of its own (no pooled socket
+ * outlives a check), follows no redirect (a 3xx is an answer, and not a 2xx), and gives up after
+ * `timeoutMs`, answer included. The answer's body is drained and dropped.
+ */
+function postOnce(url: string, headers: Record<string, string>, body: string, timeoutMs: number, allowPrivate: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const request = target.protocol === 'https:' ? https.request : http.request;
+    const req = request(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: publicOnlyLookup(allowPrivate), agent: false }, (res) => {
+      clearTimeout(timer);
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end(body);
+  });
 }
