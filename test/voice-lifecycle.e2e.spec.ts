@@ -324,7 +324,13 @@ describe('voice campaign lifecycle (v2 API)', () => {
       expect(callsTo(stack, [listedTwice])).toHaveLength(1);
       // Two calls of one number are two call details, each the first attempt of its own listing.
       const details = await v.callDetails(duplicatesSid);
-      expect(details.map((d) => [d.number, d.attempt]).sort()).toEqual([[once, 1], [twice, 1], [twice, 1]].sort());
+      expect(details.map((d) => [d.number, d.attempt]).sort()).toEqual(
+        [
+          [once, 1],
+          [twice, 1],
+          [twice, 1],
+        ].sort(),
+      );
       expect(new Set(details.map((d) => d.call_sid)).size).toBe(3);
       const balance = await waitFor(
         'both charges committed',

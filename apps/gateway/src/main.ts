@@ -64,7 +64,14 @@ function makeModule(platform: Platform, rr: RequestReplyClient, operatorToken: s
       ...VOICE_CONTROLLERS,
       ...VOICE_CAMPAIGN_CONTROLLERS,
     ],
-    providers: [IdentityService, AccountAdmission, { provide: RequestReplyClient, useValue: rr }, CampaignReadModel, { provide: QuietHoursConfig, useValue: quietHours }, { provide: VoiceConfig, useValue: voice }],
+    providers: [
+      IdentityService,
+      AccountAdmission,
+      { provide: RequestReplyClient, useValue: rr },
+      CampaignReadModel,
+      { provide: QuietHoursConfig, useValue: quietHours },
+      { provide: VoiceConfig, useValue: voice },
+    ],
   })
   class GatewayModule implements NestModule {
     constructor(

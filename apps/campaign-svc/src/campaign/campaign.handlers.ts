@@ -301,10 +301,12 @@ async function insertCopies(tx: Tx, campaignSid: string, batchNo: number, number
   for (const n of recordedHere) extra.set(n, extra.get(n)! - 1);
   for (const [n, k] of extra) if (k === 0) extra.delete(n);
   if (extra.size === 0) return [];
-  await tx.query(
-    `INSERT INTO recipient_copies (campaign_sid, batch_no, msisdn, copies) SELECT $1, $2, x.m, x.k FROM unnest($3::text[], $4::int[]) AS x(m, k) ON CONFLICT DO NOTHING`,
-    [campaignSid, batchNo, [...extra.keys()], [...extra.values()]],
-  );
+  await tx.query(`INSERT INTO recipient_copies (campaign_sid, batch_no, msisdn, copies) SELECT $1, $2, x.m, x.k FROM unnest($3::text[], $4::int[]) AS x(m, k) ON CONFLICT DO NOTHING`, [
+    campaignSid,
+    batchNo,
+    [...extra.keys()],
+    [...extra.values()],
+  ]);
   return [...extra].flatMap(([n, k]) => Array<string>(k).fill(n));
 }
 
