@@ -195,7 +195,6 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
   await Promise.all(Array.from({ length: job.clients }, (_, n) => client(n)));
   const seconds = (performance.now() - startedAt) / 1000;
   agent.destroy();
-  const sorted = Float64Array.from(latencies).sort();
   const summary = (xs: number[]) => {
     const s = Float64Array.from(xs).sort();
     return { p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
@@ -208,9 +207,7 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
     count: latencies.length,
     errors,
     errorExamples,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? NaN,
+    ...summary(latencies),
     perSecond: latencies.length / seconds,
     gets,
     searches,
@@ -452,26 +449,27 @@ async function main(): Promise<void> {
       if (after.status !== 'in-progress') console.log(`    !! the campaign was no longer dispatching at the end of this phase: measure with more recipients`);
       return r;
     };
+    /** Another gateway on the same stack, with `extra` in its environment; answers its base URL once it serves. */
+    const secondGateway = async (label: string, extra: Record<string, string>) => {
+      const port = await freePort();
+      const gw = watch(label, stack.spawnProcess('gateway', { ...env, ...extra, PORT: String(port) }, { quiet: true }));
+      procs.push(gw);
+      await stack.waitForOutput(gw.child, 'gateway started');
+      return `http://127.0.0.1:${port}`;
+    };
     const fresh = await phase('read model', base);
     if (uncached) {
       // The same read model with its view cache off (GATEWAY_VIEW_CACHE_MS=0: every GET reads
       // Postgres), on a second gateway; the two take turns, so both see the same dispatch load.
-      const port = await freePort();
-      const gw = watch('gateway (uncached)', stack.spawnProcess('gateway', { ...env, PORT: String(port), GATEWAY_VIEW_CACHE_MS: '0' }, { quiet: true }));
-      procs.push(gw);
-      await stack.waitForOutput(gw.child, 'gateway started');
-      const a = await phase('uncached', `http://127.0.0.1:${port}`);
+      const uncachedBase = await secondGateway('gateway (uncached)', { GATEWAY_VIEW_CACHE_MS: '0' });
+      const a = await phase('uncached', uncachedBase);
       const b = await phase('read model', base);
-      const c = await phase('uncached', `http://127.0.0.1:${port}`);
+      const c = await phase('uncached', uncachedBase);
       console.log(`  p99 cached / uncached, interleaved: ${fmt(fresh.p99, 1)}, ${fmt(b.p99, 1)} / ${fmt(a.p99, 1)}, ${fmt(c.p99, 1)} ms`);
     }
     if (old) {
       // A second gateway on the former path: every read is a Kafka request-reply to campaign-svc.
-      const oldPort = await freePort();
-      const gw = watch('gateway (request-reply)', stack.spawnProcess('gateway', { ...env, PORT: String(oldPort), GATEWAY_CAMPAIGN_READS: 'request-reply' }, { quiet: true }));
-      procs.push(gw);
-      await stack.waitForOutput(gw.child, 'gateway started');
-      const former = await phase('request-reply', `http://127.0.0.1:${oldPort}`);
+      const former = await phase('request-reply', await secondGateway('gateway (request-reply)', { GATEWAY_CAMPAIGN_READS: 'request-reply' }));
       console.log(`  p99 read model / request-reply: ${fmt(fresh.p99, 1)} / ${fmt(former.p99, 1)} ms`);
     }
   } catch (err) {

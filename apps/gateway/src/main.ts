@@ -131,8 +131,9 @@ export async function startGateway(options: StartOptions & { port?: number; host
     },
   );
   app.use(tracing);
-  // The campaign poll is answered before the body parsers and Nest's router (campaign-poll.ts).
-  app.use(campaignPollFastPath(app.get(AccountAdmission), app.get(CampaignReadModel), readCampaignReads(env)));
+  // The campaign poll is answered before the body parsers and Nest's router (campaign-poll.ts); in
+  // request-reply mode every read goes to campaign-svc, so there is nothing to answer it from.
+  if (readCampaignReads(env) === 'read-model') app.use(campaignPollFastPath(app.get(AccountAdmission), app.get(CampaignReadModel)));
   // JSON campaign bodies carry up to LIMITS.jsonRecipientsMax recipients (with seed 001's fields): past express's 100 KB default.
   app.useBodyParser('json', { limit: '4mb' });
   app.useGlobalFilters(new ApiErrorFilter());

@@ -28,3 +28,24 @@ export function carrierOf(reports: CarrierReport[], now: number, staleMs: number
   const first = pool.reduce((a, b) => (Date.parse(b.since) < Date.parse(a.since) ? b : a));
   return { name: first.carrier, state: first.state, since: first.since, ...(first.detail && first.state !== 'connected' ? { detail: first.detail } : {}) };
 }
+
+/** A reader's stored report, as both readers' carrier_reports tables hold it (timestamps as Date). */
+export interface CarrierReportRow {
+  carrier: string;
+  state: CarrierReport['state'];
+  since: Date;
+  detail: string | null;
+  reported_at: Date;
+}
+
+/** The reports a reader still counts, fresher than `staleMs`; $1 is staleMs. */
+export const FRESH_CARRIER_REPORTS_SQL = `SELECT carrier, state, since, detail, reported_at FROM carrier_reports WHERE reported_at > now() - ($1::int * interval '1 millisecond')`;
+
+/** carrierOf over stored rows. */
+export function carrierOfRows(rows: CarrierReportRow[], now: number, staleMs: number): CampaignView['carrier'] | undefined {
+  return carrierOf(
+    rows.map((r) => ({ carrier: r.carrier, state: r.state, since: r.since.toISOString(), detail: r.detail, reportedAt: r.reported_at.toISOString() })),
+    now,
+    staleMs,
+  );
+}

@@ -30,8 +30,9 @@ import {
   type EditCampaign,
   type UpdateCampaignWebhooks,
   CARRIER_REPORT_MS,
-  carrierOf,
-  type CarrierReport,
+  carrierOfRows,
+  FRESH_CARRIER_REPORTS_SQL,
+  type CarrierReportRow,
   type RecipientFields,
 } from '@clarion/contracts';
 import { Platform, appendToStream, loadStream, type MessageContext, type Tx } from '@clarion/platform';
@@ -82,7 +83,9 @@ export class CampaignHandlers {
       : { unique: await insertNumbers(ctx.db, campaignSid, batchNo, numbers), fields: undefined };
     // A voice campaign that calls duplicates (seed 002's call_duplicate_numbers) calls every listing:
     // the repeats are kept apart and filtered, priced and sent with this batch like any recipient.
-    const copies = (await callsDuplicates(ctx.db, campaignSid)) ? await insertCopies(ctx.db, campaignSid, batchNo, numbers, unique) : [];
+    // Only a batch that repeats a number (or an earlier batch's) asks whether the campaign calls repeats.
+    const repeats = unique.length < numbers.length;
+    const copies = repeats && (await callsDuplicates(ctx.db, campaignSid)) ? await insertCopies(ctx.db, campaignSid, batchNo, numbers, unique) : [];
     const toFilter = copies.length > 0 ? [...unique, ...copies] : unique;
     const r = await this.execute(ctx.db, m, campaignSid, { type: 'RecordRecipientBatch', batchNo, received: numbers.length, unique: toFilter.length, at: now() });
     if (!r.ok || r.state.status !== 'initiating' || toFilter.length === 0) return;
@@ -232,15 +235,8 @@ export class CampaignHandlers {
   /** The views as stored, with the carrier's current state on the running ones. */
   private async present(views: CampaignView[]): Promise<CampaignView[]> {
     if (!views.some((v) => v.status === 'in-progress')) return views;
-    const rows = await this.platform.query<{ carrier: string; state: CarrierReport['state']; since: Date; detail: string | null; reported_at: Date }>(
-      `SELECT carrier, state, since, detail, reported_at FROM carrier_reports WHERE reported_at > now() - ($1::int * interval '1 millisecond')`,
-      [CARRIER_REPORT_STALE_MS],
-    );
-    const carrier = carrierOf(
-      rows.map((r) => ({ carrier: r.carrier, state: r.state, since: r.since.toISOString(), detail: r.detail, reportedAt: r.reported_at.toISOString() })),
-      Date.now(),
-      CARRIER_REPORT_STALE_MS,
-    );
+    const rows = await this.platform.query<CarrierReportRow>(FRESH_CARRIER_REPORTS_SQL, [CARRIER_REPORT_STALE_MS]);
+    const carrier = carrierOfRows(rows, Date.now(), CARRIER_REPORT_STALE_MS);
     return views.map((v) => withCarrier(v, carrier));
   }
 

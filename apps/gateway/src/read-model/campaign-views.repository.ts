@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CARRIER_REPORT_MS, carrierOf, type CampaignStatus, type CampaignView, type CarrierReport, type Channel } from '@clarion/contracts';
+import { CARRIER_REPORT_MS, FRESH_CARRIER_REPORTS_SQL, carrierOfRows, type CampaignStatus, type CampaignView, type CarrierReportRow, type Channel } from '@clarion/contracts';
 import { Platform, intFromEnv } from '@clarion/platform';
 import { ViewCache } from './view-cache';
 
@@ -127,15 +127,8 @@ export class CampaignReadModel {
   /** The carrier's state as running campaigns show it, read at most once a second (served a little stale while it is read again: view-cache.ts). */
   async carrier(): Promise<CampaignView['carrier'] | undefined> {
     const held = await this.carrierState.get('carrier', async () => {
-      const rows = await this.platform.query<{ carrier: string; state: CarrierReport['state']; since: Date; detail: string | null; reported_at: Date }>(
-        `SELECT carrier, state, since, detail, reported_at FROM carrier_reports WHERE reported_at > now() - ($1::int * interval '1 millisecond')`,
-        [CARRIER_REPORT_STALE_MS],
-      );
-      const value = carrierOf(
-        rows.map((r) => ({ carrier: r.carrier, state: r.state, since: r.since.toISOString(), detail: r.detail, reportedAt: r.reported_at.toISOString() })),
-        Date.now(),
-        CARRIER_REPORT_STALE_MS,
-      );
+      const rows = await this.platform.query<CarrierReportRow>(FRESH_CARRIER_REPORTS_SQL, [CARRIER_REPORT_STALE_MS]);
+      const value = carrierOfRows(rows, Date.now(), CARRIER_REPORT_STALE_MS);
       // No version: every read replaces the last.
       return { version: 0, value };
     });

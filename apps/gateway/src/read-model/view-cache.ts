@@ -54,8 +54,4 @@ export class ViewCache<V extends { version: number }> {
     this.entries.set(key, { at: this.now(), value: heldIsNewer ? held : value });
     while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
-
-  forget(key: string): void {
-    this.entries.delete(key);
-  }
 }

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { CampaignView } from '@clarion/contracts';
 import { okBody } from '../../http/api';
 import type { AccountAdmission, AdmittedRequest } from '../../http/admission';
-import { presentCampaign, type CampaignReadModel, type CampaignReads } from '../../read-model';
+import { presentCampaign, type CampaignReadModel } from '../../read-model';
 
 /** The one URL served here: no query string (those go to the router, which checks them). */
 const POLL_PATH = /^\/campaignmanager\/campaigns\/search\/(CP[0-9a-f]{32})$/;
@@ -40,7 +40,7 @@ export function notModified(ifNoneMatch: string | undefined, etag: string): bool
  * controller (get-campaign.controller.ts), which answers it as it always did, with the request
  * already admitted.
  */
-export function campaignPollFastPath(admission: AccountAdmission, readModel: CampaignReadModel, mode: CampaignReads) {
+export function campaignPollFastPath(admission: AccountAdmission, readModel: CampaignReadModel) {
   // Bytes per view object: a view is replaced, never changed, so an entry lives as long as the view cache keeps it.
   const bodies = new WeakMap<CampaignView, { carrier: CampaignView['carrier'] | undefined; body: PolledBody }>();
   const bodyOf = (view: CampaignView, carrier: CampaignView['carrier'] | undefined): PolledBody => {
@@ -51,7 +51,7 @@ export function campaignPollFastPath(admission: AccountAdmission, readModel: Cam
     return body;
   };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const m = req.method === 'GET' && mode === 'read-model' ? POLL_PATH.exec(req.url) : null;
+    const m = req.method === 'GET' ? POLL_PATH.exec(req.url) : null;
     if (!m) return next();
     let body: PolledBody;
     try {

@@ -21,7 +21,7 @@ function harness(stored: StoredCampaign | Error, admit: () => Promise<unknown> =
     carrier: async () => carrier,
   } as unknown as CampaignReadModel;
   const admission = { admit } as unknown as AccountAdmission;
-  const handle = campaignPollFastPath(admission, readModel, 'read-model');
+  const handle = campaignPollFastPath(admission, readModel);
   const run = async (url: string, headers: Record<string, string> = {}, method = 'GET') => {
     const res = { statusCode: 200, headers: {} as Record<string, unknown>, body: undefined as Buffer | undefined, ended: false };
     const response = {
